@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Usage: deploy/servers/inspircd.sh COMMAND DIR
 #
 # A throw-away InspIRCd 3 + Atheme (services: NickServ, SaslServ) on 127.0.0.1,
@@ -33,62 +34,9 @@ SERVICES_NAME="services.rapport.test"
 INSPIRCD_BIN=/usr/sbin/inspircd
 ATHEME_BIN=/usr/bin/atheme-services
 MODULE_DIR=/usr/lib/inspircd/modules
-
-die() {
-  printf 'inspircd.sh: error: %s\n' "$*" >&2
-  exit 1
-}
-log() { printf 'inspircd.sh: %s\n' "$*" >&2; }
-
-usage() {
-  sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//' >&2
-  exit 2
-}
-
-# N distinct free TCP ports on 127.0.0.1.
-free_ports() {
-  python3 - "$1" <<'PY'
-import socket, sys
-socks = []
-for _ in range(int(sys.argv[1])):
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    socks.append(s)
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-PY
-}
-
-# pid from a pid file if that process is alive and runs the expected program.
-live_pid() {
-  local file=$1 name=$2 pid
-  [[ -s $file ]] || return 1
-  pid=$(tr -dc '0-9' <"$file")
-  [[ -n $pid ]] || return 1
-  [[ -r /proc/$pid/cmdline ]] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$name" || return 1
-  printf '%s\n' "$pid"
-}
-
-stop_pid() {
-  local file=$1 name=$2 what=$3 pid i
-  if ! pid=$(live_pid "$file" "$name"); then
-    rm -f "$file"
-    return 0
-  fi
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 100; i++)); do
-    [[ -d /proc/$pid ]] || break
-    # a zombie child of ours would never vanish
-    [[ $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) != Z ]] || break
-    sleep 0.05
-  done
-  if [[ -d /proc/$pid ]]; then
-    log "$what (pid $pid) ignored SIGTERM, sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-    sleep 0.1
-  fi
-  rm -f "$file"
-}
+export SCRIPT_NAME=inspircd.sh
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # Sends CAP LS 302 to the plain port; prints the capability list, or fails.
 cap_ls() {
@@ -128,13 +76,7 @@ has_sasl() {
 
 fail_with_logs() {
   log "$1"
-  local f
-  for f in "$DIR/inspircd.log" "$DIR/inspircd.out" "$DIR/atheme.log" "$DIR/atheme.out"; do
-    if [[ -s $f ]]; then
-      printf -- '--- tail %s ---\n' "$f" >&2
-      tail -n 25 "$f" >&2
-    fi
-  done
+  tail_logs "$DIR/inspircd.log" "$DIR/inspircd.out" "$DIR/atheme.log"
   exit 1
 }
 
