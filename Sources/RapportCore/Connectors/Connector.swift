@@ -1,0 +1,40 @@
+/// A live connection to one chat network: IRC, Matrix or the console.
+///
+/// The runtime calls ``run(events:)`` once, in its own task, and cancels that task to stop the
+/// connector. Everything else may be called concurrently from any task.
+///
+/// ## Conforming
+/// A connector owns reconnection: ``run(events:)`` returns only when cancelled (then it says
+/// goodbye to the network, e.g. `QUIT`) or on a configuration error that retrying cannot fix.
+/// Text in ``OutgoingMessage`` comes from users: a connector must make sure it can never become
+/// a second protocol command (strip CR, LF and NUL).
+public protocol Connector: Sendable {
+    /// The configured network name that tags every event from this connector.
+    var network: String { get }
+
+    /// Connects and passes every event to `events`, in the order the network delivered them,
+    /// until the calling task is cancelled or the connection has ended for good (the console's
+    /// input reached its end).
+    ///
+    /// - Throws: Only for failures that retrying cannot fix, such as a rejected configuration.
+    func run(events: any EventSink) async throws
+
+    /// Queues `message` for delivery; while disconnected it waits in the queue.
+    func send(_ message: OutgoingMessage) async throws
+
+    /// Joins a channel or room, and keeps it joined across reconnects.
+    func join(_ channel: String) async throws
+
+    /// Leaves a channel or room and forgets it.
+    func part(_ channel: String, reason: String?) async throws
+
+    /// Whether the user with this DM address is online right now, or `nil` when the network
+    /// cannot tell (Matrix without presence).
+    func isOnline(_ address: String) async -> Bool?
+
+    /// The bot's own current nick on this network.
+    func currentNick() async -> String
+
+    /// How this network compares nicks and channel names.
+    func casemapping() async -> Casemapping
+}

@@ -1,0 +1,62 @@
+public import Logging
+
+/// Everything a plugin may do: the only door from a plugin to the bot.
+public struct PluginContext: Sendable {
+    /// The plugin's descriptor.
+    public let descriptor: PluginDescriptor
+    /// A logger labelled with the plugin id.
+    public let logger: Logger
+    /// The plugin's namespaced store.
+    public let store: PluginStore
+    /// The clock; tests replace it to run in virtual time.
+    public let time: any TimeSource
+    let bot: Bot
+
+    init(descriptor: PluginDescriptor, logger: Logger, store: PluginStore, time: any TimeSource, bot: Bot) {
+        self.descriptor = descriptor
+        self.logger = logger
+        self.store = store
+        self.time = time
+        self.bot = bot
+    }
+
+    /// The plugin's settings as they apply in `channel` of `network` (`nil` for wider scopes).
+    public func settings(network: String?, channel: String?) async -> PluginSettings {
+        await bot.settings(descriptor.id, network: network, channel: channel)
+    }
+
+    /// Sends a message on `network`.
+    public func send(_ message: OutgoingMessage, on network: String) async throws {
+        try await bot.send(message, on: network)
+    }
+
+    /// Answers a command where it was typed (in the channel, or privately for a DM).
+    public func reply(to command: CommandInvocation, _ text: String) async throws {
+        try await bot.reply(to: command.event, text)
+    }
+
+    /// Answers a command privately, whatever the channel.
+    public func replyPrivately(to command: CommandInvocation, _ text: String) async throws {
+        try await bot.send(OutgoingMessage(to: .user(address: command.sender.address), text: text), on: command.network)
+    }
+
+    /// Runs `job` every `interval`, in the plugin's queue, until the plugin stops.
+    public func schedule(every interval: Duration, name: String, _ job: @escaping @Sendable () async throws -> Void) async {
+        await bot.schedule(plugin: descriptor.id, every: interval, name: name, job)
+    }
+
+    /// Whether the user with DM address `address` is online on `network`, if it can tell.
+    public func isOnline(_ address: String, on network: String) async -> Bool? {
+        await bot.isOnline(address, on: network)
+    }
+
+    /// The bot's own nick on `network`.
+    public func botNick(on network: String) async -> String? { await bot.nick(on: network) }
+
+    /// How `network` compares nicks.
+    public func casemapping(of network: String) async -> Casemapping { await bot.casemapping(of: network) }
+
+    /// The administrative side of the bot (plugins, settings, admins, channels). Commands that
+    /// use it declare the role they need; the runtime checks it before they run.
+    public var administration: Administration { Administration(bot: bot) }
+}

@@ -1,0 +1,95 @@
+public import Foundation
+
+/// The administrative operations of the runtime: plugin switches, settings, admins, channels,
+/// ignores and the audit log.
+///
+/// Every change is written to the store before it takes effect, takes effect at once, and is
+/// recorded in the audit log with who made it. Callers check roles (commands declare them).
+public struct Administration: Sendable {
+    let bot: Bot
+
+    /// A plugin and how it stands.
+    public struct PluginStatus: Sendable, Hashable {
+        public var descriptor: PluginDescriptor
+        /// Whether it runs where the question was asked.
+        public var enabled: Bool
+        /// Why it could not start, if it could not.
+        public var failure: String?
+    }
+
+    /// One line of the audit log.
+    public struct AuditEntry: Sendable, Hashable {
+        public var at: Date
+        public var actor: String
+        public var action: String
+        public var detail: String
+    }
+
+    /// Every plugin, with whether it runs in `channel` of `network`.
+    public func plugins(network: String?, channel: String?) async -> [PluginStatus] {
+        await bot.pluginStatuses(network: network, channel: channel)
+    }
+
+    /// Turns a plugin on or off in `scope`.
+    public func setEnabled(_ plugin: String, _ enabled: Bool, in scope: Scope, by actor: ChatUser) async throws {
+        try await bot.setEnabled(plugin, enabled, in: scope, by: actor)
+    }
+
+    /// Restarts a plugin with a fresh instance (and, for an external plugin, a fresh process).
+    public func reload(_ plugin: String, by actor: ChatUser) async throws {
+        try await bot.reload(plugin, by: actor)
+    }
+
+    /// The value of `plugin.key` in `channel` of `network`, as shown in chat.
+    public func setting(_ plugin: String, _ key: String, network: String?, channel: String?) async throws -> String {
+        try await bot.settingText(plugin, key, network: network, channel: channel)
+    }
+
+    /// Every setting of `plugin` in a place, as `key = value` lines.
+    public func settings(_ plugin: String, network: String?, channel: String?) async throws -> [(key: String, value: String)] {
+        try await bot.settingTexts(plugin, network: network, channel: channel)
+    }
+
+    /// Sets `plugin.key` in `scope` from chat text, after validating it.
+    ///
+    /// - Throws: ``CommandError`` with the reason when the plugin, key or value is refused.
+    @discardableResult
+    public func set(_ plugin: String, _ key: String, to text: String, in scope: Scope, by actor: ChatUser) async throws -> String {
+        try await bot.setSetting(plugin, key, to: text, in: scope, by: actor)
+    }
+
+    /// Removes the run-time override of `plugin.key` in `scope`.
+    public func unset(_ plugin: String, _ key: String, in scope: Scope, by actor: ChatUser) async throws {
+        try await bot.unsetSetting(plugin, key, in: scope, by: actor)
+    }
+
+    /// The bot admins granted at run time, and the owners from the file.
+    public func admins() async -> (owners: [Identity], admins: [Identity]) { await bot.adminList() }
+
+    /// Makes `identity` a bot admin.
+    public func addAdmin(_ identity: Identity, by actor: ChatUser) async throws { try await bot.setAdmin(identity, true, by: actor) }
+
+    /// Takes the admin role away from `identity`.
+    public func removeAdmin(_ identity: Identity, by actor: ChatUser) async throws { try await bot.setAdmin(identity, false, by: actor) }
+
+    /// Joins `channel` on `network` now and after every restart.
+    public func join(_ channel: String, on network: String, by actor: ChatUser) async throws {
+        try await bot.setJoined(channel, true, on: network, by: actor)
+    }
+
+    /// Leaves `channel` on `network` and stays out after restarts.
+    public func part(_ channel: String, on network: String, by actor: ChatUser) async throws {
+        try await bot.setJoined(channel, false, on: network, by: actor)
+    }
+
+    /// Ignores (or stops ignoring) commands from a nick mask or identity.
+    public func ignore(_ mask: String, _ ignored: Bool, by actor: ChatUser) async throws {
+        try await bot.setIgnored(mask, ignored, by: actor)
+    }
+
+    /// The ignored masks and identities.
+    public func ignores() async -> [String] { await bot.state.ignores.keys.sorted() }
+
+    /// The newest `limit` entries of the audit log, newest first.
+    public func audit(limit: Int) async throws -> [AuditEntry] { try await bot.auditEntries(limit: limit) }
+}

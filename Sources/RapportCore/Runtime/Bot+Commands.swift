@@ -1,0 +1,77 @@
+import Foundation
+
+extension Bot {
+    /// The command in `text`, using the prefix in force where `event` happened.
+    func parseCommand(_ text: String, in event: ChatEvent) async -> CommandParser.Match? {
+        let prefix = settings("core", network: event.network, channel: event.channel).values["prefix"]?.description ?? "!"
+        let nick = await nick(on: event.network) ?? "rapport"
+        let parser = CommandParser(prefix: prefix, botNick: nick, casemapping: await casemapping(of: event.network))
+        return parser.parse(text, isDirect: event.isDirect)
+    }
+
+    /// The caller's role where `event` happened.
+    public func role(of event: ChatEvent) -> Role {
+        if let identity = event.sender.identity {
+            if configuration.owners.contains(identity) { return .owner }
+            if state.admins[identity] != nil { return .admin }
+        }
+        return event.senderIsOperator && event.channel != nil ? .channelOperator : .anyone
+    }
+
+    func route(_ match: CommandParser.Match, event: ChatEvent) async {
+        if isIgnored(event.sender, on: event.network) { return }
+        let found = registrations.lazy.compactMap { registration in
+            registration.descriptor.commands.first { $0.name == match.name }.map { (registration.descriptor, $0) }
+        }.first
+        guard let (descriptor, spec) = found else {
+            await hint(event, "I don't know the command '\(match.name)'. Try help for the list.", show: match.addressed)
+            return
+        }
+        guard isEnabled(descriptor.id, network: event.network, channel: event.channel),
+            let runner = runners[descriptor.id]
+        else {
+            await hint(event, "The \(descriptor.id) plugin is turned off here.", show: true)
+            return
+        }
+        let role = role(of: event)
+        guard role >= spec.requires else {
+            try? await reply(to: event, CommandError.notPermitted(spec.requires).reply)
+            return
+        }
+        guard takeCommandToken(for: event, role: role) else {
+            await hint(event, "You're sending commands too fast; try again in a few seconds.", show: true)
+            return
+        }
+        let invocation = CommandInvocation(
+            name: match.name, arguments: match.arguments, argumentText: match.argumentText, event: event, role: role)
+        await runner.enqueue(.command(invocation))
+    }
+
+    /// Answers with a short hint at most once per person and five minutes, so that a typo or a
+    /// command meant for another bot never turns into a flood.
+    private func hint(_ event: ChatEvent, _ text: String, show: Bool) async {
+        guard show else { return }
+        let key = userKey(event)
+        let now = time.now
+        if let last = hintsGiven[key], now.timeIntervalSince(last) < 300 { return }
+        hintsGiven[key] = now
+        if hintsGiven.count > 10_000 { hintsGiven = hintsGiven.filter { now.timeIntervalSince($0.value) < 300 } }
+        try? await reply(to: event, text)
+    }
+
+    private func takeCommandToken(for event: ChatEvent, role: Role) -> Bool {
+        if role >= .admin { return true }
+        let key = userKey(event)
+        let now = time.now
+        var bucket = commandBuckets[key] ?? TokenBucket(
+            capacity: Double(configuration.commandBurst), refillPerSecond: configuration.commandsPerSecond, now: now)
+        let allowed = bucket.take(now: now)
+        commandBuckets[key] = bucket
+        if commandBuckets.count > 10_000 { commandBuckets = [key: bucket] }
+        return allowed
+    }
+
+    private func userKey(_ event: ChatEvent) -> String {
+        event.sender.identity?.rawValue ?? "\(event.network)/\(event.sender.nick.lowercased())"
+    }
+}

@@ -1,0 +1,71 @@
+extension Bot {
+    /// A plugin's settings in one place: declared defaults, then the file, then run-time
+    /// overrides for everywhere, the network and the channel.
+    func settings(_ plugin: String, network: String?, channel: String?) -> PluginSettings {
+        guard let descriptor = registrations.first(where: { $0.descriptor.id == plugin })?.descriptor else {
+            return PluginSettings([:])
+        }
+        var values: [String: SettingValue] = [:]
+        for spec in descriptor.settings { values[spec.key] = spec.defaultValue }
+        values.merge(configuration.plugins[plugin]?.values ?? [:]) { $1 }
+        if let network { values.merge(configuration.networkPlugins[network]?[plugin]?.values ?? [:]) { $1 } }
+        for scope in Scope.chain(network: network, channel: channel) {
+            for spec in descriptor.settings {
+                if let value = state.overrides[RuntimeState.overrideKey(plugin, spec.key, scope)] { values[spec.key] = value }
+            }
+        }
+        return PluginSettings(values)
+    }
+
+    /// Whether `plugin` runs in `channel` of `network` (`nil` for direct messages).
+    func isEnabled(_ plugin: String, network: String?, channel: String?) -> Bool {
+        guard let descriptor = registrations.first(where: { $0.descriptor.id == plugin })?.descriptor else {
+            return false
+        }
+        var enabled = descriptor.enabledByDefault
+        if let file = configuration.plugins[plugin]?.enabled { enabled = file }
+        if let network, let file = configuration.networkPlugins[network]?[plugin]?.enabled { enabled = file }
+        for scope in Scope.chain(network: network, channel: channel) {
+            if let value = state.enabled[RuntimeState.enabledKey(plugin, scope)] { enabled = value }
+        }
+        return enabled
+    }
+
+    /// Whether commands from `user` are ignored.
+    func isIgnored(_ user: ChatUser, on network: String) -> Bool {
+        if state.ignores.isEmpty { return false }
+        if let identity = user.identity, state.ignores[identity.rawValue] != nil { return true }
+        return state.ignores.keys.contains { mask in
+            !mask.contains(":") && NickMask(mask).matches("\(network)/\(user.nick)") || NickMask(mask).matches(user.nick)
+        }
+    }
+}
+
+/// A glob over nicks (`spam*`, `bot?`), case-insensitive.
+struct NickMask {
+    let pattern: [Character]
+    init(_ mask: String) { pattern = Array(mask.lowercased()) }
+
+    func matches(_ text: String) -> Bool {
+        let text = Array(text.lowercased())
+        var p = 0, t = 0, star = -1, mark = 0
+        while t < text.count {
+            if p < pattern.count, pattern[p] == "?" || pattern[p] == text[t] {
+                p += 1
+                t += 1
+            } else if p < pattern.count, pattern[p] == "*" {
+                star = p
+                mark = t
+                p += 1
+            } else if star >= 0 {
+                p = star + 1
+                mark += 1
+                t = mark
+            } else {
+                return false
+            }
+        }
+        while p < pattern.count, pattern[p] == "*" { p += 1 }
+        return p == pattern.count
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+public import Logging
+
+/// The runtime: takes events from every connector, hands them to the enabled plugins, routes
+/// commands and sends replies.
+///
+/// ```
+/// IRC ─┐                      ┌─▶ PluginRunner(core)   ─▶ reply ─┐
+/// Matrix ─┼─▶ Bot.receive ─▶ route ┼─▶ PluginRunner(thanks) ─▶ …      ├─▶ Connector.send
+/// console ┘                      └─▶ PluginRunner(admin)  ─▶ …      ┘
+/// ```
+public actor Bot: EventSink {
+    let configuration: BotConfiguration
+    let store: any Store
+    let time: any TimeSource
+    let logger: Logger
+    let registrations: [PluginRegistration]
+    private(set) var connectors: [String: any Connector] = [:]
+    var state = RuntimeState()
+    var runners: [String: PluginRunner] = [:]
+    /// Plugins whose start failed, with the reason.
+    var failures: [String: String] = [:]
+    var commandBuckets: [String: TokenBucket] = [:]
+    var hintsGiven: [String: Date] = [:]
+
+    /// - Parameters:
+    ///   - configuration: Validated with ``BotConfiguration/validated(against:)``.
+    ///   - plugins: The plugins to offer, in the order `!help` lists them.
+    public init(
+        configuration: BotConfiguration, store: any Store, plugins: [PluginRegistration],
+        connectors: [any Connector], time: any TimeSource = SystemTime(), logger: Logger = Logger(label: "rapport")
+    ) {
+        self.configuration = configuration
+        self.store = store
+        self.registrations = plugins
+        self.time = time
+        self.logger = logger
+        for connector in connectors { self.connectors[connector.network] = connector }
+    }
+
+    /// Loads state, starts the plugins, and runs every connector until the task is cancelled or
+    /// all connectors have ended (the console at the end of its input).
+    public func run() async throws {
+        try await start()
+        let connectors = Array(self.connectors.values)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for connector in connectors {
+                group.addTask { try await connector.run(events: self) }
+            }
+            try await group.waitForAll()
+        }
+        await settle()
+        await stop()
+    }
+
+    /// Loads state and starts the plugins, without running connectors (tests drive ``receive(_:)``).
+    public func start() async throws {
+        try await store.migrate(RuntimeState.namespace, CoreMigrations.all)
+        state = try await RuntimeState.load(from: store)
+        for (key, joined) in state.channels where joined {
+            let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
+            if parts.count == 2, let connector = connectors[parts[0]] {
+                try? await connector.join(parts[1])
+            }
+        }
+        for registration in registrations { await startPlugin(registration) }
+    }
+
+    /// Stops every plugin.
+    public func stop() async {
+        for runner in runners.values { await runner.stop() }
+        runners = [:]
+    }
+
+    func startPlugin(_ registration: PluginRegistration) async {
+        let id = registration.descriptor.id
+        var pluginLogger = Logger(label: "rapport.plugin.\(id)")
+        pluginLogger.logLevel = logger.logLevel
+        pluginLogger[metadataKey: "plugin"] = "\(id)"
+        let context = PluginContext(
+            descriptor: registration.descriptor, logger: pluginLogger,
+            store: PluginStore(namespace: id, database: store), time: time, bot: self)
+        do {
+            let plugin = try await registration.make(context)
+            let runner = PluginRunner(descriptor: registration.descriptor, plugin: plugin, context: context)
+            await runner.start()
+            runners[id] = runner
+            failures[id] = nil
+        } catch {
+            failures[id] = "\(error)"
+            logger.error("plugin failed to start", metadata: ["plugin": "\(id)", "error": "\(error)"])
+        }
+    }
+
+    // MARK: - Events
+
+    public func receive(_ event: ChatEvent) async {
+        if case .message(let message) = event.kind, event.isCommandCandidate,
+            let match = await parseCommand(message.text, in: event)
+        {
+            await route(match, event: event)
+            return
+        }
+        for registration in registrations {
+            let id = registration.descriptor.id
+            guard let runner = runners[id], isEnabled(id, network: event.network, channel: event.channel) else {
+                continue
+            }
+            await runner.enqueue(.event(event))
+        }
+    }
+
+    public func settle() async {
+        // Work can queue more work (a command that sends to the console, which answers), so
+        // loop until a full pass finds every runner idle.
+        for _ in 0..<8 {
+            for runner in runners.values { await runner.idle() }
+        }
+    }
+
+    // MARK: - Output
+
+    func send(_ message: OutgoingMessage, on network: String) async throws {
+        guard let connector = connectors[network] else {
+            throw CommandError(.unavailable, "I am not connected to \(network).")
+        }
+        try await connector.send(message)
+    }
+
+    func reply(to event: ChatEvent, _ text: String) async throws {
+        let target: OutgoingMessage.Target = event.channel.map { .channel($0) } ?? .user(address: event.sender.address)
+        try await send(OutgoingMessage(to: target, text: text, style: .reply, replyTo: event.id), on: event.network)
+    }
+
+    func schedule(plugin: String, every interval: Duration, name: String, _ job: @escaping @Sendable () async throws -> Void) async {
+        await runners[plugin]?.schedule(every: interval, name: name, job)
+    }
+
+    func isOnline(_ address: String, on network: String) async -> Bool? {
+        await connectors[network]?.isOnline(address)
+    }
+
+    func nick(on network: String) async -> String? { await connectors[network]?.currentNick() }
+
+    func casemapping(of network: String) async -> Casemapping {
+        await connectors[network]?.casemapping() ?? .rfc1459
+    }
+
+    /// Adds a connector after start (used by tests and by networks added on reload).
+    public func add(_ connector: any Connector) { connectors[connector.network] = connector }
+}
+
+extension ChatEvent {
+    /// Whether the runtime may treat this event as a command: a live message from a person.
+    var isCommandCandidate: Bool { !isOwn && !isHistory && !sender.isBot }
+}

@@ -1,0 +1,50 @@
+/// Durable storage for the bot and its plugins: SQL tables, and a namespaced key-value map.
+///
+/// Backends (SQLite, PostgreSQL) live in their own modules; the rest of Rapport only sees this
+/// protocol. SQL given to a store is the portable subset both backends accept: `?` placeholders,
+/// `INTEGER`, `BIGINT`, `REAL`, `TEXT` columns, `INSERT … ON CONFLICT … DO UPDATE`. A
+/// ``Migration`` may carry a PostgreSQL variant where the dialects differ.
+///
+/// ## Conforming
+/// Every call is atomic. ``transaction(_:)`` runs its body with no other writer interleaved and
+/// commits only when the body returns. Run ``StoreConformance`` (RapportTesting) on a new backend.
+public protocol Store: Sendable {
+    /// Applies the migrations of `namespace` that have not been applied yet, in version order,
+    /// each in its own transaction, and records them.
+    func migrate(_ namespace: String, _ migrations: [Migration]) async throws
+
+    /// Runs `body` in one transaction: all its statements commit together, or none do.
+    func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T
+
+    /// Reads the value stored under `key` in `namespace`.
+    func value(forKey key: String, in namespace: String) async throws -> String?
+
+    /// Stores `value` under `key` in `namespace`, or removes the key when `value` is `nil`.
+    func setValue(_ value: String?, forKey key: String, in namespace: String) async throws
+
+    /// All entries of `namespace` whose key starts with `prefix`, sorted by key.
+    func entries(in namespace: String, keyPrefix: String) async throws -> [(key: String, value: String)]
+}
+
+/// Runs SQL statements, inside or outside a transaction.
+public protocol SQLExecutor: Sendable {
+    /// Runs a statement that returns no rows; returns the number of rows it changed.
+    @discardableResult
+    func execute(_ sql: String, _ arguments: [SQLValue]) async throws -> Int
+
+    /// Runs a query and returns all its rows.
+    func query(_ sql: String, _ arguments: [SQLValue]) async throws -> [SQLRow]
+}
+
+extension Store {
+    /// Runs one statement in its own transaction.
+    @discardableResult
+    public func execute(_ sql: String, _ arguments: [SQLValue] = []) async throws -> Int {
+        try await transaction { try await $0.execute(sql, arguments) }
+    }
+
+    /// Runs one query.
+    public func query(_ sql: String, _ arguments: [SQLValue] = []) async throws -> [SQLRow] {
+        try await transaction { try await $0.query(sql, arguments) }
+    }
+}
