@@ -2,7 +2,9 @@
 import PackageDescription
 
 /// A built-in plugin lives in `plugins/<id>/{Sources,Tests}`, beside its README.
-func plugin(_ id: String, module: String, dependencies: [Target.Dependency] = []) -> [Target] {
+func plugin(
+    _ id: String, module: String, dependencies: [Target.Dependency] = [], testDependencies: [Target.Dependency] = []
+) -> [Target] {
     [
         .target(
             name: module,
@@ -11,7 +13,7 @@ func plugin(_ id: String, module: String, dependencies: [Target.Dependency] = []
         ),
         .testTarget(
             name: "\(module)Tests",
-            dependencies: [.target(name: module), "RapportTesting"],
+            dependencies: [.target(name: module), "RapportTesting"] + testDependencies,
             path: "plugins/\(id)/Tests"
         ),
     ]
@@ -35,7 +37,16 @@ let package = Package(
     ],
     targets: [
         .target(name: "RapportCore", dependencies: [log]),
-    ],
+        .target(
+            name: "RapportStoreSQLite",
+            dependencies: ["RapportCore", log, .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(name: "RapportTesting", dependencies: ["RapportCore", "RapportStoreSQLite", log]),
+        .testTarget(name: "RapportCoreTests", dependencies: ["RapportCore", "RapportTesting"]),
+        .testTarget(name: "RapportStoreSQLiteTests", dependencies: ["RapportStoreSQLite", "RapportTesting"]),
+    ]
+        + plugin("core", module: "CorePlugin")
+        + plugin("admin", module: "AdminPlugin", testDependencies: ["CorePlugin"]),
     swiftLanguageModes: [.v6]
 )
 
