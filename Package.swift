@@ -25,6 +25,7 @@ let package = Package(
     name: "Rapport",
     platforms: [.macOS(.v15)],
     products: [
+        .executable(name: "rapport", targets: ["RapportCLI"]),
 
         .library(name: "RapportCore", targets: ["RapportCore"]),
     ],
@@ -42,6 +43,21 @@ let package = Package(
             dependencies: ["RapportCore", log, .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(name: "RapportTesting", dependencies: ["RapportCore", "RapportStoreSQLite", log]),
+        .target(name: "RapportConsole", dependencies: ["RapportCore"]),
+        .target(
+            name: "RapportApp",
+            dependencies: [
+                "RapportCore", "RapportStoreSQLite", "RapportConsole", "CorePlugin", "AdminPlugin", log,
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "RapportCLI",
+            dependencies: ["RapportApp", "RapportCore", "RapportConsole", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "RapportAppTests", dependencies: ["RapportApp", "RapportConsole", "RapportTesting"]),
         .testTarget(name: "RapportCoreTests", dependencies: ["RapportCore", "RapportTesting"]),
         .testTarget(name: "RapportStoreSQLiteTests", dependencies: ["RapportStoreSQLite", "RapportTesting"]),
     ]

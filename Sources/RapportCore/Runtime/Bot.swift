@@ -43,11 +43,18 @@ public actor Bot: EventSink {
     public func run() async throws {
         try await start()
         let connectors = Array(self.connectors.values)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for connector in connectors {
-                group.addTask { try await connector.run(events: self) }
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for connector in connectors {
+                    group.addTask { try await connector.run(events: self) }
+                }
+                try await group.waitForAll()
             }
-            try await group.waitForAll()
+        } catch is CancellationError {
+            logger.info("shutting down")
+        } catch {
+            await stop()
+            throw error
         }
         await settle()
         await stop()
