@@ -25,6 +25,7 @@ let package = Package(
     products: [
 
         .library(name: "RapportCore", targets: ["RapportCore"]),
+        .library(name: "RapportReciprocity", targets: ["RapportReciprocity"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
@@ -35,6 +36,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "RapportCore", dependencies: [log]),
+        .target(name: "RapportReciprocity", dependencies: ["RapportCore"], exclude: ["Training"]),
+        .testTarget(name: "RapportReciprocityTests", dependencies: ["RapportReciprocity"]),
     ],
     swiftLanguageModes: [.v6]
 )
