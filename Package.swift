@@ -26,8 +26,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "rapport", targets: ["RapportCLI"]),
-
         .library(name: "RapportCore", targets: ["RapportCore"]),
+        .library(name: "RapportReciprocity", targets: ["RapportReciprocity"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
@@ -60,6 +60,8 @@ let package = Package(
         .testTarget(name: "RapportAppTests", dependencies: ["RapportApp", "RapportConsole", "RapportTesting"]),
         .testTarget(name: "RapportCoreTests", dependencies: ["RapportCore", "RapportTesting"]),
         .testTarget(name: "RapportStoreSQLiteTests", dependencies: ["RapportStoreSQLite", "RapportTesting"]),
+        .target(name: "RapportReciprocity", dependencies: ["RapportCore"], exclude: ["Training"]),
+        .testTarget(name: "RapportReciprocityTests", dependencies: ["RapportReciprocity"]),
     ]
         + plugin("core", module: "CorePlugin")
         + plugin("admin", module: "AdminPlugin", testDependencies: ["CorePlugin"]),
