@@ -1,6 +1,8 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+let log: Target.Dependency = .product(name: "Logging", package: "swift-log")
+
 /// A built-in plugin lives in `plugins/<id>/{Sources,Tests}`, beside its README.
 func plugin(
     _ id: String, module: String, dependencies: [Target.Dependency] = [], testDependencies: [Target.Dependency] = []
@@ -8,7 +10,7 @@ func plugin(
     [
         .target(
             name: module,
-            dependencies: ["RapportCore"] + dependencies,
+            dependencies: ["RapportCore", log] + dependencies,
             path: "plugins/\(id)/Sources"
         ),
         .testTarget(
@@ -18,8 +20,6 @@ func plugin(
         ),
     ]
 }
-
-let log: Target.Dependency = .product(name: "Logging", package: "swift-log")
 
 let package = Package(
     name: "Rapport",
@@ -64,7 +64,8 @@ let package = Package(
         .testTarget(name: "RapportReciprocityTests", dependencies: ["RapportReciprocity"]),
     ]
         + plugin("core", module: "CorePlugin")
-        + plugin("admin", module: "AdminPlugin", testDependencies: ["CorePlugin"]),
+        + plugin("admin", module: "AdminPlugin", testDependencies: ["CorePlugin"])
+        + plugin("nudges", module: "NudgesPlugin", dependencies: ["RapportReciprocity"]),
     swiftLanguageModes: [.v6]
 )
 
