@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "RapportApp",
             dependencies: [
-                "RapportCore", "RapportStoreSQLite", "RapportConsole", "CorePlugin", "AdminPlugin", log,
+                "RapportCore", "RapportStoreSQLite", "RapportConsole", "CorePlugin", "AdminPlugin", "NudgesPlugin", log,
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

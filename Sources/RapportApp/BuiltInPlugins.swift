@@ -1,5 +1,6 @@
 import AdminPlugin
 import CorePlugin
+import NudgesPlugin
 public import RapportCore
 
 /// The plugins compiled into Rapport, in the order `!help` lists them.
@@ -7,5 +8,6 @@ public enum BuiltInPlugins {
     public static let all: [PluginRegistration] = [
         PluginRegistration(CorePlugin.self),
         PluginRegistration(AdminPlugin.self),
+        PluginRegistration(NudgesPlugin.self),
     ]
 }
