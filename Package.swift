@@ -57,6 +57,7 @@ let package = Package(
             name: "RapportCLI",
             dependencies: ["RapportApp", "RapportCore", "RapportConsole", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        .testTarget(name: "RapportCLITests", dependencies: ["RapportCLI"]),
         .testTarget(name: "RapportAppTests", dependencies: ["RapportApp", "RapportConsole", "RapportTesting"]),
         .testTarget(name: "RapportCoreTests", dependencies: ["RapportCore", "RapportTesting"]),
         .testTarget(name: "RapportStoreSQLiteTests", dependencies: ["RapportStoreSQLite", "RapportTesting"]),
