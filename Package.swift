@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "RapportApp",
             dependencies: [
-                "RapportCore", "RapportStoreSQLite", "RapportConsole", "CorePlugin", "AdminPlugin", "NudgesPlugin", log,
+                "RapportCore", "RapportStoreSQLite", "RapportConsole", "CorePlugin", "AdminPlugin", "NudgesPlugin", "PrivacyPlugin", log,
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -66,7 +66,8 @@ let package = Package(
     ]
         + plugin("core", module: "CorePlugin")
         + plugin("admin", module: "AdminPlugin", testDependencies: ["CorePlugin"])
-        + plugin("nudges", module: "NudgesPlugin", dependencies: ["RapportReciprocity"]),
+        + plugin("nudges", module: "NudgesPlugin", dependencies: ["RapportReciprocity"])
+        + plugin("privacy", module: "PrivacyPlugin", testDependencies: ["NudgesPlugin"]),
     swiftLanguageModes: [.v6]
 )
 
