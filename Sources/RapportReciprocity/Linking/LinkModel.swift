@@ -10,6 +10,7 @@ public struct LinkModel: Sendable {
     var hiddenWeights: [Float]
     var hiddenBias: [Float]
     var outputWeights: [Float]
+    let linearStorage: WeightStorage
     /// The feature names the weights were trained for, to catch a stale weights file.
     let featureNames: [String]
 
@@ -19,6 +20,7 @@ public struct LinkModel: Sendable {
         self.hiddenWeights = hiddenWeights
         self.hiddenBias = hiddenBias
         self.outputWeights = outputWeights
+        self.linearStorage = WeightStorage(linear)
         precondition(linear.count == LinkFeature.count, "LinkModel: \(linear.count) weights for \(LinkFeature.count) features")
         precondition(hiddenWeights.count == hiddenBias.count * LinkFeature.count && outputWeights.count == hiddenBias.count)
     }
@@ -31,8 +33,12 @@ public struct LinkModel: Sendable {
         self.init(featureNames: LinkFeature.allCases.map { "\($0)" }, linear: linear)
     }
 
-    /// Whether the model has a hidden layer.
+    /// Whether the model has no hidden layer.
     var isLinear: Bool { hiddenBias.isEmpty }
+
+    /// The linear weights, for the linker's fused feature-and-score loop. The array lives as long as
+    /// the model (a `static let` or the linker's own copy), so the pointer stays valid.
+    var linearPointer: UnsafePointer<Float> { UnsafePointer(linearStorage.pointer) }
 
     @inline(__always)
     func score(_ f: UnsafeBufferPointer<Float>) -> Float {
@@ -81,3 +87,17 @@ import Glibc
 import Darwin
 @inline(__always) func _exp(_ x: Double) -> Double { Darwin.exp(x) }
 #endif
+
+/// Immutable weights in memory that is never moved, for pointer access in the hot loop.
+final class WeightStorage: Sendable {
+    nonisolated(unsafe) let pointer: UnsafeMutablePointer<Float>
+    let count: Int
+
+    init(_ weights: [Float]) {
+        count = weights.count
+        pointer = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+        pointer.initialize(from: weights, count: count)
+    }
+
+    deinit { pointer.deallocate() }
+}

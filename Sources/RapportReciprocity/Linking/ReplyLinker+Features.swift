@@ -16,8 +16,6 @@ extension ReplyLinker {
         var features: [Float] = []
         swap(&features, &self.features)
         defer { swap(&features, &self.features) }
-        var authors: [AuthorFacts] = []
-        authors.reserveCapacity(16)
         let qState = users[query.user]
         let context = QueryContext(
             previous: qState?.lastMessage ?? -1, previousAntecedentUser: qState?.lastAntecedentUser)
@@ -28,19 +26,17 @@ extension ReplyLinker {
             base.update(repeating: 0, count: used)
             selfFeatures(query, state: qState, into: base)
             bestScore = model.score(UnsafeBufferPointer(start: base, count: stride))
+            let linear = model.isLinear
             window.withUnsafeBufferPointer { w in
+                let authors = authorFacts(query: query, window: w)
                 var row = 1
                 var i = w.count - 1
                 while i >= windowStart {
                     let user = w[i].user
-                    var a = authors.firstIndex { $0.user == user } ?? -1
-                    if a < 0 {
-                        authors.append(authorFacts(user, query: query))
-                        a = authors.count - 1
-                    }
+                    let a = authors.firstIndex { $0.user == user }!
                     let f = base + row * stride
-                    pairFeatures(query, w.baseAddress! + i, distance: row, author: authors[a], context: context, into: f)
-                    let score = model.score(UnsafeBufferPointer(start: f, count: stride))
+                    let partial = pairFeatures(query, w.baseAddress! + i, distance: row, author: authors[a], context: context, into: f)
+                    let score = linear ? partial : model.score(UnsafeBufferPointer(start: f, count: stride))
                     if score > bestScore {
                         bestScore = score
                         best = row
@@ -67,13 +63,29 @@ extension ReplyLinker {
         var previousAntecedentUser: UInt64?
     }
 
-    func authorFacts(_ user: UInt64, query: Entry) -> AuthorFacts {
-        var facts = AuthorFacts(user: user)
-        guard user != query.user else { return facts }
-        facts.addressedByQuery = addressed[Pair(from: query.user, to: user)] != nil
-        facts.addressedQuery = addressed[Pair(from: user, to: query.user)] != nil
-        facts.linkedFromQuery = linked[Pair(from: query.user, to: user)] != nil
-        facts.linkedToQuery = linked[Pair(from: user, to: query.user)] != nil
+    /// Who talked to whom recently: one pass over the window collects, for each author, whether
+    /// they and the query's author addressed or answered each other.
+    func authorFacts(query: Entry, window w: UnsafeBufferPointer<Entry>) -> [AuthorFacts] {
+        var facts: [AuthorFacts] = []
+        facts.reserveCapacity(24)
+        @inline(__always) func index(_ user: UInt64) -> Int {
+            if let i = facts.firstIndex(where: { $0.user == user }) { return i }
+            facts.append(AuthorFacts(user: user))
+            return facts.count - 1
+        }
+        var i = w.count - 1
+        while i >= windowStart {
+            let e = w[i]
+            let a = index(e.user)
+            if e.user == query.user {
+                for m in e.mentions { facts[index(m)].addressedByQuery = true }
+                if let to = e.antecedentUser, to != query.user { facts[index(to)].linkedFromQuery = true }
+            } else {
+                if e.mentions.contains(query.user) { facts[a].addressedQuery = true }
+                if e.antecedentUser == query.user { facts[a].linkedToQuery = true }
+            }
+            i -= 1
+        }
         return facts
     }
 
@@ -115,11 +127,23 @@ extension ReplyLinker {
     }
 
     /// `distance` is 1 for the newest message in the window, 2 for the one before, ….
+    /// Writes the row and returns its linear score (the sum of the weights of the features set).
     func pairFeatures(
         _ q: Entry, _ c: UnsafePointer<Entry>, distance dist: Int, author: AuthorFacts, context: QueryContext,
         into f: UnsafeMutablePointer<Float>
-    ) {
-        @inline(__always) func set(_ feature: LinkFeature, _ on: Bool = true) { if on { f[feature.rawValue] = 1 } }
+    ) -> Float {
+        let w = model.linearPointer
+        var score: Float = 0
+        @inline(__always) func set(_ feature: LinkFeature, _ on: Bool = true) {
+            if on {
+                f[feature.rawValue] = 1
+                score += w[feature.rawValue]
+            }
+        }
+        @inline(__always) func value(_ feature: LinkFeature, _ x: Float) {
+            f[feature.rawValue] = x
+            score += w[feature.rawValue] * x
+        }
         switch dist {
         case 1: set(.pDist1)
         case 2: set(.pDist2)
@@ -129,7 +153,7 @@ extension ReplyLinker {
         case 11...20: set(.pDist11to20)
         default: set(.pDist21)
         }
-        f[LinkFeature.pDistScaled.rawValue] = Float(min(dist, 50)) / 50
+        value(.pDistScaled, Float(min(dist, 50)) / 50)
         let gap = (q.time - c.pointee.time) / 60
         if gap < 1 { set(.pGap0) } else if gap < 2 { set(.pGap1) } else if gap < 5 { set(.pGap2to4) } else if gap < 16 { set(.pGap5to15) } else { set(.pGap16) }
 
@@ -175,7 +199,7 @@ extension ReplyLinker {
         if common == 0 { set(.pCommon0) } else if common == 1 { set(.pCommon1) } else { set(.pCommon2) }
         set(.pCommon5, common >= 5)
         let smaller = min(q.analysis.contentWords.count, c.pointee.analysis.contentWords.count)
-        f[LinkFeature.pCommonFraction.rawValue] = smaller > 0 ? Float(common) / Float(smaller) : 0
+        value(.pCommonFraction, smaller > 0 ? Float(common) / Float(smaller) : 0)
         set(.pSameAddressee, q.addressee != nil && q.addressee == c.pointee.addressee)
         let started = c.pointee.antecedent == cSequence
         set(.pCandStarted, started)
@@ -187,5 +211,6 @@ extension ReplyLinker {
         set(.pCandUserJoinedRecently, c.pointee.userJoinedRecently)
         set(.pCandGreeting, c.pointee.isGreeting)
         set(.pCandShort, c.pointee.analysis.tokens.count < 4)
+        return score
     }
 }
