@@ -98,7 +98,7 @@ public struct ReciprocityEngine: Sendable {
 
         let analysis = TextAnalysis(o.text, casemapping: configuration.casemapping)
         let isQuestion = questions.isQuestion(analysis)
-        let verdict = thanks.detect(o.text, analysis: analysis)
+        let verdict = isBot ? ThanksDetector.Verdict.none : thanks.detect(o.text, analysis: analysis)
         let explicit = o.replyTo.flatMap { state.messages[$0] }
         let input = ReplyLinker.Input(
             kind: linkKind, nick: o.nick, time: o.time, analysis: analysis, isQuestion: isQuestion,

@@ -21,6 +21,8 @@ extension ReplyLinker {
             previous: qState?.lastMessage ?? -1, previousAntecedentUser: qState?.lastAntecedentUser)
         var best = 0
         var bestScore = -Float.infinity
+        // With a hidden layer, only the rows the linear part ranks highest get the full score.
+        var shortlist: [(row: Int, score: Float)] = []
         features.withUnsafeMutableBufferPointer { buffer in
             let base = buffer.baseAddress!
             base.update(repeating: 0, count: used)
@@ -35,14 +37,24 @@ extension ReplyLinker {
                     let user = w[i].user
                     let a = authors.firstIndex { $0.user == user }!
                     let f = base + row * stride
-                    let partial = pairFeatures(query, w.baseAddress! + i, distance: row, author: authors[a], context: context, into: f)
-                    let score = linear ? partial : model.score(UnsafeBufferPointer(start: f, count: stride))
-                    if score > bestScore {
-                        bestScore = score
-                        best = row
+                    let score = pairFeatures(query, w.baseAddress! + i, distance: row, author: authors[a], context: context, into: f)
+                    if linear {
+                        if score > bestScore {
+                            bestScore = score
+                            best = row
+                        }
+                    } else {
+                        Self.keep(&shortlist, row: row, score: score)
                     }
                     row += 1
                     i -= 1
+                }
+            }
+            for (row, partial) in shortlist {
+                let score = partial + model.hiddenScore(UnsafeBufferPointer(start: base + row * stride, count: stride))
+                if score > bestScore {
+                    bestScore = score
+                    best = row
                 }
             }
         }
@@ -56,6 +68,20 @@ extension ReplyLinker {
             dump(candidates, features[0..<used])
         }
         return best == 0 ? query.sequence : window[window.count - best].sequence
+    }
+
+    /// How many candidates the linear part passes on to the hidden layer.
+    static let shortlistSize = 8
+
+    @inline(__always)
+    static func keep(_ list: inout [(row: Int, score: Float)], row: Int, score: Float) {
+        if list.count < shortlistSize {
+            list.append((row, score))
+            return
+        }
+        var worst = 0
+        for k in 1..<list.count where list[k].score < list[worst].score { worst = k }
+        if score > list[worst].score { list[worst] = (row, score) }
     }
 
     struct QueryContext {

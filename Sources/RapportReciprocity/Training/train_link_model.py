@@ -190,7 +190,7 @@ def write_swift(model, names, path, note):
         f.write('\n'.join(f'            "{n}",' for n in names) + '\n        ],\n')
         f.write('        linear: [\n' + swift_array(model.w) + '\n        ]')
         if model.hidden:
-            f.write(',\n        hiddenWeights: [\n' + swift_array(model.W1.reshape(-1)) + '\n        ],\n')
+            f.write(',\n        hiddenWeights: [\n' + swift_array(model.W1.T.reshape(-1)) + '\n        ],\n')
             f.write('        hiddenBias: [\n' + swift_array(model.b1) + '\n        ],\n')
             f.write('        outputWeights: [\n' + swift_array(model.w2) + '\n        ]')
         f.write('\n    )\n}\n')
