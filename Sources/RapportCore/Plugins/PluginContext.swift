@@ -25,6 +25,11 @@ public struct PluginContext: Sendable {
         await bot.settings(descriptor.id, network: network, channel: channel)
     }
 
+    /// Whether this plugin is switched on in `channel` of `network`.
+    public func isEnabled(network: String, channel: String?) async -> Bool {
+        await bot.isEnabled(descriptor.id, network: network, channel: channel)
+    }
+
     /// Sends a message on `network`.
     public func send(_ message: OutgoingMessage, on network: String) async throws {
         try await bot.send(message, on: network)

@@ -30,6 +30,11 @@ public struct Administration: Sendable {
         await bot.pluginStatuses(network: network, channel: channel)
     }
 
+    /// The command prefix in force in `channel` of `network`.
+    public func commandPrefix(network: String?, channel: String?) async -> String {
+        await bot.commandPrefix(network: network, channel: channel)
+    }
+
     /// Turns a plugin on or off in `scope`.
     public func setEnabled(_ plugin: String, _ enabled: Bool, in scope: Scope, by actor: ChatUser) async throws {
         try await bot.setEnabled(plugin, enabled, in: scope, by: actor)

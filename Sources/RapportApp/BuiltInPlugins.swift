@@ -1,0 +1,13 @@
+import AdminPlugin
+import CorePlugin
+import NudgesPlugin
+public import RapportCore
+
+/// The plugins compiled into Rapport, in the order `!help` lists them.
+public enum BuiltInPlugins {
+    public static let all: [PluginRegistration] = [
+        PluginRegistration(CorePlugin.self),
+        PluginRegistration(AdminPlugin.self),
+        PluginRegistration(NudgesPlugin.self),
+    ]
+}
