@@ -55,7 +55,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "RapportCLI",
-            dependencies: ["RapportApp", "RapportCore", "RapportConsole", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "RapportApp", "RapportCore", "RapportConsole", "RapportReciprocity",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .testTarget(name: "RapportAppTests", dependencies: ["RapportApp", "RapportConsole", "RapportTesting"]),
         .testTarget(name: "RapportCoreTests", dependencies: ["RapportCore", "RapportTesting"]),

@@ -50,6 +50,7 @@ public struct ReciprocityEngine: Sendable {
     public let configuration: Configuration
     let botHashes: Set<UInt64>
     var channels: [ChannelKey: ChannelState] = [:]
+    var current: (key: ChannelKey, state: ChannelState)?
     var caps = PairCaps()
     let questions = QuestionDetector()
     let thanks = ThanksDetector()
@@ -74,8 +75,18 @@ public struct ReciprocityEngine: Sendable {
         _ o: Observation, dump: ((_ candidates: [Int], _ features: ArraySlice<Float>) -> Void)?
     ) -> Outcome {
         let key = ChannelKey(network: o.network, channel: o.channel)
-        var state = channels.removeValue(forKey: key) ?? ChannelState(configuration: configuration)
-        defer { channels[key] = state }
+        // The channel of the previous observation is kept out of the dictionary: consecutive
+        // events of one channel (a replay, a busy channel) then cost no hashing.
+        var state: ChannelState
+        if let current, current.key == key {
+            state = current.state
+            self.current = nil
+        } else {
+            if let current { channels[current.key] = current.state }
+            self.current = nil
+            state = channels.removeValue(forKey: key) ?? ChannelState(configuration: configuration)
+        }
+        defer { current = (key, state) }
         let sender = TextAnalysis.nickHash(o.nick, casemapping: configuration.casemapping)
         let isBot = o.isBot || botHashes.contains(sender)
 
@@ -174,6 +185,8 @@ public struct ReciprocityEngine: Sendable {
 extension ReciprocityEngine {
     /// Drops everything remembered about a channel (the bot left it; a replayed file ended).
     public mutating func forget(channel: String, network: String) {
-        channels.removeValue(forKey: ChannelKey(network: network, channel: channel))
+        let key = ChannelKey(network: network, channel: channel)
+        if current?.key == key { current = nil }
+        channels.removeValue(forKey: key)
     }
 }

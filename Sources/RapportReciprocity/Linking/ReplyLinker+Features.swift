@@ -23,9 +23,12 @@ extension ReplyLinker {
         var bestScore = -Float.infinity
         // With a hidden layer, only the rows the linear part ranks highest get the full score.
         var shortlist: [(row: Int, score: Float)] = []
+        // Rows are only written out for a dump and for the hidden layer's shortlist; otherwise
+        // the pair loop just sums the weights of the features it sets.
+        let writeAll = dump != nil
         features.withUnsafeMutableBufferPointer { buffer in
             let base = buffer.baseAddress!
-            base.update(repeating: 0, count: used)
+            base.update(repeating: 0, count: writeAll ? used : stride)
             selfFeatures(query, state: qState, into: base)
             bestScore = model.score(UnsafeBufferPointer(start: base, count: stride))
             let linear = model.isLinear
@@ -36,7 +39,7 @@ extension ReplyLinker {
                 while i >= windowStart {
                     let user = w[i].user
                     let a = authors.firstIndex { $0.user == user }!
-                    let f = base + row * stride
+                    let f = writeAll ? base + row * stride : nil
                     let score = pairFeatures(query, w.baseAddress! + i, distance: row, author: authors[a], context: context, into: f)
                     if linear {
                         if score > bestScore {
@@ -49,12 +52,22 @@ extension ReplyLinker {
                     row += 1
                     i -= 1
                 }
-            }
-            for (row, partial) in shortlist {
-                let score = partial + model.hiddenScore(UnsafeBufferPointer(start: base + row * stride, count: stride))
-                if score > bestScore {
-                    bestScore = score
-                    best = row
+                let scratch = base + stride  // free when rows are not all written
+                for (row, partial) in shortlist {
+                    var f = base + row * stride
+                    if !writeAll {
+                        scratch.update(repeating: 0, count: stride)
+                        let i = w.count - row
+                        let user = w[i].user
+                        _ = pairFeatures(query, w.baseAddress! + i, distance: row,
+                            author: authors.first { $0.user == user }!, context: context, into: scratch)
+                        f = scratch
+                    }
+                    let score = partial + model.hiddenScore(UnsafeBufferPointer(start: f, count: stride))
+                    if score > bestScore {
+                        bestScore = score
+                        best = row
+                    }
                 }
             }
         }
@@ -156,18 +169,18 @@ extension ReplyLinker {
     /// Writes the row and returns its linear score (the sum of the weights of the features set).
     func pairFeatures(
         _ q: Entry, _ c: UnsafePointer<Entry>, distance dist: Int, author: AuthorFacts, context: QueryContext,
-        into f: UnsafeMutablePointer<Float>
+        into f: UnsafeMutablePointer<Float>?
     ) -> Float {
         let w = model.linearPointer
         var score: Float = 0
         @inline(__always) func set(_ feature: LinkFeature, _ on: Bool = true) {
             if on {
-                f[feature.rawValue] = 1
+                f?[feature.rawValue] = 1
                 score += w[feature.rawValue]
             }
         }
         @inline(__always) func value(_ feature: LinkFeature, _ x: Float) {
-            f[feature.rawValue] = x
+            f?[feature.rawValue] = x
             score += w[feature.rawValue] * x
         }
         switch dist {
