@@ -1,6 +1,7 @@
 import AdminPlugin
 import CorePlugin
 import NudgesPlugin
+import ThanksPlugin
 public import RapportCore
 
 /// The plugins compiled into Rapport, in the order `!help` lists them.
@@ -9,5 +10,6 @@ public enum BuiltInPlugins {
         PluginRegistration(CorePlugin.self),
         PluginRegistration(AdminPlugin.self),
         PluginRegistration(NudgesPlugin.self),
+        PluginRegistration(ThanksPlugin.self),
     ]
 }

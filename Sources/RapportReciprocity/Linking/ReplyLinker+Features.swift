@@ -84,7 +84,7 @@ extension ReplyLinker {
     }
 
     /// How many candidates the linear part passes on to the hidden layer.
-    static let shortlistSize = 8
+    static let shortlistSize = 24
 
     @inline(__always)
     static func keep(_ list: inout [(row: Int, score: Float)], row: Int, score: Float) {

@@ -107,7 +107,7 @@ def segment_softmax_loss(s, y, offs, sizes):
     return loss, p - pg  # gradient of the loss with respect to the scores
 
 
-def train(model, d, epochs, lr, l2, batch, rng):
+def train(model, d, epochs, lr, l2, batch, rng, aux=0.0):
     params = model.params()
     m = [np.zeros_like(p) for p in params]
     v = [np.zeros_like(p) for p in params]
@@ -126,6 +126,11 @@ def train(model, d, epochs, lr, l2, batch, rng):
             loss, g = segment_softmax_loss(s, y, offs, sizes)
             total += loss
             grads = [x.T @ g + l2 * model.w]
+            if model.hidden and aux:
+                # The linear part alone must rank well too: the Swift linker shortlists
+                # candidates by it and scores only the shortlist with the hidden layer.
+                _, g_lin = segment_softmax_loss(x @ model.w, y, offs, sizes)
+                grads[0] += aux * (x.T @ g_lin)
             if model.hidden:
                 gh = np.outer(g, model.w2) * (1 - h * h)
                 grads += [gh.T @ x + l2 * model.W1, gh.sum(0), h.T @ g + l2 * model.w2]
@@ -208,6 +213,7 @@ def main():
     ap.add_argument('--l2', type=float, default=1e-4)
     ap.add_argument('--batch', type=int, default=512)
     ap.add_argument('--seed', type=int, default=0)
+    ap.add_argument('--aux', type=float, default=1.0, help='weight of the linear-part-alone loss (hidden models)')
     ap.add_argument('--out')
     args = ap.parse_args()
     rng = np.random.default_rng(args.seed)
@@ -216,7 +222,7 @@ def main():
     d = load(args.train, gold, len(names))
     print(f'train: {len(d["offs"])} messages, {d["skipped"]} with no gold candidate in the window', file=sys.stderr)
     model = Model(len(names), args.hidden, rng)
-    train(model, d, args.epochs, args.lr, args.l2, args.batch, rng)
+    train(model, d, args.epochs, args.lr, args.l2, args.batch, rng, args.aux)
     train_f1 = evaluate(model, args.train, gold, len(names))
     note = f'train F1 {train_f1:.1f}'
     print(f'train F1 (approx.) {train_f1:.1f}')
@@ -225,7 +231,7 @@ def main():
         print(f'dev F1 (approx.) {dev_f1:.1f}')
         note += f', dev F1 {dev_f1:.1f}'
     if args.out:
-        write_swift(model, names, args.out, f'hidden={args.hidden} epochs={args.epochs} ({note}).')
+        write_swift(model, names, args.out, f'hidden={args.hidden} epochs={args.epochs} aux={args.aux} ({note}).')
         print(f'wrote {args.out}', file=sys.stderr)
     top = sorted(zip(model.w, names), key=lambda t: -abs(t[0]))[:25]
     print(' '.join(f'{n}={w:.2f}' for w, n in top), file=sys.stderr)
