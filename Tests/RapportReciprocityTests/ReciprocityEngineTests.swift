@@ -81,6 +81,7 @@ struct ReciprocityEngineTests {
 
     @Test func dailyCapStopsFarming() {
         var chat = Chat()
+        chat.say("bob", "alice: try lsblk")
         for _ in 0..<6 { chat.say("alice", "thanks bob") }
         #expect(chat.thanked.count == ReciprocityEngine.Configuration().dailyCapPerPair)
     }
