@@ -89,3 +89,11 @@ struct ThanksDetectorTests {
         #expect(!detector.detect(text).isThanks, "\(text)")
     }
 }
+
+extension ThanksDetectorTests {
+    @Test func longMessagesCountOnlyAnOpeningThanks() {
+        let tail = String(repeating: "and then I will try the other partition layout tomorrow ", count: 4)
+        #expect(detector.detect("corba: Thanks for the help! I'll try using a dedicated boot partition " + tail).isThanks)
+        #expect(!detector.detect("I tried the other partition layout as described " + tail + " thanks to the wiki").isThanks)
+    }
+}

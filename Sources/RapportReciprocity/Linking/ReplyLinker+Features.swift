@@ -84,7 +84,7 @@ extension ReplyLinker {
     }
 
     /// How many candidates the linear part passes on to the hidden layer.
-    static let shortlistSize = 24
+    static let shortlistSize = 8
 
     @inline(__always)
     static func keep(_ list: inout [(row: Int, score: Float)], row: Int, score: Float) {
@@ -113,15 +113,20 @@ extension ReplyLinker {
             return facts.count - 1
         }
         var i = w.count - 1
+        let base = w.baseAddress!
         while i >= windowStart {
-            let e = w[i]
-            let a = index(e.user)
-            if e.user == query.user {
-                for m in e.mentions { facts[index(m)].addressedByQuery = true }
-                if let to = e.antecedentUser, to != query.user { facts[index(to)].linkedFromQuery = true }
+            // Field by field through the pointer: copying an Entry would retain all its arrays.
+            let e = base + i
+            let user = e.pointee.user
+            let a = index(user)
+            if user == query.user {
+                if e.pointee.hasMentions {
+                    for m in e.pointee.mentions { facts[index(m)].addressedByQuery = true }
+                }
+                if let to = e.pointee.antecedentUser, to != query.user { facts[index(to)].linkedFromQuery = true }
             } else {
-                if e.mentions.contains(query.user) { facts[a].addressedQuery = true }
-                if e.antecedentUser == query.user { facts[a].linkedToQuery = true }
+                if e.pointee.hasMentions, e.pointee.mentions.contains(query.user) { facts[a].addressedQuery = true }
+                if e.pointee.antecedentUser == query.user { facts[a].linkedToQuery = true }
             }
             i -= 1
         }
@@ -208,7 +213,7 @@ extension ReplyLinker {
         set(.pQueryMentionsCand, !qAddressesC && !sameUser && q.mentions.contains(cUser))
         set(.pCandAddressesQuery, cAddressesQ)
         set(.pCandAddressesQueryLatest, cAddressesQ && candLatest)
-        set(.pCandMentionsQuery, !cAddressesQ && !sameUser && c.pointee.mentions.contains(q.user))
+        set(.pCandMentionsQuery, !cAddressesQ && !sameUser && c.pointee.hasMentions && c.pointee.mentions.contains(q.user))
         set(.pQueryAddressesOther, q.addressee != nil && !qAddressesC)
         set(.pCandAddressesOther, c.pointee.addressee != nil && !cAddressesQ)
         set(.pSameUser, sameUser)
@@ -223,7 +228,7 @@ extension ReplyLinker {
         set(.pQueryQuestion, q.isQuestion)
         set(.pCandBot, c.pointee.isBot)
         set(.pQueryBot, q.isBot)
-        set(.pBotAnswersCommand, q.isBot && c.pointee.analysis.startsWithBang)
+        set(.pBotAnswersCommand, q.isBot && c.pointee.startsWithBang)
         if !sameUser {
             set(.pPairAddressedQC, author.addressedByQuery)
             set(.pPairAddressedCQ, author.addressedQuery)
@@ -234,10 +239,10 @@ extension ReplyLinker {
             set(.pCandAntecedentIsQueryUserLatest, replied && candLatest)
             set(.pQueryPrevAntecedentIsCandUser, context.previousAntecedentUser == cUser)
         }
-        let common = q.analysis.commonContentWords(with: c.pointee.analysis)
+        let common = c.pointee.contentWordCount == 0 || q.analysis.contentWords.isEmpty ? 0 : q.analysis.commonContentWords(with: c.pointee.analysis)
         if common == 0 { set(.pCommon0) } else if common == 1 { set(.pCommon1) } else { set(.pCommon2) }
         set(.pCommon5, common >= 5)
-        let smaller = min(q.analysis.contentWords.count, c.pointee.analysis.contentWords.count)
+        let smaller = min(q.analysis.contentWords.count, c.pointee.contentWordCount)
         value(.pCommonFraction, smaller > 0 ? Float(common) / Float(smaller) : 0)
         set(.pSameAddressee, q.addressee != nil && q.addressee == c.pointee.addressee)
         let started = c.pointee.antecedent == cSequence
@@ -249,7 +254,7 @@ extension ReplyLinker {
         set(.pQueryThanksCandLatest, q.isThanks && !sameUser && candLatest)
         set(.pCandUserJoinedRecently, c.pointee.userJoinedRecently)
         set(.pCandGreeting, c.pointee.isGreeting)
-        set(.pCandShort, c.pointee.analysis.tokens.count < 4)
+        set(.pCandShort, c.pointee.tokenCount < 4)
         return score
     }
 }

@@ -95,6 +95,11 @@ public struct ReplyLinker: Sendable {
         var superseded = false
         /// Whether its author joined shortly before writing it.
         var userJoinedRecently = false
+        // Copies of analysis facts, read in the hot loop without touching the arrays.
+        var hasMentions = false
+        var tokenCount = 0
+        var contentWordCount = 0
+        var startsWithBang = false
     }
 
     struct UserState: Sendable {
@@ -268,6 +273,10 @@ public struct ReplyLinker: Sendable {
             isThanks: input.isThanks, isGreeting: greeting, isBot: input.isBot, isAction: input.kind == .action,
             antecedent: sequence, antecedentUser: nil)
         entry.userJoinedRecently = joined
+        entry.hasMentions = !mentions.isEmpty
+        entry.tokenCount = analysis.tokens.count
+        entry.contentWordCount = analysis.contentWords.count
+        entry.startsWithBang = analysis.startsWithBang
         return entry
     }
 
