@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "RapportApp",
             dependencies: [
-                "RapportCore", "RapportStoreSQLite", "RapportConsole", "CorePlugin", "AdminPlugin", "NudgesPlugin", "ThanksPlugin", log,
+                "RapportCore", "RapportStoreSQLite", "RapportConsole", "CorePlugin", "AdminPlugin", "NudgesPlugin", "PrivacyPlugin", "ThanksPlugin", log,
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -60,6 +60,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .testTarget(name: "RapportCLITests", dependencies: ["RapportCLI"]),
         .testTarget(name: "RapportAppTests", dependencies: ["RapportApp", "RapportConsole", "RapportTesting"]),
         .testTarget(name: "RapportCoreTests", dependencies: ["RapportCore", "RapportTesting"]),
         .testTarget(name: "RapportStoreSQLiteTests", dependencies: ["RapportStoreSQLite", "RapportTesting"]),
@@ -69,6 +70,7 @@ let package = Package(
         + plugin("core", module: "CorePlugin")
         + plugin("admin", module: "AdminPlugin", testDependencies: ["CorePlugin"])
         + plugin("nudges", module: "NudgesPlugin", dependencies: ["RapportReciprocity"])
+        + plugin("privacy", module: "PrivacyPlugin", testDependencies: ["NudgesPlugin"])
         + plugin("thanks", module: "ThanksPlugin", dependencies: ["RapportReciprocity"]),
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,7 @@
 import AdminPlugin
 import CorePlugin
 import NudgesPlugin
+import PrivacyPlugin
 import ThanksPlugin
 public import RapportCore
 
@@ -10,6 +11,7 @@ public enum BuiltInPlugins {
         PluginRegistration(CorePlugin.self),
         PluginRegistration(AdminPlugin.self),
         PluginRegistration(NudgesPlugin.self),
+        PluginRegistration(PrivacyPlugin.self),
         PluginRegistration(ThanksPlugin.self),
     ]
 }

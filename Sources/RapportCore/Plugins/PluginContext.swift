@@ -30,6 +30,9 @@ public struct PluginContext: Sendable {
         await bot.isEnabled(descriptor.id, network: network, channel: channel)
     }
 
+    /// How long message text may be kept (`retention.excerpts`); zero means store none.
+    public var textRetention: Duration { bot.configuration.textRetention }
+
     /// Sends a message on `network`.
     public func send(_ message: OutgoingMessage, on network: String) async throws {
         try await bot.send(message, on: network)

@@ -114,6 +114,7 @@ public actor Bot: EventSink {
             await route(match, event: event)
             return
         }
+        guard await isTracked(event.sender, on: event.network) else { return }
         for registration in registrations {
             let id = registration.descriptor.id
             guard let runner = runners[id], isEnabled(id, network: event.network, channel: event.channel) else {

@@ -158,7 +158,7 @@ public struct NudgeStore: Sendable {
     // MARK: - Activity and preferences
 
     /// What the plugin knows of the person behind a nick.
-    public struct Person: Sendable, Hashable {
+    public struct Seen: Sendable, Hashable {
         /// Where DMs go (the nick on IRC, the user ID on Matrix).
         public var address: String
         /// The key of their preferences: their identity, or `network/nick` without one.
@@ -168,9 +168,9 @@ public struct NudgeStore: Sendable {
         public var isBot: Bool
     }
 
-    /// The key under which a person's preferences are kept.
+    /// The key under which a person's preferences are kept (``Person/key``).
     public static func personKey(_ user: ChatUser, network: String, foldedNick: String) -> String {
-        user.identity?.rawValue ?? "\(network)/\(foldedNick)"
+        Person(network: network, nick: foldedNick, identity: user.identity).key
     }
 
     /// Notes that `nick` did something at `time`; `away` is left as it was unless given.
@@ -193,12 +193,12 @@ public struct NudgeStore: Sendable {
             [.real(time.timeIntervalSince1970), .text(network), .text(nick)])
     }
 
-    public func person(network: String, nick: String) async throws -> Person? {
+    public func person(network: String, nick: String) async throws -> Seen? {
         guard let row = try await sql.query(
             "SELECT address, person, last_active, away, is_bot FROM nudges_person WHERE network = ? AND nick = ?",
             [.text(network), .text(nick)]
         ).first else { return nil }
-        return Person(
+        return Seen(
             address: row["address"].string ?? nick, key: row["person"].string ?? "\(network)/\(nick)",
             lastActive: Date(timeIntervalSince1970: row["last_active"].double ?? 0), away: row["away"].int == 1,
             isBot: row["is_bot"].int == 1)
@@ -228,5 +228,46 @@ extension NudgeStore.Nudge {
             id: owed.key, kind: owed.kind, network: owed.network, channel: owed.channel, recipient: recipient, address: owed.recipient,
             other: owed.other, excerpt: owed.excerpt, createdAt: owed.created, dueAt: owed.created.addingTimeInterval(delay),
             expiresAt: owed.created.addingTimeInterval(expiry), state: .pending, reason: "", sentAt: nil)
+    }
+}
+
+// MARK: - Personal data
+
+extension NudgeStore {
+    /// Everything kept about `person`: preferences, what they were reminded of, and reminders
+    /// that name them.
+    func personalData(about person: Person) async throws -> JSONValue {
+        let reminded = try await sql.query(
+            "SELECT kind, channel, other, excerpt, state, created_at, sent_at FROM nudges_nudge WHERE network = ? AND recipient = ?",
+            [.text(person.network), .text(person.nick)])
+        let named = try await sql.query(
+            "SELECT kind, channel, state, created_at FROM nudges_nudge WHERE network = ? AND lower(other) = ?",
+            [.text(person.network), .text(person.nick)])
+        let seen = try await sql.query(
+            "SELECT address, last_active, away FROM nudges_person WHERE network = ? AND nick = ?", [.text(person.network), .text(person.nick)])
+        let preferences = try await self.preferences(person.key)
+        let prefs = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(preferences))
+        return .object([
+            "preferences": prefs, "reminders_to_you": JSONValue(rows: reminded), "reminders_naming_you": JSONValue(rows: named),
+            "last_seen": JSONValue(rows: seen),
+        ])
+    }
+
+    /// Erases `person`'s preferences, their reminders and last-seen record, and their name in
+    /// others' reminders.
+    func forget(_ person: Person) async throws {
+        try await sql.transaction { sql in
+            try await sql.execute("DELETE FROM nudges_nudge WHERE network = ? AND recipient = ?", [.text(person.network), .text(person.nick)])
+            try await sql.execute(
+                "UPDATE nudges_nudge SET other = 'someone', excerpt = '' WHERE network = ? AND lower(other) = ?",
+                [.text(person.network), .text(person.nick)])
+            try await sql.execute("DELETE FROM nudges_person WHERE network = ? AND nick = ?", [.text(person.network), .text(person.nick)])
+        }
+        try await store.set(NudgePreferences?.none, "prefs/\(person.key)")
+    }
+
+    /// Blanks the excerpts of reminders created before `date`.
+    func deleteText(olderThan date: Date) async throws {
+        try await sql.execute("UPDATE nudges_nudge SET excerpt = '' WHERE created_at < ? AND excerpt <> ''", [.real(date.timeIntervalSince1970)])
     }
 }

@@ -1,10 +1,10 @@
-import Foundation
+public import Foundation
 public import RapportCore
 import RapportReciprocity
 
 /// Kind, rare, well-timed private reminders: to thank someone whose answer you used, and to
 /// answer someone who asked you directly. Off in every channel until an admin switches it on.
-public struct NudgesPlugin: BuiltInPlugin {
+public struct NudgesPlugin: BuiltInPlugin, PersonalDataPlugin {
     public static let descriptor = PluginDescriptor(
         id: "nudges",
         summary: "Private, friendly reminders to thank people who helped you and to answer people who asked you something.",
@@ -57,8 +57,9 @@ public struct NudgesPlugin: BuiltInPlugin {
                 let recipient = casemapping.fold(owed.recipient)
                 guard recipient != botNick else { continue }
                 let delay = settings.duration(owed.kind == .thank ? "thank_after" : "reply_after").timeInterval
-                try await store.add(
-                    NudgeStore.Nudge(owed, recipient: recipient, delay: delay, expiry: settings.duration("expiry").timeInterval))
+                var nudge = NudgeStore.Nudge(owed, recipient: recipient, delay: delay, expiry: settings.duration("expiry").timeInterval)
+                if context.textRetention == .zero { nudge.excerpt = "" }
+                try await store.add(nudge)
             case .settle(let kind, let network, let channel, let recipient, let other):
                 try await store.resolve(network: network, channel: channel, recipient: recipient, other: other, kind: kind)
             case .active:
@@ -66,6 +67,14 @@ public struct NudgesPlugin: BuiltInPlugin {
             }
         }
     }
+
+    public func personalData(about person: Person, context: PluginContext) async throws -> JSONValue {
+        try await store.personalData(about: person)
+    }
+
+    public func forget(_ person: Person, context: PluginContext) async throws { try await store.forget(person) }
+
+    public func deleteText(olderThan date: Date, context: PluginContext) async throws { try await store.deleteText(olderThan: date) }
 
     public func execute(_ command: CommandInvocation, context: PluginContext) async throws {
         let commands = NudgeCommands(store: store, context: context)
