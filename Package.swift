@@ -71,7 +71,7 @@ let package = Package(
         + plugin("admin", module: "AdminPlugin", testDependencies: ["CorePlugin"])
         + plugin("nudges", module: "NudgesPlugin", dependencies: ["RapportReciprocity"])
         + plugin("privacy", module: "PrivacyPlugin", testDependencies: ["NudgesPlugin"])
-        + plugin("thanks", module: "ThanksPlugin", dependencies: ["RapportReciprocity"]),
+        + plugin("thanks", module: "ThanksPlugin", dependencies: ["RapportReciprocity"], testDependencies: ["PrivacyPlugin"]),
     swiftLanguageModes: [.v6]
 )
 

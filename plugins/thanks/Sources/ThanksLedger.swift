@@ -112,3 +112,35 @@ public struct ThanksLedger: Sendable {
         return rows.map { ($0["nick"].string ?? "?", $0["channel"].string ?? "?", Date(timeIntervalSince1970: $0["at"].double ?? 0)) }
     }
 }
+
+// MARK: - Personal data
+
+extension ThanksLedger {
+    /// Every event `person` gave or received, as JSON rows.
+    public func personalData(about person: Person) async throws -> JSONValue {
+        JSONValue(rows: try await sql.query(
+            "SELECT * FROM thanks_event WHERE network = ? AND (giver = ? OR receiver = ?) ORDER BY at",
+            [.text(person.network), .text(person.nick), .text(person.nick)]))
+    }
+
+    /// Erases `person`: their own karma goes, and the credits they gave stay counted for the
+    /// people they thanked but no longer name them.
+    public func forget(_ person: Person) async throws {
+        try await sql.transaction { db in
+            try await db.execute(
+                "DELETE FROM thanks_event WHERE network = ? AND receiver = ?", [.text(person.network), .text(person.nick)])
+            try await db.execute(
+                "UPDATE thanks_event SET giver = ?, giver_nick = ?, reason = NULL, message_id = NULL WHERE network = ? AND giver = ?",
+                [.text(Self.forgotten), .text(Self.forgotten), .text(person.network), .text(person.nick)])
+        }
+    }
+
+    /// Deletes the reasons typed with `!thanks` before `date`.
+    public func deleteText(olderThan date: Date) async throws {
+        try await sql.execute(
+            "UPDATE thanks_event SET reason = NULL WHERE reason IS NOT NULL AND at < ?", [.real(date.timeIntervalSince1970)])
+    }
+
+    /// Who a forgotten giver becomes.
+    static let forgotten = "(forgotten)"
+}

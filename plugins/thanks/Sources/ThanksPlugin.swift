@@ -1,11 +1,11 @@
-import Foundation
+public import Foundation
 public import RapportCore
 import RapportReciprocity
 
 /// Notices who helps whom in a channel — answers to questions, and thanks in many languages,
 /// `nick++` and 🙏 👍 ❤️ reactions — and keeps the record: `!karma`, `!top`, `!helped`, `!owe`,
 /// and `!thanks NICK` for explicit credit.
-public struct ThanksPlugin: BuiltInPlugin {
+public struct ThanksPlugin: BuiltInPlugin, PersonalDataPlugin {
     public static let descriptor = PluginDescriptor(
         id: "thanks",
         summary: "Keeps track of who helped whom: answers, thanks and reactions, with karma and a top list.",
@@ -53,6 +53,16 @@ public struct ThanksPlugin: BuiltInPlugin {
         guard count < cap else { return false }
         try await ledger.record(help, casemapping: casemapping, reason: reason)
         return true
+    }
+
+    public func personalData(about person: Person, context: PluginContext) async throws -> JSONValue {
+        try await ledger.personalData(about: person)
+    }
+
+    public func forget(_ person: Person, context: PluginContext) async throws { try await ledger.forget(person) }
+
+    public func deleteText(olderThan date: Date, context: PluginContext) async throws {
+        try await ledger.deleteText(olderThan: date)
     }
 
     public func execute(_ command: CommandInvocation, context: PluginContext) async throws {

@@ -1,5 +1,7 @@
 import Foundation
+import PrivacyPlugin
 import RapportCore
+import RapportStoreSQLite
 import RapportTesting
 import Testing
 @testable import ThanksPlugin
@@ -53,5 +55,21 @@ struct ThanksPluginTests {
         let chat = try await chat()
         #expect(try await chat.say("!top all", as: "carol", at: time.now) == ["Nobody has been thanked in #test all time yet."])
         #expect(try await chat.say("!top year", as: "carol", at: time.now).first?.contains("top [week|month|all]") == true)
+    }
+}
+
+extension ThanksPluginTests {
+    @Test func forgetMeErasesTheirKarmaAndKeepsTheirCreditsToOthersAnonymously() async throws {
+        let store = try SQLiteStore()
+        let chat = try await PluginHarness(
+            [PluginRegistration(ThanksPlugin.self), PluginRegistration(PrivacyPlugin.self)], store: store, time: time)
+        try await chat.say("!thanks bob for the alice-proof tip", as: "alice", account: "alice", at: time.now)
+        try await chat.say("!thanks alice", as: "bob", at: time.now)
+        try await chat.say("!forget me", as: "alice", account: "alice", at: time.now)
+        try await chat.say("!forget me confirm", as: "alice", account: "alice", at: time.now)
+        #expect(try await chat.say("!karma bob", as: "carol", at: time.now) == ["bob: 1 thanks and 0 answers in #test."])
+        #expect(try await chat.say("!karma alice", as: "carol", at: time.now) == ["alice: 0 thanks and 0 answers in #test."])
+        let rows = try await store.query("SELECT giver, giver_nick, receiver, receiver_nick, reason FROM thanks_event")
+        #expect(!rows.contains { $0.columns.values.contains { $0.string?.contains("alice") == true } })
     }
 }
