@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "RapportApp",
             dependencies: [
-                "RapportCore", "RapportStoreSQLite", "RapportConsole", "CorePlugin", "AdminPlugin", "NudgesPlugin", "PrivacyPlugin", log,
+                "RapportCore", "RapportStoreSQLite", "RapportConsole", "CorePlugin", "AdminPlugin", "NudgesPlugin", "PrivacyPlugin", "ThanksPlugin", log,
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -55,7 +55,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "RapportCLI",
-            dependencies: ["RapportApp", "RapportCore", "RapportConsole", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "RapportApp", "RapportCore", "RapportConsole", "RapportReciprocity",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .testTarget(name: "RapportCLITests", dependencies: ["RapportCLI"]),
         .testTarget(name: "RapportAppTests", dependencies: ["RapportApp", "RapportConsole", "RapportTesting"]),
@@ -67,7 +70,8 @@ let package = Package(
         + plugin("core", module: "CorePlugin")
         + plugin("admin", module: "AdminPlugin", testDependencies: ["CorePlugin"])
         + plugin("nudges", module: "NudgesPlugin", dependencies: ["RapportReciprocity"])
-        + plugin("privacy", module: "PrivacyPlugin", testDependencies: ["NudgesPlugin"]),
+        + plugin("privacy", module: "PrivacyPlugin", testDependencies: ["NudgesPlugin"])
+        + plugin("thanks", module: "ThanksPlugin", dependencies: ["RapportReciprocity"], testDependencies: ["PrivacyPlugin"]),
     swiftLanguageModes: [.v6]
 )
 

@@ -2,6 +2,7 @@ import AdminPlugin
 import CorePlugin
 import NudgesPlugin
 import PrivacyPlugin
+import ThanksPlugin
 public import RapportCore
 
 /// The plugins compiled into Rapport, in the order `!help` lists them.
@@ -11,5 +12,6 @@ public enum BuiltInPlugins {
         PluginRegistration(AdminPlugin.self),
         PluginRegistration(NudgesPlugin.self),
         PluginRegistration(PrivacyPlugin.self),
+        PluginRegistration(ThanksPlugin.self),
     ]
 }

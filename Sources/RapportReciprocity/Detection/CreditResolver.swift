@@ -53,10 +53,13 @@ public struct CreditResolver: Sendable {
         self.isBot = isBot
     }
 
-    /// Who gets the credit, or `nil` if nobody can.
+    /// Who gets the credit, or `nil` if nobody can (also when the message names only bots or the
+    /// thanker: the thanks went to them, not to whoever answered last).
     public func resolve(_ facts: Facts) -> Credit? {
         let named = eligible(facts.named, thanker: facts.thanker)
         if !named.isEmpty { return Credit(nicks: Array(named.prefix(maximumPerMessage)), source: .named) }
+        // "ubottu: thanks", "thanks me": named, but nobody who can be credited.
+        if !facts.named.isEmpty { return nil }
         let fallbacks: [(String?, Source)] = [
             (facts.explicitReplyAuthor, .explicitReply), (facts.linkedAuthor, .linked), (facts.recentHelper, .recentHelper),
         ]

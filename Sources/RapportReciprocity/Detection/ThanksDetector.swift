@@ -74,8 +74,10 @@ public struct ThanksDetector: Sendable {
             ("thank god", .exclamation), ("thank goodness", .exclamation), ("thank heavens", .exclamation),
             ("thanks to you i", .sarcastic), ("thanks a lot for breaking", .sarcastic),
         ]
-        /// Messages longer than this many words are not taken as thanks (a thanks is short).
+        /// In messages longer than this many words, a thanks counts only in the opening bytes.
         public static let maximumWords = 30
+        /// How far into a long message (in bytes of its normalised text) a thanks may start.
+        public static let longMessageOpening = 40
     }
 
     public init() {}
@@ -102,7 +104,7 @@ public struct ThanksDetector: Sendable {
             }
         }
         guard candidate || hasPlusPlus else { return .none }
-        if analysis.tokens.count > Configuration.maximumWords { return .none }
+        let isLong = analysis.tokens.count > Configuration.maximumWords
 
         let normal = Self.normalize(text)
         for (phrase, refusal) in Self.paddedRefusals where ByteSearch.contains(phrase, in: normal) { return .refused(refusal) }
@@ -119,6 +121,9 @@ public struct ThanksDetector: Sendable {
             form = .plusPlus
         }
         guard let form else { return .none }
+        // In a long message, only a thanks that opens it counts ("bob: thanks for the help! …").
+        if isLong, form == .phrase, (thanksAt ?? .max) > Configuration.longMessageOpening { return .none }
+        if isLong, form != .phrase { return .none }
         // "how do I …? thanks": the thanks follows a question — a request, not credit.
         if form == .phrase, let thanksAt, let question = normal.firstIndex(of: UInt8(ascii: "?")), question < thanksAt {
             return .refused(.inAdvance)

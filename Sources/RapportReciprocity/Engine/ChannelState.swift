@@ -5,6 +5,8 @@ import RapportCore
 struct ChannelState: Sendable {
     struct Message: Sendable {
         var nick: String
+        /// Nick hash under the casemapping (``TextAnalysis/nickHash(_:casemapping:)``).
+        var user: UInt64
         var id: MessageID?
         var isQuestion: Bool
         var isBot: Bool
@@ -15,8 +17,8 @@ struct ChannelState: Sendable {
     var recent: [Int: Message] = [:]
     /// Sequence numbers of recent messages by protocol id.
     var messages: [MessageID: Int] = [:]
-    /// Folded nick → who last answered them, and when.
-    var recentHelper: [String: (nick: String, time: Double)] = [:]
+    /// Nick hash → who last answered them, and when.
+    var recentHelper: [UInt64: (nick: String, time: Double)] = [:]
     /// Questions already credited to a helper.
     var answered: Set<AnsweredKey> = []
     /// Folded nicks seen marked as bots.
@@ -29,8 +31,8 @@ struct ChannelState: Sendable {
         casemapping = configuration.casemapping
     }
 
-    mutating func remember(sequence: Int, nick: String, id: MessageID?, isQuestion: Bool, isBot: Bool, windowSize: Int) {
-        recent[sequence] = Message(nick: nick, id: id, isQuestion: isQuestion, isBot: isBot)
+    mutating func remember(sequence: Int, nick: String, user: UInt64, id: MessageID?, isQuestion: Bool, isBot: Bool, windowSize: Int) {
+        recent[sequence] = Message(nick: nick, user: user, id: id, isQuestion: isQuestion, isBot: isBot)
         if let id { messages[id] = sequence }
         if isBot { botNicks.insert(casemapping.fold(nick)) }
         order.append(sequence)
@@ -48,9 +50,14 @@ struct ChannelState: Sendable {
     }
 }
 
+struct ChannelKey: Hashable, Sendable {
+    var network: String
+    var channel: String
+}
+
 struct AnsweredKey: Hashable, Sendable {
     var question: Int
-    var helper: String
+    var helper: UInt64
 }
 
 /// Per-pair daily caps: at most `cap` events of one kind from one person to another per UTC day.

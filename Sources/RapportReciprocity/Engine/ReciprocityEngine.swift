@@ -48,13 +48,16 @@ public struct ReciprocityEngine: Sendable {
     }
 
     public let configuration: Configuration
-    var channels: [String: ChannelState] = [:]
+    let botHashes: Set<UInt64>
+    var channels: [ChannelKey: ChannelState] = [:]
+    var current: (key: ChannelKey, state: ChannelState)?
     var caps = PairCaps()
     let questions = QuestionDetector()
     let thanks = ThanksDetector()
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
+        self.botHashes = Set(configuration.botNicks.map { TextAnalysis.nickHash($0, casemapping: configuration.casemapping) })
     }
 
     /// Processes one live event; returns the help events it produced.
@@ -71,10 +74,21 @@ public struct ReciprocityEngine: Sendable {
     mutating func observe(
         _ o: Observation, dump: ((_ candidates: [Int], _ features: ArraySlice<Float>) -> Void)?
     ) -> Outcome {
-        let key = "\(o.network)\u{0}\(o.channel)"
-        var state = channels.removeValue(forKey: key) ?? ChannelState(configuration: configuration)
-        defer { channels[key] = state }
-        let isBot = o.isBot || configuration.botNicks.contains(configuration.casemapping.fold(o.nick))
+        let key = ChannelKey(network: o.network, channel: o.channel)
+        // The channel of the previous observation is kept out of the dictionary: consecutive
+        // events of one channel (a replay, a busy channel) then cost no hashing.
+        var state: ChannelState
+        if let current, current.key == key {
+            state = current.state
+            self.current = nil
+        } else {
+            if let current { channels[current.key] = current.state }
+            self.current = nil
+            state = channels.removeValue(forKey: key) ?? ChannelState(configuration: configuration)
+        }
+        defer { current = (key, state) }
+        let sender = TextAnalysis.nickHash(o.nick, casemapping: configuration.casemapping)
+        let isBot = o.isBot || botHashes.contains(sender)
 
         let linkKind: ReplyLinker.Input.Kind
         switch o.kind {
@@ -95,7 +109,7 @@ public struct ReciprocityEngine: Sendable {
 
         let analysis = TextAnalysis(o.text, casemapping: configuration.casemapping)
         let isQuestion = questions.isQuestion(analysis)
-        let verdict = thanks.detect(o.text, analysis: analysis)
+        let verdict = isBot ? ThanksDetector.Verdict.none : thanks.detect(o.text, analysis: analysis)
         let explicit = o.replyTo.flatMap { state.messages[$0] }
         let input = ReplyLinker.Input(
             kind: linkKind, nick: o.nick, time: o.time, analysis: analysis, isQuestion: isQuestion,
@@ -103,17 +117,17 @@ public struct ReciprocityEngine: Sendable {
         let decision = state.linker.link(input, dump: dump)
         let sequence = decision.sequence
         state.remember(
-            sequence: sequence, nick: o.nick, id: o.id, isQuestion: isQuestion, isBot: isBot, windowSize: configuration.windowSize)
+            sequence: sequence, nick: o.nick, user: sender, id: o.id, isQuestion: isQuestion, isBot: isBot, windowSize: configuration.windowSize)
 
         var events: [HelpEvent] = []
         let date = Date(timeIntervalSince1970: o.time)
         let fold = configuration.casemapping.fold
         // An answer: linked to someone else's question.
         if !decision.startsConversation, !isBot, let antecedent = state.recent[decision.antecedent],
-            fold(antecedent.nick) != fold(o.nick), !antecedent.isBot
+            antecedent.user != sender, !antecedent.isBot
         {
-            state.recentHelper[fold(antecedent.nick)] = (o.nick, o.time)
-            if antecedent.isQuestion, !verdict.isThanks, state.answered.insert(AnsweredKey(question: decision.antecedent, helper: fold(o.nick))).inserted {
+            state.recentHelper[antecedent.user] = (o.nick, o.time)
+            if antecedent.isQuestion, !verdict.isThanks, state.answered.insert(AnsweredKey(question: decision.antecedent, helper: sender)).inserted {
                 let event = HelpEvent(
                     kind: .answered, from: antecedent.nick, to: o.nick, detection: decision.isExplicit ? .explicitReply : .linked,
                     network: o.network, channel: o.channel, time: date, messageID: o.id, relatedMessageID: antecedent.id,
@@ -124,7 +138,7 @@ public struct ReciprocityEngine: Sendable {
         // A thanks.
         if case .thanks(let form, let plusPlus) = verdict {
             let linkedAuthor = decision.startsConversation ? nil : state.recent[decision.antecedent]?.nick
-            let helper = state.recentHelper[fold(o.nick)].flatMap { o.time - $0.time <= configuration.recentHelperSeconds ? $0.nick : nil }
+            let helper = state.recentHelper[sender].flatMap { o.time - $0.time <= configuration.recentHelperSeconds ? $0.nick : nil }
             let facts = CreditResolver.Facts(
                 thanker: o.nick, named: plusPlus + decision.mentionedNicks,
                 explicitReplyAuthor: decision.isExplicit ? linkedAuthor : nil,
@@ -171,6 +185,8 @@ public struct ReciprocityEngine: Sendable {
 extension ReciprocityEngine {
     /// Drops everything remembered about a channel (the bot left it; a replayed file ended).
     public mutating func forget(channel: String, network: String) {
-        channels.removeValue(forKey: "\(network)\u{0}\(channel)")
+        let key = ChannelKey(network: network, channel: channel)
+        if current?.key == key { current = nil }
+        channels.removeValue(forKey: key)
     }
 }

@@ -16,37 +16,58 @@ extension ReplyLinker {
         var features: [Float] = []
         swap(&features, &self.features)
         defer { swap(&features, &self.features) }
-        var authors: [AuthorFacts] = []
-        authors.reserveCapacity(16)
         let qState = users[query.user]
         let context = QueryContext(
             previous: qState?.lastMessage ?? -1, previousAntecedentUser: qState?.lastAntecedentUser)
         var best = 0
         var bestScore = -Float.infinity
+        // With a hidden layer, only the rows the linear part ranks highest get the full score.
+        var shortlist: [(row: Int, score: Float)] = []
+        // Rows are only written out for a dump and for the hidden layer's shortlist; otherwise
+        // the pair loop just sums the weights of the features it sets.
+        let writeAll = dump != nil
         features.withUnsafeMutableBufferPointer { buffer in
             let base = buffer.baseAddress!
-            base.update(repeating: 0, count: used)
+            base.update(repeating: 0, count: writeAll ? used : stride)
             selfFeatures(query, state: qState, into: base)
             bestScore = model.score(UnsafeBufferPointer(start: base, count: stride))
+            let linear = model.isLinear
             window.withUnsafeBufferPointer { w in
+                let authors = authorFacts(query: query, window: w)
                 var row = 1
                 var i = w.count - 1
                 while i >= windowStart {
                     let user = w[i].user
-                    var a = authors.firstIndex { $0.user == user } ?? -1
-                    if a < 0 {
-                        authors.append(authorFacts(user, query: query))
-                        a = authors.count - 1
+                    let a = authors.firstIndex { $0.user == user }!
+                    let f = writeAll ? base + row * stride : nil
+                    let score = pairFeatures(query, w.baseAddress! + i, distance: row, author: authors[a], context: context, into: f)
+                    if linear {
+                        if score > bestScore {
+                            bestScore = score
+                            best = row
+                        }
+                    } else {
+                        Self.keep(&shortlist, row: row, score: score)
                     }
-                    let f = base + row * stride
-                    pairFeatures(query, w.baseAddress! + i, distance: row, author: authors[a], context: context, into: f)
-                    let score = model.score(UnsafeBufferPointer(start: f, count: stride))
+                    row += 1
+                    i -= 1
+                }
+                let scratch = base + stride  // free when rows are not all written
+                for (row, partial) in shortlist {
+                    var f = base + row * stride
+                    if !writeAll {
+                        scratch.update(repeating: 0, count: stride)
+                        let i = w.count - row
+                        let user = w[i].user
+                        _ = pairFeatures(query, w.baseAddress! + i, distance: row,
+                            author: authors.first { $0.user == user }!, context: context, into: scratch)
+                        f = scratch
+                    }
+                    let score = partial + model.hiddenScore(UnsafeBufferPointer(start: f, count: stride))
                     if score > bestScore {
                         bestScore = score
                         best = row
                     }
-                    row += 1
-                    i -= 1
                 }
             }
         }
@@ -62,18 +83,53 @@ extension ReplyLinker {
         return best == 0 ? query.sequence : window[window.count - best].sequence
     }
 
+    /// How many candidates the linear part passes on to the hidden layer.
+    static let shortlistSize = 8
+
+    @inline(__always)
+    static func keep(_ list: inout [(row: Int, score: Float)], row: Int, score: Float) {
+        if list.count < shortlistSize {
+            list.append((row, score))
+            return
+        }
+        var worst = 0
+        for k in 1..<list.count where list[k].score < list[worst].score { worst = k }
+        if score > list[worst].score { list[worst] = (row, score) }
+    }
+
     struct QueryContext {
         var previous: Int
         var previousAntecedentUser: UInt64?
     }
 
-    func authorFacts(_ user: UInt64, query: Entry) -> AuthorFacts {
-        var facts = AuthorFacts(user: user)
-        guard user != query.user else { return facts }
-        facts.addressedByQuery = addressed[Pair(from: query.user, to: user)] != nil
-        facts.addressedQuery = addressed[Pair(from: user, to: query.user)] != nil
-        facts.linkedFromQuery = linked[Pair(from: query.user, to: user)] != nil
-        facts.linkedToQuery = linked[Pair(from: user, to: query.user)] != nil
+    /// Who talked to whom recently: one pass over the window collects, for each author, whether
+    /// they and the query's author addressed or answered each other.
+    func authorFacts(query: Entry, window w: UnsafeBufferPointer<Entry>) -> [AuthorFacts] {
+        var facts: [AuthorFacts] = []
+        facts.reserveCapacity(24)
+        @inline(__always) func index(_ user: UInt64) -> Int {
+            if let i = facts.firstIndex(where: { $0.user == user }) { return i }
+            facts.append(AuthorFacts(user: user))
+            return facts.count - 1
+        }
+        var i = w.count - 1
+        let base = w.baseAddress!
+        while i >= windowStart {
+            // Field by field through the pointer: copying an Entry would retain all its arrays.
+            let e = base + i
+            let user = e.pointee.user
+            let a = index(user)
+            if user == query.user {
+                if e.pointee.hasMentions {
+                    for m in e.pointee.mentions { facts[index(m)].addressedByQuery = true }
+                }
+                if let to = e.pointee.antecedentUser, to != query.user { facts[index(to)].linkedFromQuery = true }
+            } else {
+                if e.pointee.hasMentions, e.pointee.mentions.contains(query.user) { facts[a].addressedQuery = true }
+                if e.pointee.antecedentUser == query.user { facts[a].linkedToQuery = true }
+            }
+            i -= 1
+        }
         return facts
     }
 
@@ -115,11 +171,23 @@ extension ReplyLinker {
     }
 
     /// `distance` is 1 for the newest message in the window, 2 for the one before, ….
+    /// Writes the row and returns its linear score (the sum of the weights of the features set).
     func pairFeatures(
         _ q: Entry, _ c: UnsafePointer<Entry>, distance dist: Int, author: AuthorFacts, context: QueryContext,
-        into f: UnsafeMutablePointer<Float>
-    ) {
-        @inline(__always) func set(_ feature: LinkFeature, _ on: Bool = true) { if on { f[feature.rawValue] = 1 } }
+        into f: UnsafeMutablePointer<Float>?
+    ) -> Float {
+        let w = model.linearPointer
+        var score: Float = 0
+        @inline(__always) func set(_ feature: LinkFeature, _ on: Bool = true) {
+            if on {
+                f?[feature.rawValue] = 1
+                score += w[feature.rawValue]
+            }
+        }
+        @inline(__always) func value(_ feature: LinkFeature, _ x: Float) {
+            f?[feature.rawValue] = x
+            score += w[feature.rawValue] * x
+        }
         switch dist {
         case 1: set(.pDist1)
         case 2: set(.pDist2)
@@ -129,7 +197,7 @@ extension ReplyLinker {
         case 11...20: set(.pDist11to20)
         default: set(.pDist21)
         }
-        f[LinkFeature.pDistScaled.rawValue] = Float(min(dist, 50)) / 50
+        value(.pDistScaled, Float(min(dist, 50)) / 50)
         let gap = (q.time - c.pointee.time) / 60
         if gap < 1 { set(.pGap0) } else if gap < 2 { set(.pGap1) } else if gap < 5 { set(.pGap2to4) } else if gap < 16 { set(.pGap5to15) } else { set(.pGap16) }
 
@@ -145,7 +213,7 @@ extension ReplyLinker {
         set(.pQueryMentionsCand, !qAddressesC && !sameUser && q.mentions.contains(cUser))
         set(.pCandAddressesQuery, cAddressesQ)
         set(.pCandAddressesQueryLatest, cAddressesQ && candLatest)
-        set(.pCandMentionsQuery, !cAddressesQ && !sameUser && c.pointee.mentions.contains(q.user))
+        set(.pCandMentionsQuery, !cAddressesQ && !sameUser && c.pointee.hasMentions && c.pointee.mentions.contains(q.user))
         set(.pQueryAddressesOther, q.addressee != nil && !qAddressesC)
         set(.pCandAddressesOther, c.pointee.addressee != nil && !cAddressesQ)
         set(.pSameUser, sameUser)
@@ -160,7 +228,7 @@ extension ReplyLinker {
         set(.pQueryQuestion, q.isQuestion)
         set(.pCandBot, c.pointee.isBot)
         set(.pQueryBot, q.isBot)
-        set(.pBotAnswersCommand, q.isBot && c.pointee.analysis.startsWithBang)
+        set(.pBotAnswersCommand, q.isBot && c.pointee.startsWithBang)
         if !sameUser {
             set(.pPairAddressedQC, author.addressedByQuery)
             set(.pPairAddressedCQ, author.addressedQuery)
@@ -171,11 +239,11 @@ extension ReplyLinker {
             set(.pCandAntecedentIsQueryUserLatest, replied && candLatest)
             set(.pQueryPrevAntecedentIsCandUser, context.previousAntecedentUser == cUser)
         }
-        let common = q.analysis.commonContentWords(with: c.pointee.analysis)
+        let common = c.pointee.contentWordCount == 0 || q.analysis.contentWords.isEmpty ? 0 : q.analysis.commonContentWords(with: c.pointee.analysis)
         if common == 0 { set(.pCommon0) } else if common == 1 { set(.pCommon1) } else { set(.pCommon2) }
         set(.pCommon5, common >= 5)
-        let smaller = min(q.analysis.contentWords.count, c.pointee.analysis.contentWords.count)
-        f[LinkFeature.pCommonFraction.rawValue] = smaller > 0 ? Float(common) / Float(smaller) : 0
+        let smaller = min(q.analysis.contentWords.count, c.pointee.contentWordCount)
+        value(.pCommonFraction, smaller > 0 ? Float(common) / Float(smaller) : 0)
         set(.pSameAddressee, q.addressee != nil && q.addressee == c.pointee.addressee)
         let started = c.pointee.antecedent == cSequence
         set(.pCandStarted, started)
@@ -186,6 +254,7 @@ extension ReplyLinker {
         set(.pQueryThanksCandLatest, q.isThanks && !sameUser && candLatest)
         set(.pCandUserJoinedRecently, c.pointee.userJoinedRecently)
         set(.pCandGreeting, c.pointee.isGreeting)
-        set(.pCandShort, c.pointee.analysis.tokens.count < 4)
+        set(.pCandShort, c.pointee.tokenCount < 4)
+        return score
     }
 }

@@ -95,6 +95,11 @@ public struct ReplyLinker: Sendable {
         var superseded = false
         /// Whether its author joined shortly before writing it.
         var userJoinedRecently = false
+        // Copies of analysis facts, read in the hot loop without touching the arrays.
+        var hasMentions = false
+        var tokenCount = 0
+        var contentWordCount = 0
+        var startsWithBang = false
     }
 
     struct UserState: Sendable {
@@ -108,11 +113,6 @@ public struct ReplyLinker: Sendable {
         var lastWasLinkedToOther = false
     }
 
-    struct Pair: Hashable, Sendable {
-        var from: UInt64
-        var to: UInt64
-    }
-
     /// How many earlier messages are candidates.
     public let windowSize: Int
     let casemapping: Casemapping
@@ -120,8 +120,6 @@ public struct ReplyLinker: Sendable {
     var window: [Entry] = []
     var windowStart = 0
     var users: [UInt64: UserState] = [:]
-    var addressed: [Pair: Int] = [:]
-    var linked: [Pair: Int] = [:]
     var nextSequence = 0
     var lastMessageTime: Double?
     var features: [Float]
@@ -192,9 +190,6 @@ public struct ReplyLinker: Sendable {
             entry.antecedent = best
             entry.antecedentUser = antecedent.user
             antecedentNick = antecedent.nick
-            if antecedent.user != user {
-                linked[Pair(from: user, to: antecedent.user)] = sequence
-            }
         }
         let mentioned = entry.mentions.compactMap { users[$0]?.nick }
         record(entry, input: input)
@@ -230,7 +225,6 @@ public struct ReplyLinker: Sendable {
         state.lastWasLinkedToOther = entry.antecedentUser != nil && entry.antecedentUser != entry.user
         users[entry.user] = state
         for target in entry.mentions where target != entry.user {
-            addressed[Pair(from: entry.user, to: target)] = entry.sequence
             users[target]?.lastAddressedBy = entry.sequence
         }
         window.append(entry)
@@ -244,8 +238,6 @@ public struct ReplyLinker: Sendable {
 
     mutating func prune(before horizon: Int) {
         users = users.filter { $0.value.lastSeen >= horizon }
-        addressed = addressed.filter { $0.value >= horizon }
-        linked = linked.filter { $0.value >= horizon }
     }
 
     func makeEntry(_ input: Input, user: UInt64, sequence: Int) -> Entry {
@@ -281,6 +273,10 @@ public struct ReplyLinker: Sendable {
             isThanks: input.isThanks, isGreeting: greeting, isBot: input.isBot, isAction: input.kind == .action,
             antecedent: sequence, antecedentUser: nil)
         entry.userJoinedRecently = joined
+        entry.hasMentions = !mentions.isEmpty
+        entry.tokenCount = analysis.tokens.count
+        entry.contentWordCount = analysis.contentWords.count
+        entry.startsWithBang = analysis.startsWithBang
         return entry
     }
 

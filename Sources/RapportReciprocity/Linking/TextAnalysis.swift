@@ -14,8 +14,8 @@ public struct TextAnalysis: Sendable, Hashable {
         public var nick: UInt64
         /// Hash of the token folded as a nick, exactly as typed (nicks may end in `_` or `|`).
         public var rawNick: UInt64
-        /// The folded nick form as text, kept for the first few tokens only (prefix matching of
-        /// shortened nicks); empty otherwise.
+        /// The folded nick form as text, kept only for a first token marked as addressing (prefix
+        /// matching of shortened nicks); empty otherwise.
         public var nickText: String
         /// Whether the token ends with `:` or `,` (addressing when it comes first).
         public var addressMark: Bool
@@ -55,7 +55,7 @@ public struct TextAnalysis: Sendable, Hashable {
             if i >= n { break }
             let start = i
             while i < n, utf8[i] != 0x20, utf8[i] != 0x09 { i += 1 }
-            let token = Self.makeToken(utf8, start, i, casemapping: casemapping, keepText: tokens.count < 3)
+            let token = Self.makeToken(utf8, start, i, casemapping: casemapping, keepText: tokens.isEmpty)
             if token.length >= 3, token.word != 0, !StopWords.contains(token.word) {
                 content.append(token.word)
             }
@@ -191,7 +191,7 @@ public struct TextAnalysis: Sendable, Hashable {
         var text = ""
         if ns < ne {
             for k in ns..<ne { nick = (nick ^ UInt64(fold(bytes[k], casemapping))) &* 0x100_0000_01b3 }
-            if keepText {
+            if keepText && (addressMark || atMark) {
                 text = String(decoding: bytes[ns..<ne].map { fold($0, casemapping) }, as: UTF8.self)
             }
         } else {

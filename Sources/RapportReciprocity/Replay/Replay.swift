@@ -73,19 +73,14 @@ public struct Replay: Sendable {
         var engine = ReciprocityEngine(configuration: options.engine)
         for file in files {
             let name = Self.logName(file)
-            let bytes = try [UInt8](Data(contentsOf: file))
             let links = try options.linksDirectory.map { try OutputFile($0.appendingPathComponent("\(name).annotation.txt")) }
             summary.files += 1
             var lineNumber = 0
             var minute = 0
             var day = 0
-            var lineStart = 0
-            let count = bytes.count
-            while lineStart < count {
-                var lineEnd = lineStart
-                while lineEnd < count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
-                let parsed = CorpusLine(bytes[lineStart..<lineEnd])
-                lineStart = lineEnd + 1
+            // Read in chunks so memory stays flat however long the log.
+            try LineReader.forEachLine(in: file) { line in
+                let parsed = CorpusLine(line)
                 if let m = parsed.minute {
                     if m < minute - 60 { day += 1 }  // past midnight
                     minute = m
@@ -107,11 +102,12 @@ public struct Replay: Sendable {
                     kind: kind, network: "corpus", channel: name, nick: parsed.nick,
                     time: Double(day * 86400 + minute * 60), text: parsed.text)
                 let dumpHere = features != nil && lineNumber >= options.featuresFromLine
+                let number = lineNumber
                 let outcome = engine.observe(
                     observation,
                     dump: dumpHere
                         ? { candidates, rows in
-                            featureIndex?.write("\(name) \(lineNumber) \(candidates.map(String.init).joined(separator: ","))\n")
+                            featureIndex?.write("\(name) \(number) \(candidates.map(String.init).joined(separator: ","))\n")
                             rows.withUnsafeBytes { features?.write($0) }
                         } : nil)
                 let antecedent = outcome.decision?.antecedent ?? lineNumber
@@ -171,6 +167,31 @@ public struct Replay: Sendable {
             }
         }
         return out + "\""
+    }
+}
+
+/// Reads a file in chunks and hands out its lines (without the newline), the last one even
+/// when the file does not end with a newline.
+enum LineReader {
+    static func forEachLine(in file: URL, chunkSize: Int = 1 << 20, _ body: (ArraySlice<UInt8>) throws -> Void) throws {
+        let handle = try FileHandle(forReadingFrom: file)
+        defer { try? handle.close() }
+        var pending: [UInt8] = []
+        while let chunk = try handle.read(upToCount: chunkSize), !chunk.isEmpty {
+            pending.append(contentsOf: chunk)
+            var start = 0
+            var i = 0
+            let count = pending.count
+            while i < count {
+                if pending[i] == 0x0A {
+                    try body(pending[start..<i])
+                    start = i + 1
+                }
+                i += 1
+            }
+            pending.removeFirst(start)
+        }
+        if !pending.isEmpty { try body(pending[...]) }
     }
 }
 

@@ -1,0 +1,96 @@
+import Foundation
+import RapportCore
+import Testing
+@testable import RapportReciprocity
+
+struct ReciprocityEngineTests {
+    /// A little channel transcript: each `say` is one message a few seconds after the last.
+    struct Chat {
+        var engine = ReciprocityEngine()
+        var clock = 1_700_000_000.0
+        var events: [HelpEvent] = []
+        var counter = 0
+
+        @discardableResult
+        mutating func say(_ nick: String, _ text: String, replyTo: MessageID? = nil, isBot: Bool = false) -> MessageID {
+            clock += 5
+            counter += 1
+            let id = MessageID("m\(counter)")
+            let event = ChatEvent(
+                network: "test", channel: "#rapport", sender: ChatUser(nick: nick, isBot: isBot),
+                time: Date(timeIntervalSince1970: clock), id: id, kind: .message(ChatMessage(text, replyTo: replyTo)))
+            events += engine.process(event)
+            return id
+        }
+
+        mutating func react(_ nick: String, _ key: String, to target: MessageID) {
+            clock += 5
+            let event = ChatEvent(
+                network: "test", channel: "#rapport", sender: ChatUser(nick: nick), time: Date(timeIntervalSince1970: clock),
+                kind: .reaction(target: target, key: key))
+            events += engine.process(event)
+        }
+
+        var thanked: [String] { events.filter { $0.kind == .thanked }.map { "\($0.from)→\($0.to)" } }
+        var answered: [String] { events.filter { $0.kind == .answered }.map { "\($0.to) answered \($0.from)" } }
+    }
+
+    @Test func thanksAfterAnAnswerCreditsTheHelper() {
+        var chat = Chat()
+        chat.say("alice", "how do I mount a usb stick?")
+        chat.say("bob", "alice: plug it in and open Files, it mounts itself")
+        chat.say("alice", "thanks bob")
+        #expect(chat.answered == ["bob answered alice"])
+        #expect(chat.thanked == ["alice→bob"])
+    }
+
+    @Test func unnamedThanksGoesToTheLinkedAnswer() {
+        var chat = Chat()
+        chat.say("alice", "how do I mount a usb stick?")
+        chat.say("bob", "alice: open Files, it mounts itself")
+        chat.say("alice", "that worked, thanks!")
+        #expect(chat.thanked == ["alice→bob"])
+    }
+
+    @Test func explicitReplyWins() {
+        var chat = Chat()
+        let answer = chat.say("bob", "use lsblk to list the disks")
+        chat.say("carol", "carol is here")
+        chat.say("alice", "thanks!", replyTo: answer)
+        #expect(chat.events.last?.detection == .reply)
+        #expect(chat.thanked == ["alice→bob"])
+    }
+
+    @Test func reactionsCreditTheAuthor() {
+        var chat = Chat()
+        let answer = chat.say("bob", "use lsblk to list the disks")
+        chat.react("alice", "🙏", to: answer)
+        chat.react("alice", "😂", to: answer)
+        chat.react("bob", "👍", to: answer)
+        #expect(chat.thanked == ["alice→bob"])
+        #expect(chat.events.last?.detection == .reaction)
+    }
+
+    @Test func neverSelfNorBots() {
+        var chat = Chat()
+        chat.say("ubottu", "alice: see https://help.ubuntu.com", isBot: true)
+        chat.say("alice", "thanks ubottu")
+        chat.say("alice", "alice++")
+        #expect(chat.thanked.isEmpty)
+    }
+
+    @Test func dailyCapStopsFarming() {
+        var chat = Chat()
+        chat.say("bob", "alice: try lsblk")
+        for _ in 0..<6 { chat.say("alice", "thanks bob") }
+        #expect(chat.thanked.count == ReciprocityEngine.Configuration().dailyCapPerPair)
+    }
+
+    @Test func noThanksAndThanksInAdvanceCreditNobody() {
+        var chat = Chat()
+        chat.say("bob", "alice: want a hand?")
+        chat.say("alice", "bob: no thanks")
+        chat.say("alice", "how do I resize a partition? thanks in advance")
+        #expect(chat.thanked.isEmpty)
+    }
+}

@@ -1,0 +1,146 @@
+public import Foundation
+public import RapportCore
+public import RapportReciprocity
+
+/// The durable record of who helped whom: every ``HelpEvent``, stored through the plugin store.
+///
+/// Nicks are stored folded (for counting) and as shown (for answers). One row per event; a
+/// random id keeps the SQL portable (no auto-increment dialects).
+public struct ThanksLedger: Sendable {
+    let store: PluginStore
+    var sql: any Store { store.database }
+
+    public init(_ store: PluginStore) { self.store = store }
+
+    static let migrations = [
+        Migration(1, "Help events: answers and thanks", [
+            """
+            CREATE TABLE thanks_event (
+                id TEXT PRIMARY KEY, kind TEXT NOT NULL, detection TEXT NOT NULL, network TEXT NOT NULL,
+                channel TEXT NOT NULL, giver TEXT NOT NULL, giver_nick TEXT NOT NULL, receiver TEXT NOT NULL,
+                receiver_nick TEXT NOT NULL, at REAL NOT NULL, message_id TEXT, related_id TEXT, reason TEXT)
+            """,
+            "CREATE INDEX thanks_event_receiver ON thanks_event (network, channel, kind, receiver, at)",
+            "CREATE INDEX thanks_event_giver ON thanks_event (network, giver, kind, at)",
+        ])
+    ]
+
+    public func migrate() async throws { try await store.migrate(Self.migrations) }
+
+    /// Records one event; `from`/`to` are folded with `casemapping` for counting.
+    public func record(_ event: HelpEvent, casemapping: Casemapping, reason: String? = nil) async throws {
+        try await sql.execute(
+            """
+            INSERT INTO thanks_event (id, kind, detection, network, channel, giver, giver_nick, receiver, receiver_nick,
+                at, message_id, related_id, reason)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                .text(UUID().uuidString), .text(event.kind.rawValue), .text(event.detection.rawValue), .text(event.network),
+                .text(event.channel), .text(casemapping.fold(event.from)), .text(event.from),
+                .text(casemapping.fold(event.to)), .text(event.to), .real(event.time.timeIntervalSince1970),
+                SQLValue(event.messageID?.rawValue), SQLValue(event.relatedMessageID?.rawValue), SQLValue(reason),
+            ])
+    }
+
+    /// How many events of `kind` went from `giver` to `receiver` (folded) since `since`.
+    public func count(kind: HelpEvent.Kind, network: String, giver: String, receiver: String, since: Date) async throws -> Int {
+        let rows = try await sql.query(
+            "SELECT COUNT(*) AS n FROM thanks_event WHERE kind = ? AND network = ? AND giver = ? AND receiver = ? AND at >= ?",
+            [.text(kind.rawValue), .text(network), .text(giver), .text(receiver), .real(since.timeIntervalSince1970)])
+        return rows.first?["n"].int ?? 0
+    }
+
+    /// Thanks and answers received by `receiver` (folded) in a channel.
+    public func karma(network: String, channel: String, receiver: String) async throws -> (thanks: Int, answers: Int) {
+        let rows = try await sql.query(
+            "SELECT kind, COUNT(*) AS n FROM thanks_event WHERE network = ? AND channel = ? AND receiver = ? GROUP BY kind",
+            [.text(network), .text(channel), .text(receiver)])
+        var thanks = 0, answers = 0
+        for row in rows {
+            if row["kind"].string == HelpEvent.Kind.thanked.rawValue { thanks = row["n"].int ?? 0 }
+            if row["kind"].string == HelpEvent.Kind.answered.rawValue { answers = row["n"].int ?? 0 }
+        }
+        return (thanks, answers)
+    }
+
+    /// The most thanked people of a channel since `since`, most first.
+    public func top(network: String, channel: String, since: Date, limit: Int) async throws -> [(nick: String, count: Int)] {
+        let rows = try await sql.query(
+            """
+            SELECT receiver, MAX(receiver_nick) AS nick, COUNT(*) AS n FROM thanks_event
+            WHERE network = ? AND channel = ? AND kind = ? AND at >= ?
+            GROUP BY receiver ORDER BY n DESC, receiver ASC LIMIT ?
+            """,
+            [.text(network), .text(channel), .text(HelpEvent.Kind.thanked.rawValue), .real(since.timeIntervalSince1970), .integer(Int64(limit))])
+        return rows.map { ($0["nick"].string ?? "?", $0["n"].int ?? 0) }
+    }
+
+    /// Who helped `person` (answered or was thanked by them) and whom `person` helped, on a network.
+    public func helped(network: String, person: String, limit: Int) async throws -> (by: [(nick: String, count: Int)], to: [(nick: String, count: Int)]) {
+        func query(_ sqlText: String) async throws -> [(nick: String, count: Int)] {
+            try await sql.query(sqlText, [.text(network), .text(person), .integer(Int64(limit))])
+                .map { ($0["nick"].string ?? "?", $0["n"].int ?? 0) }
+        }
+        // For both kinds the helper is the receiver: thanked → credited, answered → answerer.
+        let by = try await query(
+            """
+            SELECT receiver, MAX(receiver_nick) AS nick, COUNT(*) AS n FROM thanks_event
+            WHERE network = ? AND giver = ? GROUP BY receiver ORDER BY n DESC, receiver ASC LIMIT ?
+            """)
+        let to = try await query(
+            """
+            SELECT giver, MAX(giver_nick) AS nick, COUNT(*) AS n FROM thanks_event
+            WHERE network = ? AND receiver = ? GROUP BY giver ORDER BY n DESC, giver ASC LIMIT ?
+            """)
+        return (by, to)
+    }
+
+    /// People who answered `person` since `since` and were never thanked by them afterwards.
+    public func owed(network: String, person: String, since: Date, limit: Int) async throws -> [(nick: String, channel: String, at: Date)] {
+        let rows = try await sql.query(
+            """
+            SELECT a.receiver AS receiver, MAX(a.receiver_nick) AS nick, MAX(a.channel) AS channel, MAX(a.at) AS at
+            FROM thanks_event a
+            WHERE a.network = ? AND a.giver = ? AND a.kind = ? AND a.at >= ?
+              AND NOT EXISTS (SELECT 1 FROM thanks_event t WHERE t.network = a.network AND t.giver = a.giver
+                              AND t.receiver = a.receiver AND t.kind = ? AND t.at >= a.at)
+            GROUP BY a.receiver ORDER BY at DESC LIMIT ?
+            """,
+            [.text(network), .text(person), .text(HelpEvent.Kind.answered.rawValue), .real(since.timeIntervalSince1970),
+             .text(HelpEvent.Kind.thanked.rawValue), .integer(Int64(limit))])
+        return rows.map { ($0["nick"].string ?? "?", $0["channel"].string ?? "?", Date(timeIntervalSince1970: $0["at"].double ?? 0)) }
+    }
+}
+
+// MARK: - Personal data
+
+extension ThanksLedger {
+    /// Every event `person` gave or received, as JSON rows.
+    public func personalData(about person: Person) async throws -> JSONValue {
+        JSONValue(rows: try await sql.query(
+            "SELECT * FROM thanks_event WHERE network = ? AND (giver = ? OR receiver = ?) ORDER BY at",
+            [.text(person.network), .text(person.nick), .text(person.nick)]))
+    }
+
+    /// Erases `person`: their own karma goes, and the credits they gave stay counted for the
+    /// people they thanked but no longer name them.
+    public func forget(_ person: Person) async throws {
+        try await sql.transaction { db in
+            try await db.execute(
+                "DELETE FROM thanks_event WHERE network = ? AND receiver = ?", [.text(person.network), .text(person.nick)])
+            try await db.execute(
+                "UPDATE thanks_event SET giver = ?, giver_nick = ?, reason = NULL, message_id = NULL WHERE network = ? AND giver = ?",
+                [.text(Self.forgotten), .text(Self.forgotten), .text(person.network), .text(person.nick)])
+        }
+    }
+
+    /// Deletes the reasons typed with `!thanks` before `date`.
+    public func deleteText(olderThan date: Date) async throws {
+        try await sql.execute(
+            "UPDATE thanks_event SET reason = NULL WHERE reason IS NOT NULL AND at < ?", [.real(date.timeIntervalSince1970)])
+    }
+
+    /// Who a forgotten giver becomes.
+    static let forgotten = "(forgotten)"
+}

@@ -1,0 +1,89 @@
+public import Foundation
+public import RapportCore
+import RapportReciprocity
+
+/// Notices who helps whom in a channel — answers to questions, and thanks in many languages,
+/// `nick++` and 🙏 👍 ❤️ reactions — and keeps the record: `!karma`, `!top`, `!helped`, `!owe`,
+/// and `!thanks NICK` for explicit credit.
+public struct ThanksPlugin: BuiltInPlugin, PersonalDataPlugin {
+    public static let descriptor = PluginDescriptor(
+        id: "thanks",
+        summary: "Keeps track of who helped whom: answers, thanks and reactions, with karma and a top list.",
+        version: RapportVersion.current,
+        commands: [
+            .init("thanks", usage: "thanks NICK [reason]", help: "Credit NICK for their help, with an optional reason."),
+            .init("karma", usage: "karma [NICK]", help: "How many thanks and answers NICK (or you) got in this channel."),
+            .init("top", usage: "top [week|month|all]", help: "The most thanked people in this channel (default: week)."),
+            .init("helped", usage: "helped [NICK]", help: "Who helped NICK (or you), and whom they helped."),
+            .init("owe", help: "People who answered you recently and whom you have not thanked yet."),
+        ],
+        settings: [
+            SettingSpec("daily_cap", .int, default: .int(3), help: "At most this many credits of one kind from one person to another per day.", minimum: 1, maximum: 100),
+            SettingSpec("top_size", .int, default: .int(5), help: "How many people !top lists.", minimum: 1, maximum: 20),
+            SettingSpec("owe_window", .duration, default: .int(7 * 86400), help: "How far back !owe looks for unthanked answers.", minimum: 3600, maximum: 90 * 86400),
+        ])
+
+    let ledger: ThanksLedger
+    let engines = EngineState()
+
+    public init(context: PluginContext) async throws {
+        ledger = ThanksLedger(context.store)
+        try await ledger.migrate()
+    }
+
+    public func handle(_ event: ChatEvent, context: PluginContext) async throws {
+        guard !event.isHistory, let observation = Observation(event) else { return }
+        let casemapping = await context.casemapping(of: event.network)
+        let botNick = await context.botNick(on: event.network)
+        let events = await engines.observe(observation, casemapping: casemapping, botNick: botNick)
+        guard !events.isEmpty else { return }
+        let settings = await context.settings(network: event.network, channel: event.channel)
+        for help in events {
+            try await recordCapped(help, casemapping: casemapping, cap: settings.int("daily_cap"), context: context)
+        }
+    }
+
+    /// Records `help` unless the pair reached its daily cap; returns whether it was recorded.
+    @discardableResult
+    func recordCapped(_ help: HelpEvent, casemapping: Casemapping, cap: Int, context: PluginContext, reason: String? = nil) async throws -> Bool {
+        let dayAgo = context.time.now.addingTimeInterval(-86400)
+        let count = try await ledger.count(
+            kind: help.kind, network: help.network, giver: casemapping.fold(help.from), receiver: casemapping.fold(help.to),
+            since: min(dayAgo, help.time.addingTimeInterval(-86400)))
+        guard count < cap else { return false }
+        try await ledger.record(help, casemapping: casemapping, reason: reason)
+        return true
+    }
+
+    public func personalData(about person: Person, context: PluginContext) async throws -> JSONValue {
+        try await ledger.personalData(about: person)
+    }
+
+    public func forget(_ person: Person, context: PluginContext) async throws { try await ledger.forget(person) }
+
+    public func deleteText(olderThan date: Date, context: PluginContext) async throws {
+        try await ledger.deleteText(olderThan: date)
+    }
+
+    public func execute(_ command: CommandInvocation, context: PluginContext) async throws {
+        let commands = ThanksCommands(plugin: self, context: context)
+        try await context.reply(to: command, try await commands.run(command))
+    }
+}
+
+/// One engine per network, fed by the plugin's events (which arrive one at a time).
+actor EngineState {
+    private var engines: [String: ReciprocityEngine] = [:]
+
+    func observe(_ observation: Observation, casemapping: Casemapping, botNick: String?) -> [HelpEvent] {
+        var engine = engines.removeValue(forKey: observation.network) ?? {
+            // The plugin enforces the daily cap durably, through the ledger.
+            var configuration = ReciprocityEngine.Configuration(casemapping: casemapping, dailyCapPerPair: .max)
+            if let botNick { configuration.botNicks.insert(casemapping.fold(botNick)) }
+            return ReciprocityEngine(configuration: configuration)
+        }()
+        let events = engine.observe(observation).events
+        engines[observation.network] = engine
+        return events
+    }
+}
