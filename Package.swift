@@ -44,10 +44,14 @@ let package = Package(
         ),
         .target(name: "RapportTesting", dependencies: ["RapportCore", "RapportStoreSQLite", log]),
         .target(name: "RapportConsole", dependencies: ["RapportCore"]),
+        .target(name: "RapportPluginHost", dependencies: ["RapportCore", log]),
+        .testTarget(
+            name: "RapportPluginHostTests", dependencies: ["RapportPluginHost", "RapportTesting", "RapportApp", "CorePlugin", "AdminPlugin", log],
+            exclude: ["Fixtures"]),
         .target(
             name: "RapportApp",
             dependencies: [
-                "RapportCore", "RapportStoreSQLite", "RapportConsole", "CorePlugin", "AdminPlugin", log,
+                "RapportCore", "RapportStoreSQLite", "RapportConsole", "RapportPluginHost", "CorePlugin", "AdminPlugin", log,
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -21,12 +21,18 @@ public struct BotConfiguration: Sendable {
     /// Commands one person may issue in a burst, and how many per second after that.
     public var commandBurst: Int
     public var commandsPerSecond: Double
+    /// Messages one plugin may send in a burst, and how many per second after that (every
+    /// plugin, built-in or external, has its own allowance).
+    public var pluginOutputBurst: Int
+    public var pluginOutputPerSecond: Double
 
     public init(
         owners: Set<Identity> = [], plugins: [String: PluginFileSettings] = [:],
         networkPlugins: [String: [String: PluginFileSettings]] = [:], commandBurst: Int = 5,
-        commandsPerSecond: Double = 0.5
+        commandsPerSecond: Double = 0.5, pluginOutputBurst: Int = 20, pluginOutputPerSecond: Double = 5
     ) {
+        self.pluginOutputBurst = pluginOutputBurst
+        self.pluginOutputPerSecond = pluginOutputPerSecond
         self.owners = owners
         self.plugins = plugins
         self.networkPlugins = networkPlugins
