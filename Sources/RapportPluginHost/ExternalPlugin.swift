@@ -42,6 +42,14 @@ public struct ExternalPlugin: SelfDescribingPlugin {
         }
     }
 
+    /// The descriptor a plugin is registered under when its first handshake failed.
+    public static func standIn(_ id: String) -> PluginDescriptor {
+        PluginDescriptor(id: id, summary: "An external plugin that has not started yet.")
+    }
+
+    /// Whether `descriptor` is a stand-in: the plugin's settings cannot be checked yet.
+    @Sendable public static func isStandIn(_ descriptor: PluginDescriptor) -> Bool { descriptor == standIn(descriptor.id) }
+
     /// Starts one plugin, reads its manifest and returns its registration; the running process
     /// serves the first instance the runtime makes.
     public static func registration(_ configuration: ExternalPluginConfiguration, logger: Logger) async -> PluginRegistration {
@@ -53,7 +61,7 @@ public struct ExternalPlugin: SelfDescribingPlugin {
             prestarted.withLock { $0 = first }
         } catch {
             logger.error("external plugin did not start", metadata: ["plugin": "\(configuration.id)", "error": "\(error)"])
-            descriptor = PluginDescriptor(id: configuration.id, summary: "An external plugin that has not started.")
+            descriptor = standIn(configuration.id)
         }
         return PluginRegistration(descriptor: descriptor) { context in
             let supervisor: ExternalPluginSupervisor

@@ -68,12 +68,17 @@ struct ExamplePluginTests {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-m", "unittest", "-q", "test_plugin"]
         process.currentDirectoryURL = URL(fileURLWithPath: Fixtures.examplePlugin).deletingLastPathComponent()
-        let output = Pipe()
-        process.standardError = output
-        process.standardOutput = output
+        // Output goes to a file: reading a pipe to its end could be interrupted by signals.
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: log) }
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardError = handle
+        process.standardOutput = handle
         try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        try handle.close()
+        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         #expect(process.terminationStatus == 0, "\(text)")
     }
 }

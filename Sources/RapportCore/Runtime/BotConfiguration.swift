@@ -42,21 +42,29 @@ public struct BotConfiguration: Sendable {
 
     /// Checks every plugin setting in the file against the plugins' descriptors.
     ///
+    /// - Parameter skipping: Plugins whose settings are kept unchecked for now, because their
+    ///   descriptor is not known yet (an external plugin before its handshake).
     /// - Throws: ``SettingError`` naming the key path, such as `plugins.thanks.daily_cap`.
-    public func validated(against descriptors: [PluginDescriptor]) throws(SettingError) -> BotConfiguration {
+    public func validated(
+        against descriptors: [PluginDescriptor], skipping: Set<String> = []
+    ) throws(SettingError) -> BotConfiguration {
         var copy = self
-        copy.plugins = try Self.validate(plugins, path: "plugins", descriptors)
+        copy.plugins = try Self.validate(plugins, path: "plugins", descriptors, skipping)
         for (network, settings) in networkPlugins {
-            copy.networkPlugins[network] = try Self.validate(settings, path: "networks[\(network)].plugins", descriptors)
+            copy.networkPlugins[network] = try Self.validate(settings, path: "networks[\(network)].plugins", descriptors, skipping)
         }
         return copy
     }
 
     private static func validate(
-        _ settings: [String: PluginFileSettings], path: String, _ descriptors: [PluginDescriptor]
+        _ settings: [String: PluginFileSettings], path: String, _ descriptors: [PluginDescriptor], _ skipping: Set<String>
     ) throws(SettingError) -> [String: PluginFileSettings] {
         var result: [String: PluginFileSettings] = [:]
         for (id, file) in settings {
+            if skipping.contains(id) {
+                result[id] = file
+                continue
+            }
             guard let descriptor = descriptors.first(where: { $0.id == id }) else {
                 let known = descriptors.map(\.id).sorted().joined(separator: ", ")
                 throw SettingError("\(path).\(id): there is no plugin '\(id)' (known: \(known)).")
