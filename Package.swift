@@ -61,6 +61,9 @@ let package = Package(
             name: "RapportCLI",
             dependencies: ["RapportApp", "RapportCore", "RapportConsole", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        .executableTarget(
+            name: "RapportBenchmarks",
+            dependencies: ["RapportCore", "RapportPluginHost", "RapportStoreSQLite", "CorePlugin", log]),
         .testTarget(name: "RapportAppTests", dependencies: ["RapportApp", "RapportConsole", "RapportPluginHost", "RapportTesting"]),
         .testTarget(name: "RapportCoreTests", dependencies: ["RapportCore", "RapportTesting"]),
         .testTarget(name: "RapportStoreSQLiteTests", dependencies: ["RapportStoreSQLite", "RapportTesting"]),
