@@ -17,7 +17,7 @@
 ///   bot's environment (which may hold secrets): it gets `PATH`, `HOME`, `LANG`, `TZ`,
 ///   `PYTHONUNBUFFERED=1`, `RAPPORT_PLUGIN_ID`, `RAPPORT_PLUGIN_PROTOCOL` and these.
 /// - `timeout` (seconds, 10): how long one event, command or job may take before the plugin
-///   counts as hung and is restarted.
+///   counts as hung and is restarted (at most 25, below the runtime's own 30-second limit).
 /// - `max_restarts` (int, 5): failures in a row (crash, hang, garbage, flood) after which the
 ///   plugin stays off until `!plugin reload`.
 /// - `restart_delay` (seconds, 1): the first restart's delay; it doubles up to a minute.
@@ -70,7 +70,8 @@ public struct ExternalPluginConfiguration: Sendable, Hashable, Codable {
             problems.append("id must be lower-case letters, digits, - or _.")
         }
         if command.isEmpty || command[0].isEmpty { problems.append("command must name a program.") }
-        if let timeout, !(timeout > 0 && timeout <= 300) { problems.append("timeout must be between 0 and 300 seconds.") }
+        // The runtime cancels any plugin work after 30 seconds; the plugin's own timeout comes first.
+        if let timeout, !(timeout > 0 && timeout <= 25) { problems.append("timeout must be more than 0 and at most 25 seconds.") }
         if let maxRestarts, maxRestarts < 0 { problems.append("max_restarts must not be negative.") }
         if let restartDelay, !(restartDelay >= 0 && restartDelay <= 60) { problems.append("restart_delay must be between 0 and 60 seconds.") }
         if let maxLinesPerSecond, maxLinesPerSecond < 1 { problems.append("max_lines_per_second must be at least 1.") }
