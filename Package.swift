@@ -1,6 +1,8 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+let log: Target.Dependency = .product(name: "Logging", package: "swift-log")
+
 /// A built-in plugin lives in `plugins/<id>/{Sources,Tests}`, beside its README.
 func plugin(
     _ id: String, module: String, dependencies: [Target.Dependency] = [], testDependencies: [Target.Dependency] = []
@@ -8,7 +10,7 @@ func plugin(
     [
         .target(
             name: module,
-            dependencies: ["RapportCore"] + dependencies,
+            dependencies: ["RapportCore", log] + dependencies,
             path: "plugins/\(id)/Sources"
         ),
         .testTarget(
@@ -19,15 +21,13 @@ func plugin(
     ]
 }
 
-let log: Target.Dependency = .product(name: "Logging", package: "swift-log")
-
 let package = Package(
     name: "Rapport",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "rapport", targets: ["RapportCLI"]),
-
         .library(name: "RapportCore", targets: ["RapportCore"]),
+        .library(name: "RapportReciprocity", targets: ["RapportReciprocity"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
@@ -51,7 +51,8 @@ let package = Package(
         .target(
             name: "RapportApp",
             dependencies: [
-                "RapportCore", "RapportStoreSQLite", "RapportConsole", "RapportPluginHost", "CorePlugin", "AdminPlugin", log,
+                "RapportCore", "RapportStoreSQLite", "RapportConsole", "RapportPluginHost", "CorePlugin", "AdminPlugin",
+                "NudgesPlugin", "PrivacyPlugin", log,
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -64,12 +65,17 @@ let package = Package(
         .executableTarget(
             name: "RapportBenchmarks",
             dependencies: ["RapportCore", "RapportPluginHost", "RapportStoreSQLite", "CorePlugin", log]),
+        .testTarget(name: "RapportCLITests", dependencies: ["RapportCLI"]),
         .testTarget(name: "RapportAppTests", dependencies: ["RapportApp", "RapportConsole", "RapportPluginHost", "RapportTesting"]),
         .testTarget(name: "RapportCoreTests", dependencies: ["RapportCore", "RapportTesting"]),
         .testTarget(name: "RapportStoreSQLiteTests", dependencies: ["RapportStoreSQLite", "RapportTesting"]),
+        .target(name: "RapportReciprocity", dependencies: ["RapportCore"], exclude: ["Training"]),
+        .testTarget(name: "RapportReciprocityTests", dependencies: ["RapportReciprocity"]),
     ]
         + plugin("core", module: "CorePlugin")
-        + plugin("admin", module: "AdminPlugin", testDependencies: ["CorePlugin"]),
+        + plugin("admin", module: "AdminPlugin", testDependencies: ["CorePlugin"])
+        + plugin("nudges", module: "NudgesPlugin", dependencies: ["RapportReciprocity"])
+        + plugin("privacy", module: "PrivacyPlugin", testDependencies: ["NudgesPlugin"]),
     swiftLanguageModes: [.v6]
 )
 

@@ -140,7 +140,7 @@ extension JSONValue {
     init(_ value: SettingValue) {
         switch value {
         case .bool(let b): self = .bool(b)
-        case .int(let i): self = .int(i)
+        case .int(let i): self = .number(Double(i))
         case .string(let s): self = .string(s)
         case .list(let l): self = .array(l.map(JSONValue.string))
         }

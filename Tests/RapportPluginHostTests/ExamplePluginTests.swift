@@ -70,7 +70,7 @@ struct ExamplePluginTests {
         process.currentDirectoryURL = URL(fileURLWithPath: Fixtures.examplePlugin).deletingLastPathComponent()
         // Output goes to a file: reading a pipe to its end could be interrupted by signals.
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: log) }
         let handle = try FileHandle(forWritingTo: log)
         process.standardError = handle

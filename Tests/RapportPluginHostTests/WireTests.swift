@@ -19,7 +19,7 @@ struct WireTests {
         #expect(try decode(#"{"type":"reply","to":3,"text":"hi"}"#) == .reply(id: nil, to: 3, text: "hi", privately: false))
         #expect(try decode(#"{"type":"store.get","id":"a","key":"k"}"#) == .storeGet(id: .string("a"), key: "k"))
         #expect(try decode(#"{"type":"store.set","id":1,"key":"k","value":{"n":[1,2.5,null]}}"#)
-            == .storeSet(id: .int(1), key: "k", value: .object(["n": .array([.int(1), .double(2.5), .null])])))
+            == .storeSet(id: .int(1), key: "k", value: .object(["n": .array([.number(1), .number(2.5), .null])])))
         #expect(try decode(#"{"type":"send","network":"n","user":"bob","text":"t","style":"action"}"#)
             == .send(id: nil, network: "n", target: .user(address: "bob"), text: "t", style: .action))
         #expect(throws: PluginMessage.Problem.self) { try decode(#"{"type":"raw","line":"PRIVMSG #x :hi"}"#) }

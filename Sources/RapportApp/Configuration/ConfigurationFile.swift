@@ -66,6 +66,22 @@ public struct ConfigurationFile: Codable, Sendable {
         }
     }
 
+    /// `retention:` — how long message text is kept.
+    public struct Retention: Codable, Sendable {
+        /// `excerpts` (duration such as `30d`, `30d`; `0` keeps no message text at all).
+        public var excerpts: String = "30d"
+        public init() {}
+        public init(from decoder: any Decoder) throws {
+            enum Keys: String, CodingKey { case excerpts }
+            let c = try decoder.container(keyedBy: Keys.self)
+            if let seconds = try? c.decodeIfPresent(Int.self, forKey: .excerpts) {
+                excerpts = String(seconds)
+            } else {
+                excerpts = try c.decodeIfPresent(String.self, forKey: .excerpts) ?? excerpts
+            }
+        }
+    }
+
     /// One entry of `networks:`.
     public struct Network: Codable, Sendable {
         /// `name` (text, required): how the network is called in identities, logs and scopes.
@@ -77,6 +93,7 @@ public struct ConfigurationFile: Codable, Sendable {
     public var bot = Bot()
     public var storage = Storage()
     public var logging = Logging()
+    public var retention = Retention()
     public var networks: [Network] = []
     /// `plugins:` — per plugin id, `enabled` and the plugin's own settings.
     public var plugins: [String: [String: SettingValue]] = [:]
@@ -85,7 +102,7 @@ public struct ConfigurationFile: Codable, Sendable {
     public var externalPlugins: [ExternalPluginConfiguration] = []
 
     enum CodingKeys: String, CodingKey {
-        case bot, storage, logging, networks, plugins, externalPlugins = "external_plugins"
+        case bot, storage, logging, retention, networks, plugins, externalPlugins = "external_plugins"
     }
 
     public init() {}
@@ -95,6 +112,7 @@ public struct ConfigurationFile: Codable, Sendable {
         bot = try c.decodeIfPresent(Bot.self, forKey: .bot) ?? bot
         storage = try c.decodeIfPresent(Storage.self, forKey: .storage) ?? storage
         logging = try c.decodeIfPresent(Logging.self, forKey: .logging) ?? logging
+        retention = try c.decodeIfPresent(Retention.self, forKey: .retention) ?? retention
         networks = try c.decodeIfPresent([Network].self, forKey: .networks) ?? networks
         plugins = try c.decodeIfPresent([String: [String: SettingValue]].self, forKey: .plugins) ?? plugins
         externalPlugins = try c.decodeIfPresent([ExternalPluginConfiguration].self, forKey: .externalPlugins) ?? externalPlugins
@@ -110,10 +128,12 @@ extension ConfigurationFile {
         }
         var networkPlugins: [String: [String: BotConfiguration.PluginFileSettings]] = [:]
         for network in networks { networkPlugins[network.name] = Self.pluginSettings(network.plugins ?? [:]) }
-        return BotConfiguration(
+        var configuration = BotConfiguration(
             owners: Set(bot.owners), plugins: plugins, networkPlugins: networkPlugins, commandBurst: bot.commandBurst,
             commandsPerSecond: bot.commandsPerSecond, pluginOutputBurst: bot.pluginOutputBurst,
             pluginOutputPerSecond: bot.pluginOutputPerSecond)
+        configuration.textRetention = Duration(chatText: retention.excerpts) ?? configuration.textRetention
+        return configuration
     }
 
     private static func pluginSettings(_ raw: [String: [String: SettingValue]]) -> [String: BotConfiguration.PluginFileSettings] {

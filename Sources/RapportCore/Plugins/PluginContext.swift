@@ -1,3 +1,4 @@
+import Synchronization
 public import Logging
 
 /// Everything a plugin may do: the only door from a plugin to the bot.
@@ -24,6 +25,14 @@ public struct PluginContext: Sendable {
     public func settings(network: String?, channel: String?) async -> PluginSettings {
         await bot.settings(descriptor.id, network: network, channel: channel)
     }
+
+    /// Whether this plugin is switched on in `channel` of `network`.
+    public func isEnabled(network: String, channel: String?) async -> Bool {
+        await bot.isEnabled(descriptor.id, network: network, channel: channel)
+    }
+
+    /// How long message text may be kept (`retention.excerpts`); zero means store none.
+    public var textRetention: Duration { bot.currentTextRetention.withLock { $0 } }
 
     /// Sends a message on `network`.
     ///

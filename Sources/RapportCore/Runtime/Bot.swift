@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 public import Logging
 
 /// The runtime: takes events from every connector, hands them to the enabled plugins, routes
@@ -12,6 +13,8 @@ public import Logging
 public actor Bot: EventSink {
     /// The file's part of the configuration; replaced by ``reconfigure(_:)`` (SIGHUP).
     private(set) var configuration: BotConfiguration
+    /// ``BotConfiguration/textRetention`` as it is now, readable without waiting for the actor.
+    nonisolated let currentTextRetention: Mutex<Duration>
     let store: any Store
     let time: any TimeSource
     let logger: Logger
@@ -26,9 +29,9 @@ public actor Bot: EventSink {
     /// Per-plugin output limits, by plugin id.
     var outputBuckets: [String: TokenBucket] = [:]
     var outputDropped: [String: Int] = [:]
-    /// Jobs a plugin scheduled while it was starting, before its runner existed.
-    var startingJobs: [String: [(interval: Duration, name: String, job: @Sendable () async throws -> Void)]] = [:]
     var hintsGiven: [String: Date] = [:]
+    /// Jobs a plugin scheduled while starting, before its runner existed.
+    var jobsAwaitingRunner: [String: [(interval: Duration, name: String, job: @Sendable () async throws -> Void)]] = [:]
 
     /// - Parameters:
     ///   - configuration: Validated with ``BotConfiguration/validated(against:)``.
@@ -38,6 +41,7 @@ public actor Bot: EventSink {
         connectors: [any Connector], time: any TimeSource = SystemTime(), logger: Logger = Logger(label: "rapport")
     ) {
         self.configuration = configuration
+        currentTextRetention = Mutex(configuration.textRetention)
         self.store = store
         self.registrations = plugins
         self.time = time
@@ -106,12 +110,12 @@ public actor Bot: EventSink {
             let runner = PluginRunner(descriptor: descriptor, plugin: plugin, context: context)
             await runner.start()
             runners[id] = runner
-            for job in startingJobs.removeValue(forKey: id) ?? [] {
+            failures[id] = nil
+            for job in jobsAwaitingRunner.removeValue(forKey: id) ?? [] {
                 await runner.schedule(every: job.interval, name: job.name, job.job)
             }
-            failures[id] = nil
         } catch {
-            startingJobs[id] = nil
+            jobsAwaitingRunner[id] = nil
             failures[id] = "\(error)"
             logger.error("plugin failed to start", metadata: ["plugin": "\(id)", "error": "\(error)"])
         }
@@ -140,6 +144,7 @@ public actor Bot: EventSink {
     /// - Parameter configuration: Validated against ``descriptors``.
     public func reconfigure(_ configuration: BotConfiguration) {
         self.configuration = configuration
+        currentTextRetention.withLock { $0 = configuration.textRetention }
         commandBuckets = [:]
         outputBuckets = [:]
         logger.notice("configuration replaced", metadata: ["owners": "\(configuration.owners.count)"])
@@ -154,6 +159,7 @@ public actor Bot: EventSink {
             await route(match, event: event)
             return
         }
+        guard await isTracked(event.sender, on: event.network) else { return }
         for registration in registrations {
             let id = registration.descriptor.id
             guard let runner = runners[id], isEnabled(id, network: event.network, channel: event.channel) else {
@@ -217,13 +223,21 @@ public actor Bot: EventSink {
         throw CommandError(.rateLimited, "The \(plugin) plugin is sending too much; try again in a few seconds.")
     }
 
-    func schedule(plugin: String, every interval: Duration, name: String, _ job: @escaping @Sendable () async throws -> Void) async {
-        guard let runner = runners[plugin] else {
-            // Plugins schedule their jobs in init, before the runtime has their runner.
-            startingJobs[plugin, default: []].append((interval, name, job))
-            return
+    /// How many scheduled jobs the plugins run (tests wait for them to be asleep).
+    public var scheduledJobCount: Int {
+        get async {
+            var count = 0
+            for runner in runners.values { count += await runner.jobCount }
+            return count
         }
-        await runner.schedule(every: interval, name: name, job)
+    }
+
+    func schedule(plugin: String, every interval: Duration, name: String, _ job: @escaping @Sendable () async throws -> Void) async {
+        if let runner = runners[plugin] {
+            await runner.schedule(every: interval, name: name, job)
+        } else {
+            jobsAwaitingRunner[plugin, default: []].append((interval, name, job))
+        }
     }
 
     func isOnline(_ address: String, on network: String) async -> Bool? {

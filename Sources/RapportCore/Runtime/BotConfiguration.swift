@@ -25,6 +25,8 @@ public struct BotConfiguration: Sendable {
     /// plugin, built-in or external, has its own allowance).
     public var pluginOutputBurst: Int
     public var pluginOutputPerSecond: Double
+    /// How long plugins keep message text (`retention.excerpts`); zero keeps none.
+    public var textRetention: Duration = .seconds(30 * 86400)
 
     public init(
         owners: Set<Identity> = [], plugins: [String: PluginFileSettings] = [:],

@@ -1,9 +1,9 @@
-/// Any JSON value: what a plugin keeps in its store and gets back, unchanged.
+/// A JSON value, for data that crosses a boundary as JSON: personal-data exports, the
+/// out-of-process plugin protocol.
 public enum JSONValue: Sendable, Hashable, Codable {
     case null
     case bool(Bool)
-    case int(Int)
-    case double(Double)
+    case number(Double)
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
@@ -14,10 +14,8 @@ public enum JSONValue: Sendable, Hashable, Codable {
             self = .null
         } else if let b = try? c.decode(Bool.self) {
             self = .bool(b)
-        } else if let i = try? c.decode(Int.self) {
-            self = .int(i)
-        } else if let d = try? c.decode(Double.self) {
-            self = .double(d)
+        } else if let n = try? c.decode(Double.self) {
+            self = .number(n)
         } else if let s = try? c.decode(String.self) {
             self = .string(s)
         } else if let a = try? c.decode([JSONValue].self) {
@@ -32,11 +30,27 @@ public enum JSONValue: Sendable, Hashable, Codable {
         switch self {
         case .null: try c.encodeNil()
         case .bool(let b): try c.encode(b)
-        case .int(let i): try c.encode(i)
-        case .double(let d): try c.encode(d)
+        case .number(let n): try c.encode(n)
         case .string(let s): try c.encode(s)
         case .array(let a): try c.encode(a)
         case .object(let o): try c.encode(o)
         }
+    }
+}
+
+extension JSONValue {
+    /// A value from a SQL column.
+    public init(_ value: SQLValue) {
+        switch value {
+        case .null: self = .null
+        case .integer(let i): self = .number(Double(i))
+        case .real(let d): self = .number(d)
+        case .text(let s): self = .string(s)
+        }
+    }
+
+    /// Rows as a list of objects.
+    public init(rows: [SQLRow]) {
+        self = .array(rows.map { row in .object(row.columns.mapValues(JSONValue.init)) })
     }
 }
