@@ -44,10 +44,15 @@ let package = Package(
         ),
         .target(name: "RapportTesting", dependencies: ["RapportCore", "RapportStoreSQLite", log]),
         .target(name: "RapportConsole", dependencies: ["RapportCore"]),
+        .target(name: "RapportPluginHost", dependencies: ["RapportCore", log]),
+        .testTarget(
+            name: "RapportPluginHostTests", dependencies: ["RapportPluginHost", "RapportTesting", "RapportApp", "CorePlugin", "AdminPlugin", log],
+            exclude: ["Fixtures"]),
         .target(
             name: "RapportApp",
             dependencies: [
-                "RapportCore", "RapportStoreSQLite", "RapportConsole", "CorePlugin", "AdminPlugin", "NudgesPlugin", "PrivacyPlugin", "ThanksPlugin", log,
+                "RapportCore", "RapportStoreSQLite", "RapportConsole", "RapportPluginHost", "CorePlugin", "AdminPlugin",
+                "NudgesPlugin", "PrivacyPlugin", "ThanksPlugin", log,
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -60,8 +65,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "RapportBenchmarks",
+            dependencies: ["RapportCore", "RapportPluginHost", "RapportStoreSQLite", "CorePlugin", log]),
         .testTarget(name: "RapportCLITests", dependencies: ["RapportCLI"]),
-        .testTarget(name: "RapportAppTests", dependencies: ["RapportApp", "RapportConsole", "RapportTesting"]),
+        .testTarget(name: "RapportAppTests", dependencies: ["RapportApp", "RapportConsole", "RapportPluginHost", "RapportTesting"]),
         .testTarget(name: "RapportCoreTests", dependencies: ["RapportCore", "RapportTesting"]),
         .testTarget(name: "RapportStoreSQLiteTests", dependencies: ["RapportStoreSQLite", "RapportTesting"]),
         .target(name: "RapportReciprocity", dependencies: ["RapportCore"], exclude: ["Training"]),

@@ -1,6 +1,7 @@
 import Foundation
 import RapportApp
 import RapportCore
+import RapportPluginHost
 import Testing
 
 struct ConfigurationLoaderTests {
@@ -64,5 +65,19 @@ struct ConfigurationLoaderTests {
 
     @Test func duplicateNetworkNamesAreRefused() {
         #expect(problem("networks: [{ name: a }, { name: a }]")?.path == "networks[1].name")
+    }
+
+    @Test func externalPluginsAreDeclaredWithACommandLine() throws {
+        let (file, bot) = try loader.parse(
+            "external_plugins: [{ id: dice, command: [python3, dice.py], timeout: 5, environment: { SIDES: '6' } }]\nplugins: { dice: { sides: 6 } }",
+            file: "test.yaml")
+        #expect(file.externalPlugins.first?.command == ["python3", "dice.py"])
+        #expect(file.externalPlugins.first?.environment == ["SIDES": "6"])
+        #expect(bot.plugins["dice"]?.values["sides"] == .int(6))
+        #expect(problem("external_plugins: [{ id: dice, command: [x], colour: red }]")?.path == "external_plugins[0].colour")
+        #expect(problem("external_plugins: [{ id: dice }]")?.path == "external_plugins[0].command")
+        #expect(problem("external_plugins: [{ id: Dice!, command: [x] }]") == ConfigurationError(file: "test.yaml", path: "external_plugins[0]", problem: "id must be lower-case letters, digits, - or _."))
+        #expect(problem("external_plugins: [{ id: core, command: [x] }]")?.problem == "another plugin is already called 'core'.")
+        #expect(problem("bot: { plugin_output_burst: 3, plugin_output_per_second: 1.5 }") == nil)
     }
 }

@@ -1,4 +1,5 @@
 public import RapportCore
+public import RapportPluginHost
 
 /// The YAML configuration file, as written by people: see `deploy/rapport.example.yaml`.
 ///
@@ -15,10 +16,15 @@ public struct ConfigurationFile: Codable, Sendable {
         /// `command_burst` (int, 5) and `commands_per_second` (number, 0.5): per-person command limit.
         public var commandBurst: Int = 5
         public var commandsPerSecond: Double = 0.5
+        /// `plugin_output_burst` (int, 20) and `plugin_output_per_second` (number, 5): how many
+        /// messages each plugin may send, built-in or external.
+        public var pluginOutputBurst: Int = 20
+        public var pluginOutputPerSecond: Double = 5
 
         enum CodingKeys: String, CodingKey {
             case nick, owners, commandPrefix = "command_prefix", commandBurst = "command_burst"
-            case commandsPerSecond = "commands_per_second"
+            case commandsPerSecond = "commands_per_second", pluginOutputBurst = "plugin_output_burst"
+            case pluginOutputPerSecond = "plugin_output_per_second"
         }
 
         public init() {}
@@ -30,6 +36,8 @@ public struct ConfigurationFile: Codable, Sendable {
             commandPrefix = try c.decodeIfPresent(String.self, forKey: .commandPrefix)
             commandBurst = try c.decodeIfPresent(Int.self, forKey: .commandBurst) ?? commandBurst
             commandsPerSecond = try c.decodeIfPresent(Double.self, forKey: .commandsPerSecond) ?? commandsPerSecond
+            pluginOutputBurst = try c.decodeIfPresent(Int.self, forKey: .pluginOutputBurst) ?? pluginOutputBurst
+            pluginOutputPerSecond = try c.decodeIfPresent(Double.self, forKey: .pluginOutputPerSecond) ?? pluginOutputPerSecond
         }
     }
 
@@ -89,18 +97,25 @@ public struct ConfigurationFile: Codable, Sendable {
     public var networks: [Network] = []
     /// `plugins:` — per plugin id, `enabled` and the plugin's own settings.
     public var plugins: [String: [String: SettingValue]] = [:]
+    /// `external_plugins:` — plugins in their own processes, see ``ExternalPluginConfiguration``
+    /// and `docs/plugins.md`. Their settings go under `plugins.<id>` like any plugin's.
+    public var externalPlugins: [ExternalPluginConfiguration] = []
+
+    enum CodingKeys: String, CodingKey {
+        case bot, storage, logging, retention, networks, plugins, externalPlugins = "external_plugins"
+    }
 
     public init() {}
 
     public init(from decoder: any Decoder) throws {
-        enum Keys: String, CodingKey { case bot, storage, logging, retention, networks, plugins }
-        let c = try decoder.container(keyedBy: Keys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
         bot = try c.decodeIfPresent(Bot.self, forKey: .bot) ?? bot
         storage = try c.decodeIfPresent(Storage.self, forKey: .storage) ?? storage
         logging = try c.decodeIfPresent(Logging.self, forKey: .logging) ?? logging
         retention = try c.decodeIfPresent(Retention.self, forKey: .retention) ?? retention
         networks = try c.decodeIfPresent([Network].self, forKey: .networks) ?? networks
         plugins = try c.decodeIfPresent([String: [String: SettingValue]].self, forKey: .plugins) ?? plugins
+        externalPlugins = try c.decodeIfPresent([ExternalPluginConfiguration].self, forKey: .externalPlugins) ?? externalPlugins
     }
 }
 
@@ -115,7 +130,8 @@ extension ConfigurationFile {
         for network in networks { networkPlugins[network.name] = Self.pluginSettings(network.plugins ?? [:]) }
         var configuration = BotConfiguration(
             owners: Set(bot.owners), plugins: plugins, networkPlugins: networkPlugins, commandBurst: bot.commandBurst,
-            commandsPerSecond: bot.commandsPerSecond)
+            commandsPerSecond: bot.commandsPerSecond, pluginOutputBurst: bot.pluginOutputBurst,
+            pluginOutputPerSecond: bot.pluginOutputPerSecond)
         configuration.textRetention = Duration(chatText: retention.excerpts) ?? configuration.textRetention
         return configuration
     }

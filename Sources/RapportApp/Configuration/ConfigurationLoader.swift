@@ -1,5 +1,6 @@
 import Foundation
 public import RapportCore
+import RapportPluginHost
 import Yams
 
 /// Reads and checks a configuration file: YAML syntax, types, unknown keys, `${VARIABLE}`
@@ -60,8 +61,11 @@ public struct ConfigurationLoader: Sendable {
             throw fail(unknown, "unknown key.")
         }
         try checkStructure(decoded, fail)
+        try checkExternalPlugins(decoded, fail)
         do {
-            return (decoded, try decoded.botConfiguration.validated(against: descriptors))
+            // External plugins' settings are checked once their manifests are known.
+            let external = Set(decoded.externalPlugins.map(\.id))
+            return (decoded, try decoded.botConfiguration.validated(against: descriptors, skipping: external))
         } catch {
             throw fail("", error.description)
         }
@@ -93,6 +97,16 @@ public struct ConfigurationLoader: Sendable {
             throw fail("retention.excerpts", "must be a duration such as 30d, 12h or 0.")
         }
         if file.storage.sqlite?.isEmpty ?? true { throw fail("storage", "name a database: sqlite: PATH.") }
+    }
+
+    private func checkExternalPlugins(_ file: ConfigurationFile, _ fail: (String, String) -> ConfigurationError) throws(ConfigurationError) {
+        var ids = Set(descriptors.map(\.id))
+        for (index, plugin) in file.externalPlugins.enumerated() {
+            if let problem = plugin.problems().first { throw fail("external_plugins[\(index)]", problem) }
+            guard ids.insert(plugin.id).inserted else {
+                throw fail("external_plugins[\(index)].id", "another plugin is already called '\(plugin.id)'.")
+            }
+        }
     }
 
     // MARK: - Environment variables

@@ -1,3 +1,4 @@
+import Synchronization
 public import Logging
 
 /// Everything a plugin may do: the only door from a plugin to the bot.
@@ -31,21 +32,30 @@ public struct PluginContext: Sendable {
     }
 
     /// How long message text may be kept (`retention.excerpts`); zero means store none.
-    public var textRetention: Duration { bot.configuration.textRetention }
+    public var textRetention: Duration { bot.currentTextRetention.withLock { $0 } }
 
     /// Sends a message on `network`.
+    ///
+    /// - Throws: ``CommandError`` with ``CommandError/Code/rateLimited`` when the plugin sends
+    ///   more than its output limit (`bot.plugin_output_burst`, `bot.plugin_output_per_second`).
     public func send(_ message: OutgoingMessage, on network: String) async throws {
-        try await bot.send(message, on: network)
+        try await bot.send(message, on: network, from: descriptor.id)
     }
 
     /// Answers a command where it was typed (in the channel, or privately for a DM).
     public func reply(to command: CommandInvocation, _ text: String) async throws {
-        try await bot.reply(to: command.event, text)
+        try await bot.reply(to: command.event, text, from: descriptor.id)
+    }
+
+    /// Answers an event where it happened (in its channel, or privately for a DM).
+    public func reply(to event: ChatEvent, _ text: String) async throws {
+        try await bot.reply(to: event, text, from: descriptor.id)
     }
 
     /// Answers a command privately, whatever the channel.
     public func replyPrivately(to command: CommandInvocation, _ text: String) async throws {
-        try await bot.send(OutgoingMessage(to: .user(address: command.sender.address), text: text), on: command.network)
+        try await bot.send(
+            OutgoingMessage(to: .user(address: command.sender.address), text: text), on: command.network, from: descriptor.id)
     }
 
     /// Runs `job` every `interval`, in the plugin's queue, until the plugin stops.
@@ -63,6 +73,12 @@ public struct PluginContext: Sendable {
 
     /// How `network` compares nicks.
     public func casemapping(of network: String) async -> Casemapping { await bot.casemapping(of: network) }
+
+    /// Tells admins about a problem with this plugin (it crashed, it was switched off): an
+    /// error in the log and an entry in the audit log (`!audit`), by `plugin:<id>`.
+    public func reportProblem(_ action: String, _ detail: String) async {
+        await bot.reportProblem(plugin: descriptor.id, action: action, detail: detail)
+    }
 
     /// The administrative side of the bot (plugins, settings, admins, channels). Commands that
     /// use it declare the role they need; the runtime checks it before they run.

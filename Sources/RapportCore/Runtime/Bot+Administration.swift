@@ -114,6 +114,17 @@ extension Bot {
         logger.notice("admin change", metadata: ["actor": "\(who)", "action": "\(action)", "detail": "\(detail)"])
     }
 
+    func reportProblem(plugin: String, action: String, detail: String) async {
+        logger.error("plugin problem", metadata: ["plugin": "\(plugin)", "action": "\(action)", "detail": "\(detail)"])
+        do {
+            try await store.execute(
+                "INSERT INTO rapport_audit (at, actor, action, detail) VALUES (?, ?, ?, ?)",
+                [.text(time.now.formatted(.iso8601)), .text("plugin:\(plugin)"), .text(action), .text(detail)])
+        } catch {
+            logger.error("cannot write the audit log", metadata: ["error": "\(error)"])
+        }
+    }
+
     func auditEntries(limit: Int) async throws -> [Administration.AuditEntry] {
         try await store.query(
             "SELECT at, actor, action, detail FROM rapport_audit ORDER BY at DESC LIMIT ?", [.integer(Int64(limit))]

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 public import Logging
 
 /// The runtime: takes events from every connector, hands them to the enabled plugins, routes
@@ -10,17 +11,24 @@ public import Logging
 /// console ┘                      └─▶ PluginRunner(admin)  ─▶ …      ┘
 /// ```
 public actor Bot: EventSink {
-    let configuration: BotConfiguration
+    /// The file's part of the configuration; replaced by ``reconfigure(_:)`` (SIGHUP).
+    private(set) var configuration: BotConfiguration
+    /// ``BotConfiguration/textRetention`` as it is now, readable without waiting for the actor.
+    nonisolated let currentTextRetention: Mutex<Duration>
     let store: any Store
     let time: any TimeSource
     let logger: Logger
-    let registrations: [PluginRegistration]
+    /// The plugins on offer; a ``SelfDescribingPlugin`` updates its descriptor when it starts.
+    private(set) var registrations: [PluginRegistration]
     private(set) var connectors: [String: any Connector] = [:]
     var state = RuntimeState()
     var runners: [String: PluginRunner] = [:]
     /// Plugins whose start failed, with the reason.
     var failures: [String: String] = [:]
     var commandBuckets: [String: TokenBucket] = [:]
+    /// Per-plugin output limits, by plugin id.
+    var outputBuckets: [String: TokenBucket] = [:]
+    var outputDropped: [String: Int] = [:]
     var hintsGiven: [String: Date] = [:]
     /// Jobs a plugin scheduled while starting, before its runner existed.
     var jobsAwaitingRunner: [String: [(interval: Duration, name: String, job: @Sendable () async throws -> Void)]] = [:]
@@ -33,6 +41,7 @@ public actor Bot: EventSink {
         connectors: [any Connector], time: any TimeSource = SystemTime(), logger: Logger = Logger(label: "rapport")
     ) {
         self.configuration = configuration
+        currentTextRetention = Mutex(configuration.textRetention)
         self.store = store
         self.registrations = plugins
         self.time = time
@@ -91,7 +100,14 @@ public actor Bot: EventSink {
             store: PluginStore(namespace: id, database: store), time: time, bot: self)
         do {
             let plugin = try await registration.make(context)
-            let runner = PluginRunner(descriptor: registration.descriptor, plugin: plugin, context: context)
+            var descriptor = registration.descriptor
+            if let described = plugin as? any SelfDescribingPlugin, described.descriptor.id == id,
+                described.descriptor != descriptor
+            {
+                descriptor = described.descriptor
+                updateDescriptor(descriptor)
+            }
+            let runner = PluginRunner(descriptor: descriptor, plugin: plugin, context: context)
             await runner.start()
             runners[id] = runner
             failures[id] = nil
@@ -103,6 +119,35 @@ public actor Bot: EventSink {
             failures[id] = "\(error)"
             logger.error("plugin failed to start", metadata: ["plugin": "\(id)", "error": "\(error)"])
         }
+    }
+
+    /// Takes a descriptor announced by a running plugin, and checks the file's settings for it.
+    private func updateDescriptor(_ descriptor: PluginDescriptor) {
+        guard let index = registrations.firstIndex(where: { $0.descriptor.id == descriptor.id }) else { return }
+        registrations[index].descriptor = descriptor
+        do {
+            configuration = try configuration.validated(against: registrations.map(\.descriptor))
+        } catch {
+            // The values stay; typed reads of a value of the wrong kind fall back to defaults.
+            logger.error(
+                "the configuration file's settings do not fit the plugin's new descriptor",
+                metadata: ["plugin": "\(descriptor.id)", "error": "\(error)"])
+        }
+    }
+
+    /// The descriptors of every plugin on offer, as the running plugins describe themselves.
+    public var descriptors: [PluginDescriptor] { registrations.map(\.descriptor) }
+
+    /// Replaces the file's part of the configuration (owners, plugin settings and switches,
+    /// limits) while everything keeps running; the next event sees the new values.
+    ///
+    /// - Parameter configuration: Validated against ``descriptors``.
+    public func reconfigure(_ configuration: BotConfiguration) {
+        self.configuration = configuration
+        currentTextRetention.withLock { $0 = configuration.textRetention }
+        commandBuckets = [:]
+        outputBuckets = [:]
+        logger.notice("configuration replaced", metadata: ["owners": "\(configuration.owners.count)"])
     }
 
     // MARK: - Events
@@ -134,6 +179,15 @@ public actor Bot: EventSink {
 
     // MARK: - Output
 
+    /// Sends a plugin's message, within the plugin's output limit.
+    ///
+    /// - Throws: ``CommandError/Code/rateLimited`` when the plugin has used up its limit; the
+    ///   message is dropped.
+    func send(_ message: OutgoingMessage, on network: String, from plugin: String) async throws {
+        try takeOutputToken(plugin)
+        try await send(message, on: network)
+    }
+
     func send(_ message: OutgoingMessage, on network: String) async throws {
         guard let connector = connectors[network] else {
             throw CommandError(.unavailable, "I am not connected to \(network).")
@@ -141,9 +195,32 @@ public actor Bot: EventSink {
         try await connector.send(message)
     }
 
-    func reply(to event: ChatEvent, _ text: String) async throws {
+    func reply(to event: ChatEvent, _ text: String, from plugin: String? = nil) async throws {
         let target: OutgoingMessage.Target = event.channel.map { .channel($0) } ?? .user(address: event.sender.address)
-        try await send(OutgoingMessage(to: target, text: text, style: .reply, replyTo: event.id), on: event.network)
+        let message = OutgoingMessage(to: target, text: text, style: .reply, replyTo: event.id)
+        if let plugin {
+            try await send(message, on: event.network, from: plugin)
+        } else {
+            try await send(message, on: event.network)
+        }
+    }
+
+    private func takeOutputToken(_ plugin: String) throws {
+        let now = time.now
+        var bucket = outputBuckets[plugin] ?? TokenBucket(
+            capacity: Double(configuration.pluginOutputBurst), refillPerSecond: configuration.pluginOutputPerSecond, now: now)
+        let allowed = bucket.take(now: now)
+        outputBuckets[plugin] = bucket
+        if allowed {
+            outputDropped[plugin] = nil
+            return
+        }
+        let dropped = outputDropped[plugin, default: 0] + 1
+        outputDropped[plugin] = dropped
+        if dropped == 1 || dropped % 100 == 0 {
+            logger.warning("plugin output over its limit, dropping messages", metadata: ["plugin": "\(plugin)", "dropped": "\(dropped)"])
+        }
+        throw CommandError(.rateLimited, "The \(plugin) plugin is sending too much; try again in a few seconds.")
     }
 
     /// How many scheduled jobs the plugins run (tests wait for them to be asleep).

@@ -21,14 +21,20 @@ public struct BotConfiguration: Sendable {
     /// Commands one person may issue in a burst, and how many per second after that.
     public var commandBurst: Int
     public var commandsPerSecond: Double
+    /// Messages one plugin may send in a burst, and how many per second after that (every
+    /// plugin, built-in or external, has its own allowance).
+    public var pluginOutputBurst: Int
+    public var pluginOutputPerSecond: Double
     /// How long plugins keep message text (`retention.excerpts`); zero keeps none.
     public var textRetention: Duration = .seconds(30 * 86400)
 
     public init(
         owners: Set<Identity> = [], plugins: [String: PluginFileSettings] = [:],
         networkPlugins: [String: [String: PluginFileSettings]] = [:], commandBurst: Int = 5,
-        commandsPerSecond: Double = 0.5
+        commandsPerSecond: Double = 0.5, pluginOutputBurst: Int = 20, pluginOutputPerSecond: Double = 5
     ) {
+        self.pluginOutputBurst = pluginOutputBurst
+        self.pluginOutputPerSecond = pluginOutputPerSecond
         self.owners = owners
         self.plugins = plugins
         self.networkPlugins = networkPlugins
@@ -38,21 +44,29 @@ public struct BotConfiguration: Sendable {
 
     /// Checks every plugin setting in the file against the plugins' descriptors.
     ///
+    /// - Parameter skipping: Plugins whose settings are kept unchecked for now, because their
+    ///   descriptor is not known yet (an external plugin before its handshake).
     /// - Throws: ``SettingError`` naming the key path, such as `plugins.thanks.daily_cap`.
-    public func validated(against descriptors: [PluginDescriptor]) throws(SettingError) -> BotConfiguration {
+    public func validated(
+        against descriptors: [PluginDescriptor], skipping: Set<String> = []
+    ) throws(SettingError) -> BotConfiguration {
         var copy = self
-        copy.plugins = try Self.validate(plugins, path: "plugins", descriptors)
+        copy.plugins = try Self.validate(plugins, path: "plugins", descriptors, skipping)
         for (network, settings) in networkPlugins {
-            copy.networkPlugins[network] = try Self.validate(settings, path: "networks[\(network)].plugins", descriptors)
+            copy.networkPlugins[network] = try Self.validate(settings, path: "networks[\(network)].plugins", descriptors, skipping)
         }
         return copy
     }
 
     private static func validate(
-        _ settings: [String: PluginFileSettings], path: String, _ descriptors: [PluginDescriptor]
+        _ settings: [String: PluginFileSettings], path: String, _ descriptors: [PluginDescriptor], _ skipping: Set<String>
     ) throws(SettingError) -> [String: PluginFileSettings] {
         var result: [String: PluginFileSettings] = [:]
         for (id, file) in settings {
+            if skipping.contains(id) {
+                result[id] = file
+                continue
+            }
             guard let descriptor = descriptors.first(where: { $0.id == id }) else {
                 let known = descriptors.map(\.id).sorted().joined(separator: ", ")
                 throw SettingError("\(path).\(id): there is no plugin '\(id)' (known: \(known)).")

@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""A plugin that misbehaves on purpose, for the host's tests.
+
+    misbehaving.py MODE [STATE_FILE]
+
+It shakes hands normally (id `bad`, command `go`, plus `ok`), then on `!go`:
+    crash     exits with status 3
+    hang      never answers
+    garbage   writes lines that are not protocol messages, then answers
+    flood     writes thousands of log lines as fast as it can
+    oversize  writes one line of a megabyte
+    spam      sends 50 replies to the channel
+    crash-once  exits the first time (STATE_FILE remembers), answers later
+`!ok` always answers "ok" (pid N). Modes that fail the handshake: no-manifest, wrong-id,
+exit-at-start, banner (prints a non-JSON line before its manifest, then works).
+"""
+import json
+import os
+import sys
+import time
+
+mode = sys.argv[1]
+state = sys.argv[2] if len(sys.argv) > 2 else None
+
+
+def send(message):
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
+
+
+if mode == "exit-at-start":
+    sys.exit(1)
+hello = json.loads(sys.stdin.readline())
+if mode == "no-manifest":
+    time.sleep(60)
+if mode == "banner":
+    sys.stdout.write("Starting up, version 1.0!\n")
+send({"type": "manifest", "protocol": 1, "id": "wrong" if mode == "wrong-id" else "bad",
+      "summary": "Misbehaves on purpose.",
+      "commands": [{"name": "go", "help": "Misbehave."}, {"name": "ok", "help": "Answer ok."}],
+      "events": []})
+
+for line in sys.stdin:
+    message = json.loads(line)
+    if message["type"] == "shutdown":
+        break
+    if message["type"] != "command":
+        continue
+    request = message["id"]
+    name = message["command"]["name"]
+    if name == "ok":
+        send({"type": "reply", "to": request, "text": f"ok (pid {os.getpid()})"})
+    elif mode == "crash" or (mode == "crash-once" and not os.path.exists(state)):
+        if state:
+            open(state, "w").close()
+        sys.exit(3)
+    elif mode == "hang":
+        time.sleep(3600)
+    elif mode == "garbage":
+        sys.stdout.write("this is not json\n{\"type\": \"nonsense\"}\n[1, 2, 3]\n{\"type\": \"reply\"}\n")
+        sys.stdout.flush()
+        send({"type": "reply", "to": request, "text": "still here"})
+    elif mode == "flood":
+        for i in range(200000):
+            sys.stdout.write('{"type":"log","level":"debug","message":"flood"}\n')
+        sys.stdout.flush()
+    elif mode == "oversize":
+        sys.stdout.write('{"type":"log","message":"' + "x" * 1_000_000 + '"}\n')
+        sys.stdout.flush()
+        send({"type": "reply", "to": request, "text": "after the big line"})
+    elif mode == "spam":
+        for i in range(50):
+            send({"type": "send", "network": "test", "channel": "#test", "text": f"spam {i}"})
+    else:
+        send({"type": "reply", "to": request, "text": "went"})
+    send({"type": "done", "id": request})
