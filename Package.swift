@@ -20,6 +20,7 @@ func plugin(
 }
 
 let log: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
 
 let package = Package(
     name: "Rapport",
@@ -35,19 +36,38 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
     ],
     targets: [
-        .target(name: "RapportCore", dependencies: [log]),
+        .target(name: "RapportCore", dependencies: [log, metrics]),
         .target(
             name: "RapportStoreSQLite",
             dependencies: ["RapportCore", log, .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "RapportStorePostgres",
+            dependencies: ["RapportCore", log, .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
+        .target(
+            name: "RapportHTTP",
+            dependencies: [
+                "RapportCore", log, metrics,
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .target(name: "RapportTesting", dependencies: ["RapportCore", "RapportStoreSQLite", log]),
         .target(name: "RapportConsole", dependencies: ["RapportCore"]),
         .target(
             name: "RapportApp",
             dependencies: [
-                "RapportCore", "RapportStoreSQLite", "RapportConsole", "CorePlugin", "AdminPlugin", log,
+                "RapportCore", "RapportStoreSQLite", "RapportStorePostgres", "RapportHTTP", "RapportConsole",
+                "CorePlugin", "AdminPlugin", log, metrics,
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -55,11 +75,28 @@ let package = Package(
         ),
         .executableTarget(
             name: "RapportCLI",
-            dependencies: ["RapportApp", "RapportCore", "RapportConsole", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "RapportApp", "RapportCore", "RapportConsole", "RapportStorePostgres", "RapportStoreSQLite", log,
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
-        .testTarget(name: "RapportAppTests", dependencies: ["RapportApp", "RapportConsole", "RapportTesting"]),
+        .testTarget(
+            name: "RapportAppTests",
+            dependencies: [
+                "RapportApp", "RapportConsole", "RapportTesting", "RapportCore", "RapportStorePostgres", "RapportStoreSQLite", log,
+            ]
+        ),
         .testTarget(name: "RapportCoreTests", dependencies: ["RapportCore", "RapportTesting"]),
         .testTarget(name: "RapportStoreSQLiteTests", dependencies: ["RapportStoreSQLite", "RapportTesting"]),
+        .testTarget(name: "RapportStorePostgresTests", dependencies: ["RapportStorePostgres", "RapportTesting", "RapportCore", log]),
+        .testTarget(
+            name: "RapportHTTPTests",
+            dependencies: [
+                "RapportHTTP", "RapportTesting", "RapportCore", log,
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
     ]
         + plugin("core", module: "CorePlugin")
         + plugin("admin", module: "AdminPlugin", testDependencies: ["CorePlugin"]),

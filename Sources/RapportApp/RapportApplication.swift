@@ -1,8 +1,11 @@
 import Foundation
 public import Logging
 public import RapportCore
+import Prometheus
 import RapportConsole
-import RapportStoreSQLite
+import RapportHTTP
+public import RapportStorePostgres
+public import RapportStoreSQLite
 import ServiceLifecycle
 import Synchronization
 import UnixSignals
@@ -35,9 +38,21 @@ public enum RapportApplication {
         return logger
     }
 
-    /// Opens the configured store.
-    public static func makeStore(_ storage: ConfigurationFile.Storage) throws -> any Store {
-        try SQLiteStore(path: storage.sqlite ?? "./data/rapport.sqlite")
+    /// Opens the configured store: SQLite (the default) or PostgreSQL.
+    ///
+    /// - Throws: ``StoreError`` naming the file or the server; a PostgreSQL password never appears.
+    public static func makeStore(_ storage: ConfigurationFile.Storage, logger: Logger) async throws -> any Store {
+        var storeLogger = logger
+        storeLogger[metadataKey: "component"] = "store"
+        if let postgres = storage.postgres {
+            let url: PostgresURL
+            do { url = try PostgresURL(postgres) } catch { throw StoreError(.unavailable, error.description) }
+            return try await PostgresStore.open(url, logger: storeLogger)
+        }
+        let path = storage.sqlite ?? "./data/rapport.sqlite"
+        let store = try SQLiteStore(path: path)
+        storeLogger.info("store opened", metadata: ["backend": "sqlite", "path": "\(path)"])
+        return store
     }
 
     /// The connectors for the configured networks.
@@ -45,20 +60,73 @@ public enum RapportApplication {
         []
     }
 
-    /// Runs the bot on the configured networks until SIGTERM or SIGINT, then shuts down cleanly.
-    public static func run(configurationPath: String) async throws {
+    /// Runs the bot on the configured networks until SIGTERM or SIGINT, then shuts down cleanly:
+    /// connectors say goodbye, plugins stop, the HTTP endpoint closes, and the store is closed.
+    ///
+    /// - Parameter onHTTPListening: Called with the port once the HTTP endpoint listens (tests).
+    public static func run(configurationPath: String, onHTTPListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let (file, configuration) = try loadConfiguration(configurationPath)
         let logger = bootstrapLogging(file.logging)
-        let store = try makeStore(file.storage)
+        let store = try await makeStore(file.storage, logger: logger)
+        do {
+            try await serve(file, configuration, store: store, logger: logger, onHTTPListening: onHTTPListening)
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+        logger.info("stopped")
+    }
+
+    private static func serve(
+        _ file: ConfigurationFile, _ configuration: BotConfiguration, store: any Store, logger: Logger,
+        onHTTPListening: @escaping @Sendable (Int) async -> Void
+    ) async throws {
         let connectors = try makeConnectors(file, store: store, logger: logger)
+        let registry = PrometheusCollectorRegistry()
+        let metrics = file.http == nil ? RapportMetrics() : RapportMetrics(factory: PrometheusMetricsFactory(registry: registry))
+        metrics.preregister(networks: connectors.map(\.network))
         let bot = Bot(
             configuration: configuration, store: store, plugins: BuiltInPlugins.all, connectors: connectors,
-            logger: logger)
+            logger: logger, metrics: metrics)
         logger.info("starting", metadata: ["version": "\(RapportVersion.current)", "networks": "\(connectors.map(\.network))"])
+        // ServiceGroup stops services in reverse order: the bot first, then the HTTP endpoint.
+        var services: [any Service] = []
+        if let http = file.http, let address = HTTPAddress(http.listen) {
+            if !address.isLoopback {
+                logger.warning("the HTTP endpoint listens beyond this machine", metadata: ["address": "\(address)"])
+            }
+            services.append(
+                ObservabilityService(
+                    address: address, registry: registry, logger: logger,
+                    readiness: { await readiness(store: store, bot: bot) }, onListening: onHTTPListening))
+        }
+        services.append(BotService(bot: bot, hasNetworks: !connectors.isEmpty))
         let group = ServiceGroup(
-            configuration: .init(services: [BotService(bot: bot)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
-        logger.info("stopped")
+    }
+
+    /// What `/readyz` checks: the store answers, and every configured network is connected.
+    static func readiness(store: any Store, bot: Bot) async -> [ReadinessCheck] {
+        var checks: [ReadinessCheck] = []
+        do {
+            try await store.ping()
+            checks.append(ReadinessCheck(name: "store", ok: true, detail: "reachable"))
+        } catch let error as StoreError {
+            checks.append(ReadinessCheck(name: "store", ok: false, detail: "\(error.code)"))
+        } catch {
+            checks.append(ReadinessCheck(name: "store", ok: false, detail: "unreachable"))
+        }
+        for (network, status) in await bot.networkStatus().sorted(by: { $0.key < $1.key }) {
+            checks.append(ReadinessCheck(name: "network \(network)", ok: status == .connected, detail: status.rawValue))
+        }
+        return checks
+    }
+
+    /// Copies a SQLite installation into an empty PostgreSQL database (see ``StoreCopier``).
+    public static func copyStore(from source: SQLiteStore, to target: PostgresStore, logger: Logger) async throws -> [StoreCopier.TableCount] {
+        try await StoreCopier(source: source, target: target, plugins: BuiltInPlugins.all, logger: logger).copy()
     }
 
     /// Runs the bot on the console connector: lines from `lines`, answers to `output`.
@@ -72,20 +140,36 @@ public enum RapportApplication {
         var logging = file.logging
         if configurationPath == nil || logging.level == "info" { logging.level = "warning" }
         let logger = bootstrapLogging(logging)
-        let store = try makeStore(file.storage)
+        let store = try await makeStore(file.storage, logger: logger)
         let connector = ConsoleConnector(lines: lines, user: user, botNick: file.bot.nick, output: output)
         let bot = Bot(
             configuration: configuration, store: store, plugins: BuiltInPlugins.all, connectors: [connector],
             logger: logger)
-        try await bot.run()
+        do {
+            try await bot.run()
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
     }
 }
 
 /// The bot as a ServiceLifecycle service: a graceful shutdown cancels it, which makes every
 /// connector say goodbye and every plugin stop.
+///
+/// With no network configured it keeps the plugins (and their jobs) running until shutdown, so
+/// the process still serves its HTTP endpoint instead of exiting at once.
 struct BotService: Service {
     let bot: Bot
+    let hasNetworks: Bool
     func run() async throws {
-        try await cancelWhenGracefulShutdown { try await bot.run() }
+        if hasNetworks {
+            try await cancelWhenGracefulShutdown { try await bot.run() }
+        } else {
+            try await bot.start()
+            try? await gracefulShutdown()
+            await bot.stop()
+        }
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
 public import RapportCore
+import RapportHTTP
+import RapportStorePostgres
 import Yams
 
 /// Reads and checks a configuration file: YAML syntax, types, unknown keys, `${VARIABLE}`
@@ -89,7 +91,19 @@ public struct ConfigurationLoader: Sendable {
             throw fail("logging.level", "must be one of trace, debug, info, notice, warning, error, critical.")
         }
         if !["text", "json"].contains(file.logging.format) { throw fail("logging.format", "must be text or json.") }
-        if file.storage.sqlite?.isEmpty ?? true { throw fail("storage", "name a database: sqlite: PATH.") }
+        switch (file.storage.sqlite, file.storage.postgres) {
+        case (.some, .some):
+            throw fail("storage", "use either sqlite or postgres, not both.")
+        case (.some(let path), nil):
+            if path.isEmpty { throw fail("storage.sqlite", "name the database file.") }
+        case (nil, .some(let url)):
+            do throws(PostgresURL.ParseError) { _ = try PostgresURL(url) } catch { throw fail("storage.postgres", error.description) }
+        case (nil, nil):
+            throw fail("storage", "name a database: sqlite: PATH or postgres: URL.")
+        }
+        if let http = file.http, HTTPAddress(http.listen) == nil {
+            throw fail("http.listen", "expected HOST:PORT, such as 127.0.0.1:9300.")
+        }
     }
 
     // MARK: - Environment variables

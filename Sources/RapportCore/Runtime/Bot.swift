@@ -14,6 +14,7 @@ public actor Bot: EventSink {
     let store: any Store
     let time: any TimeSource
     let logger: Logger
+    let metrics: RapportMetrics
     let registrations: [PluginRegistration]
     private(set) var connectors: [String: any Connector] = [:]
     var state = RuntimeState()
@@ -26,15 +27,18 @@ public actor Bot: EventSink {
     /// - Parameters:
     ///   - configuration: Validated with ``BotConfiguration/validated(against:)``.
     ///   - plugins: The plugins to offer, in the order `!help` lists them.
+    ///   - metrics: Where counts and timings go (see ``RapportMetrics``).
     public init(
         configuration: BotConfiguration, store: any Store, plugins: [PluginRegistration],
-        connectors: [any Connector], time: any TimeSource = SystemTime(), logger: Logger = Logger(label: "rapport")
+        connectors: [any Connector], time: any TimeSource = SystemTime(), logger: Logger = Logger(label: "rapport"),
+        metrics: RapportMetrics = RapportMetrics()
     ) {
         self.configuration = configuration
         self.store = store
         self.registrations = plugins
         self.time = time
         self.logger = logger
+        self.metrics = metrics
         for connector in connectors { self.connectors[connector.network] = connector }
     }
 
@@ -89,7 +93,7 @@ public actor Bot: EventSink {
             store: PluginStore(namespace: id, database: store), time: time, bot: self)
         do {
             let plugin = try await registration.make(context)
-            let runner = PluginRunner(descriptor: registration.descriptor, plugin: plugin, context: context)
+            let runner = PluginRunner(descriptor: registration.descriptor, plugin: plugin, context: context, metrics: metrics)
             await runner.start()
             runners[id] = runner
             failures[id] = nil
@@ -102,6 +106,7 @@ public actor Bot: EventSink {
     // MARK: - Events
 
     public func receive(_ event: ChatEvent) async {
+        if case .message = event.kind, !event.isOwn { metrics.messageReceived(network: event.network) }
         if case .message(let message) = event.kind, event.isCommandCandidate,
             let match = await parseCommand(message.text, in: event)
         {
@@ -132,6 +137,7 @@ public actor Bot: EventSink {
             throw CommandError(.unavailable, "I am not connected to \(network).")
         }
         try await connector.send(message)
+        metrics.messageSent(network: network)
     }
 
     func reply(to event: ChatEvent, _ text: String) async throws {
@@ -151,6 +157,13 @@ public actor Bot: EventSink {
 
     func casemapping(of network: String) async -> Casemapping {
         await connectors[network]?.casemapping() ?? .rfc1459
+    }
+
+    /// The state of every connector, by network, for readiness checks.
+    public func networkStatus() async -> [String: ConnectorStatus] {
+        var result: [String: ConnectorStatus] = [:]
+        for (network, connector) in connectors { result[network] = await connector.status() }
+        return result
     }
 
     /// Adds a connector after start (used by tests and by networks added on reload).

@@ -1,0 +1,90 @@
+import Foundation
+
+/// A PostgreSQL database for a test: a fresh database on the server at
+/// `RAPPORT_TEST_POSTGRES_URL`, or, when that is unset, on a server started for the test with
+/// `deploy/servers/postgres.sh` and stopped afterwards.
+///
+/// A server that cannot be started or reached is an error, never a skip.
+public enum TestPostgres {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Runs `body` with the URL of a new, empty database.
+    public static func withDatabase<T: Sendable>(_ body: (String) async throws -> T) async throws -> T {
+        if let url = ProcessInfo.processInfo.environment["RAPPORT_TEST_POSTGRES_URL"], !url.isEmpty {
+            return try await body(try await createDatabase(on: url))
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-pg-\(UUID().uuidString)").path
+        let started = try await run(script, ["start", folder])
+        guard started.status == 0, let url = value("POSTGRES_URL", in: started.output) else {
+            _ = try? await run(script, ["stop", folder])
+            throw Failure(description: "deploy/servers/postgres.sh could not start PostgreSQL:\n\(started.output)\n\(started.errors)")
+        }
+        do {
+            let result = try await body(try await createDatabase(on: url))
+            try await stop(folder)
+            return result
+        } catch {
+            try? await stop(folder)
+            throw error
+        }
+    }
+
+    /// Creates a database with a unique name next to the one `url` names; returns its URL.
+    public static func createDatabase(on url: String) async throws -> String {
+        let name = "rapport_test_\(UUID().uuidString.prefix(8).lowercased())"
+        let created = try await run("/usr/bin/env", ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", url, "-c", "CREATE DATABASE \(name)"])
+        guard created.status == 0 else {
+            throw Failure(description: "cannot create a test database with psql: \(created.errors)")
+        }
+        guard let slash = url.lastIndex(of: "/") else { throw Failure(description: "not a database URL") }
+        return url[..<slash] + "/" + name
+    }
+
+    private static func stop(_ folder: String) async throws {
+        let stopped = try await run(script, ["stop", folder])
+        try? FileManager.default.removeItem(atPath: folder)
+        guard stopped.status == 0 else { throw Failure(description: "postgres.sh stop failed: \(stopped.errors)") }
+    }
+
+    /// `deploy/servers/postgres.sh`, found from this file's place in the repository.
+    static var script: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("deploy/servers/postgres.sh").path
+    }
+
+    static func value(_ key: String, in output: String) -> String? {
+        output.split(separator: "\n").first { $0.hasPrefix("\(key)=") }.map { String($0.dropFirst(key.count + 1)) }
+    }
+
+    /// Runs a program to its end without blocking the cooperative thread pool.
+    public static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil
+    ) async throws -> (status: Int32, output: String, errors: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = FileHandle.nullDevice
+        return try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                do {
+                    try process.run()
+                    // Read before waiting: a full pipe would block the child forever.
+                    let out = output.fileHandleForReading.readDataToEndOfFile()
+                    let err = errors.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    continuation.resume(
+                        returning: (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self)))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+}
