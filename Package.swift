@@ -1,6 +1,8 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+let log: Target.Dependency = .product(name: "Logging", package: "swift-log")
+
 /// A built-in plugin lives in `plugins/<id>/{Sources,Tests}`, beside its README.
 func plugin(
     _ id: String, module: String, dependencies: [Target.Dependency] = [], testDependencies: [Target.Dependency] = []
@@ -8,7 +10,7 @@ func plugin(
     [
         .target(
             name: module,
-            dependencies: ["RapportCore"] + dependencies,
+            dependencies: ["RapportCore", log] + dependencies,
             path: "plugins/\(id)/Sources"
         ),
         .testTarget(
@@ -19,7 +21,6 @@ func plugin(
     ]
 }
 
-let log: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
 
 let package = Package(
@@ -27,8 +28,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "rapport", targets: ["RapportCLI"]),
-
         .library(name: "RapportCore", targets: ["RapportCore"]),
+        .library(name: "RapportReciprocity", targets: ["RapportReciprocity"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
@@ -66,7 +67,7 @@ let package = Package(
             name: "RapportApp",
             dependencies: [
                 "RapportCore", "RapportStoreSQLite", "RapportStorePostgres", "RapportHTTP", "RapportConsole",
-                "CorePlugin", "AdminPlugin", log, metrics,
+                "CorePlugin", "AdminPlugin", "NudgesPlugin", "PrivacyPlugin", log, metrics,
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -97,9 +98,14 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .testTarget(name: "RapportCLITests", dependencies: ["RapportCLI"]),
+        .target(name: "RapportReciprocity", dependencies: ["RapportCore"], exclude: ["Training"]),
+        .testTarget(name: "RapportReciprocityTests", dependencies: ["RapportReciprocity"]),
     ]
         + plugin("core", module: "CorePlugin")
-        + plugin("admin", module: "AdminPlugin", testDependencies: ["CorePlugin"]),
+        + plugin("admin", module: "AdminPlugin", testDependencies: ["CorePlugin"])
+        + plugin("nudges", module: "NudgesPlugin", dependencies: ["RapportReciprocity"])
+        + plugin("privacy", module: "PrivacyPlugin", testDependencies: ["NudgesPlugin"]),
     swiftLanguageModes: [.v6]
 )
 

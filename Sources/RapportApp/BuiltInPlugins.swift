@@ -1,5 +1,7 @@
 import AdminPlugin
 import CorePlugin
+import NudgesPlugin
+import PrivacyPlugin
 public import RapportCore
 
 /// The plugins compiled into Rapport, in the order `!help` lists them.
@@ -7,5 +9,7 @@ public enum BuiltInPlugins {
     public static let all: [PluginRegistration] = [
         PluginRegistration(CorePlugin.self),
         PluginRegistration(AdminPlugin.self),
+        PluginRegistration(NudgesPlugin.self),
+        PluginRegistration(PrivacyPlugin.self),
     ]
 }

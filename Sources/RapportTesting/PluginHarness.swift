@@ -49,9 +49,28 @@ public struct PluginHarness: Sendable {
         .map(\.text)
     }
 
+    /// `nick` joins `channel`.
+    public func join(_ nick: String, account: String? = nil, channel: String = "#test", at time: Date = Date()) async throws {
+        _ = try await send(ChatEvent(network: "test", channel: channel, sender: Self.user(nick, account: account), time: time, kind: .join))
+    }
+
     /// Delivers any event and returns the messages the bot sent in answer.
     public func send(_ event: ChatEvent) async throws -> [OutgoingMessage] {
         await bot.receive(event)
+        await bot.settle()
+        return await connector.takeSent()
+    }
+
+    /// Moves virtual time forward, lets every scheduled job that fell due run, and returns what
+    /// the bot sent meanwhile.
+    @discardableResult
+    public func advance(_ time: ManualTime, by duration: Duration) async throws -> [OutgoingMessage] {
+        // Every job loop must be asleep on the clock before it moves, or it would miss the move.
+        let sleepers = await bot.scheduledJobCount
+        for _ in 0..<1000 where time.sleeperCount < sleepers { try await Task.sleep(for: .milliseconds(1)) }
+        time.advance(by: duration)
+        // Each woken job loop queues its job and then sleeps again.
+        for _ in 0..<1000 where time.sleeperCount < sleepers { try await Task.sleep(for: .milliseconds(1)) }
         await bot.settle()
         return await connector.takeSent()
     }

@@ -79,6 +79,22 @@ public struct ConfigurationFile: Codable, Sendable {
         }
     }
 
+    /// `retention:` — how long message text is kept.
+    public struct Retention: Codable, Sendable {
+        /// `excerpts` (duration such as `30d`, `30d`; `0` keeps no message text at all).
+        public var excerpts: String = "30d"
+        public init() {}
+        public init(from decoder: any Decoder) throws {
+            enum Keys: String, CodingKey { case excerpts }
+            let c = try decoder.container(keyedBy: Keys.self)
+            if let seconds = try? c.decodeIfPresent(Int.self, forKey: .excerpts) {
+                excerpts = String(seconds)
+            } else {
+                excerpts = try c.decodeIfPresent(String.self, forKey: .excerpts) ?? excerpts
+            }
+        }
+    }
+
     /// One entry of `networks:`.
     public struct Network: Codable, Sendable {
         /// `name` (text, required): how the network is called in identities, logs and scopes.
@@ -91,6 +107,7 @@ public struct ConfigurationFile: Codable, Sendable {
     public var storage = Storage()
     public var logging = Logging()
     public var http: HTTP?
+    public var retention = Retention()
     public var networks: [Network] = []
     /// `plugins:` — per plugin id, `enabled` and the plugin's own settings.
     public var plugins: [String: [String: SettingValue]] = [:]
@@ -98,12 +115,13 @@ public struct ConfigurationFile: Codable, Sendable {
     public init() {}
 
     public init(from decoder: any Decoder) throws {
-        enum Keys: String, CodingKey { case bot, storage, logging, http, networks, plugins }
+        enum Keys: String, CodingKey { case bot, storage, logging, http, retention, networks, plugins }
         let c = try decoder.container(keyedBy: Keys.self)
         bot = try c.decodeIfPresent(Bot.self, forKey: .bot) ?? bot
         storage = try c.decodeIfPresent(Storage.self, forKey: .storage) ?? storage
         logging = try c.decodeIfPresent(Logging.self, forKey: .logging) ?? logging
         http = try c.decodeIfPresent(HTTP.self, forKey: .http)
+        retention = try c.decodeIfPresent(Retention.self, forKey: .retention) ?? retention
         networks = try c.decodeIfPresent([Network].self, forKey: .networks) ?? networks
         plugins = try c.decodeIfPresent([String: [String: SettingValue]].self, forKey: .plugins) ?? plugins
     }
@@ -118,9 +136,11 @@ extension ConfigurationFile {
         }
         var networkPlugins: [String: [String: BotConfiguration.PluginFileSettings]] = [:]
         for network in networks { networkPlugins[network.name] = Self.pluginSettings(network.plugins ?? [:]) }
-        return BotConfiguration(
+        var configuration = BotConfiguration(
             owners: Set(bot.owners), plugins: plugins, networkPlugins: networkPlugins, commandBurst: bot.commandBurst,
             commandsPerSecond: bot.commandsPerSecond)
+        configuration.textRetention = Duration(chatText: retention.excerpts) ?? configuration.textRetention
+        return configuration
     }
 
     private static func pluginSettings(_ raw: [String: [String: SettingValue]]) -> [String: BotConfiguration.PluginFileSettings] {

@@ -91,6 +91,9 @@ public struct ConfigurationLoader: Sendable {
             throw fail("logging.level", "must be one of trace, debug, info, notice, warning, error, critical.")
         }
         if !["text", "json"].contains(file.logging.format) { throw fail("logging.format", "must be text or json.") }
+        if Duration(chatText: file.retention.excerpts) == nil {
+            throw fail("retention.excerpts", "must be a duration such as 30d, 12h or 0.")
+        }
         switch (file.storage.sqlite, file.storage.postgres) {
         case (.some, .some):
             throw fail("storage", "use either sqlite or postgres, not both.")

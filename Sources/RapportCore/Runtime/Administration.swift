@@ -95,6 +95,24 @@ public struct Administration: Sendable {
     /// The ignored masks and identities.
     public func ignores() async -> [String] { await bot.state.ignores.keys.sorted() }
 
+    /// The person behind `user` on `network`.
+    public func person(_ user: ChatUser, on network: String) async -> Person { await bot.person(user, on: network) }
+
+    /// Everything stored about `person`, by plugin, as JSON.
+    public func personalData(about person: Person) async -> JSONValue { await bot.personalData(about: person) }
+
+    /// Erases `person` everywhere the bot keeps data.
+    public func forget(_ person: Person) async throws { try await bot.forget(person) }
+
+    /// Stops (or resumes) recording `person`; their commands are still answered.
+    public func setTracked(_ person: Person, _ tracked: Bool) async throws { try await bot.setTracked(person, tracked) }
+
+    /// Whether `person` is recorded.
+    public func isTracked(_ person: Person) async -> Bool { await !bot.state.untracked.contains(person.key) }
+
+    /// Deletes message text older than the configured retention in every plugin.
+    public func applyTextRetention() async { await bot.deleteText(olderThan: bot.configuration.textRetention) }
+
     /// The newest `limit` entries of the audit log, newest first.
     public func audit(limit: Int) async throws -> [AuditEntry] { try await bot.auditEntries(limit: limit) }
 }
