@@ -85,6 +85,7 @@ let package = Package(
             name: "RapportAppTests",
             dependencies: [
                 "RapportApp", "RapportConsole", "RapportTesting", "RapportCore", "RapportStorePostgres", "RapportStoreSQLite", log,
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .testTarget(name: "RapportCoreTests", dependencies: ["RapportCore", "RapportTesting"]),
