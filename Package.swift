@@ -90,7 +90,10 @@ let package = Package(
         ),
         .testTarget(name: "RapportCoreTests", dependencies: ["RapportCore", "RapportTesting"]),
         .testTarget(name: "RapportStoreSQLiteTests", dependencies: ["RapportStoreSQLite", "RapportTesting"]),
-        .testTarget(name: "RapportStorePostgresTests", dependencies: ["RapportStorePostgres", "RapportTesting", "RapportCore", log]),
+        .testTarget(
+            name: "RapportStorePostgresTests",
+            dependencies: ["RapportStorePostgres", "RapportStoreSQLite", "RapportTesting", "RapportCore", log]
+        ),
         .testTarget(
             name: "RapportHTTPTests",
             dependencies: [

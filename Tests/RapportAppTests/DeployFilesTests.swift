@@ -189,15 +189,78 @@ struct DeployFilesTests {
         _ = try loader.load(Self.root.appendingPathComponent("deploy/rapport.example.yaml").path)
     }
 
-    @Test func ircTemplatesShareTheLinkSettings() throws {
-        let inspircd = try text("deploy/compose/inspircd.conf.in")
-        let atheme = try text("deploy/compose/atheme.conf.in")
-        #expect(inspircd.contains(#"<link name="services.rapport.local" ipaddr="127.0.0.1" port="7000""#))
-        #expect(inspircd.contains(#"<bind address="127.0.0.1" port="7000" type="servers">"#))
-        #expect(atheme.contains("port = 7000;") && atheme.contains(#"uplink "irc.rapport.local""#))
-        #expect(inspircd.components(separatedBy: "@LINK_PASSWORD@").count == 3)
-        #expect(atheme.components(separatedBy: "@LINK_PASSWORD@").count == 3)
+    /// The compose IRC image's InspIRCd and Atheme configurations, rendered as its entrypoint
+    /// does and run with Debian's binaries (as in the image): services link and SASL is offered.
+    @Test func composeIRCServerStartsAndLinksServices() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-irc-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for sub in ["bin", "inspircd", "atheme"] {
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent(sub), withIntermediateDirectories: true)
+        }
+        let ports = try await TestPostgres.run(
+            "/usr/bin/env", ["python3", "-c", "import socket\nss=[socket.socket() for _ in range(2)]\n[s.bind(('127.0.0.1',0)) for s in ss]\nprint(*[s.getsockname()[1] for s in ss])"])
+        let numbers = ports.output.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+        let (client, link) = (try #require(numbers.first), try #require(numbers.last))
+        for name in ["inspircd", "atheme"] {
+            let rendered = try text("deploy/compose/\(name).conf.in")
+                .replacingOccurrences(of: "@LINK_PASSWORD@", with: "link-secret")
+                .replacingOccurrences(of: "/var/lib/irc", with: folder.path)
+                .replacingOccurrences(of: "port=\"6667\"", with: "port=\"\(client)\"")
+                .replacingOccurrences(of: "port=\"7000\"", with: "port=\"\(link)\"")
+                .replacingOccurrences(of: "port = 7000;", with: "port = \(link);")
+                .replacingOccurrences(of: "<bind address=\"\"", with: "<bind address=\"127.0.0.1\"")
+                .replacingOccurrences(of: "target=\"/dev/stdout\"", with: "target=\"\(folder.path)/inspircd.log\"")
+            try rendered.write(to: folder.appendingPathComponent("\(name)/\(name).conf"), atomically: true, encoding: .utf8)
+        }
+        FileManager.default.createFile(atPath: folder.appendingPathComponent("atheme/services.db").path, contents: nil)
+        // A copy of the binary: Debian's AppArmor profile confines /usr/sbin/inspircd to /etc/inspircd.
+        let ircdBinary = folder.appendingPathComponent("bin/inspircd")
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: "/usr/sbin/inspircd"), to: ircdBinary)
+
+        func start(_ executable: URL, _ arguments: [String], log: String) throws -> Process {
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = arguments
+            FileManager.default.createFile(atPath: folder.appendingPathComponent(log).path, contents: nil)
+            let output = try FileHandle(forWritingTo: folder.appendingPathComponent(log))
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            return process
+        }
+        let ircd = try start(
+            ircdBinary, ["--config", folder.appendingPathComponent("inspircd/inspircd.conf").path, "--nofork"]
+                + (getuid() == 0 ? ["--runasroot"] : []), log: "inspircd.out")
+        let services = try start(
+            URL(fileURLWithPath: "/usr/bin/atheme-services"),
+            ["-n", "-c", folder.appendingPathComponent("atheme/atheme.conf").path, "-D", folder.appendingPathComponent("atheme").path,
+             "-l", folder.appendingPathComponent("atheme.log").path, "-p", folder.appendingPathComponent("atheme.pid").path],
+            log: "atheme.out")
+        defer {
+            for process in [ircd, services] where process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        let probe = """
+            import socket, sys
+            s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=3)
+            s.sendall(b"CAP LS 302\\r\\n")
+            data = b""
+            while b" LS " not in data:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+            print(data.decode(errors="replace"))
+            """
+        var offered = ""
+        for _ in 0..<100 where !offered.contains("sasl=") {
+            try await Task.sleep(for: .milliseconds(200))
+            offered = (try await TestPostgres.run("/usr/bin/env", ["python3", "-c", probe, String(client)])).output
+        }
+        let logs = ["inspircd.out", "atheme.out"].map { (try? String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8)) ?? "" }
+        #expect(offered.contains("sasl=PLAIN,EXTERNAL"), "services linked and SASL offered; got \(offered)\n\(logs.joined(separator: "\n"))")
+        #expect(ircd.isRunning && services.isRunning)
         let entrypoint = try text("deploy/compose/irc-entrypoint.sh")
-        #expect(entrypoint.contains("inspircd.conf.in") || entrypoint.contains("$name.conf.in"))
+        let check = try await TestPostgres.run("/bin/sh", ["-n", Self.root.appendingPathComponent("deploy/compose/irc-entrypoint.sh").path])
+        #expect(check.status == 0 && entrypoint.contains("@LINK_PASSWORD@"), "the entrypoint is valid sh and renders the password")
     }
 }
