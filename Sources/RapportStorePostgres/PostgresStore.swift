@@ -130,7 +130,7 @@ public final class PostgresStore: Store {
             } catch {
                 do { try await executor.run("ROLLBACK") } catch {
                     // The connection is in an unknown state: never hand it out again.
-                    connection.close()
+                    try? await connection.close()
                 }
                 throw error
             }

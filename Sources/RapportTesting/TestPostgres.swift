@@ -39,7 +39,7 @@ public enum TestPostgres {
             throw Failure(description: "cannot create a test database with psql: \(created.errors)")
         }
         guard let slash = url.lastIndex(of: "/") else { throw Failure(description: "not a database URL") }
-        return url[..<slash] + "/" + name
+        return String(url[..<slash]) + "/" + name
     }
 
     private static func stop(_ folder: String) async throws {
