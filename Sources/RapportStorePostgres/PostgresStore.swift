@@ -50,8 +50,16 @@ public final class PostgresStore: Store {
         configuration.options.maximumConnections = 10
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
-        runner = Task { await client.run() }
+        let (started, signal) = AsyncStream.makeStream(of: Void.self)
+        self.started = started
+        runner = Task {
+            signal.finish()
+            await client.run()
+        }
     }
+
+    /// Finishes once the client's run loop has begun (leasing before that logs a warning).
+    private let started: AsyncStream<Void>
 
     /// Connects to `url`, checks the server answers, and creates Rapport's base tables.
     ///
@@ -59,6 +67,7 @@ public final class PostgresStore: Store {
     ///   cannot be reached or refuses the login.
     public static func open(_ url: PostgresURL, logger: Logger = Logger(label: "rapport.store.postgres")) async throws -> PostgresStore {
         let store = PostgresStore(url: url, logger: logger)
+        for await _ in store.started {}
         do {
             try await store.withTimeout(.seconds(15)) {
                 try await store.transaction { sql in

@@ -59,32 +59,37 @@ public enum TestPostgres {
     }
 
     /// Runs a program to its end without blocking the cooperative thread pool.
+    ///
+    /// Output goes through files, not pipes: a server the program starts in the background
+    /// may inherit the descriptors and would keep a pipe open forever.
     public static func run(
         _ executable: String, _ arguments: [String], environment: [String: String]? = nil
     ) async throws -> (status: Int32, output: String, errors: String) {
+        let folder = FileManager.default.temporaryDirectory
+        let outputURL = folder.appendingPathComponent("rapport-run-\(UUID().uuidString).out")
+        let errorsURL = folder.appendingPathComponent("rapport-run-\(UUID().uuidString).err")
+        FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errorsURL.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: outputURL)
+            try? FileManager.default.removeItem(at: errorsURL)
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let environment { process.environment = environment }
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
+        process.standardOutput = try FileHandle(forWritingTo: outputURL)
+        process.standardError = try FileHandle(forWritingTo: errorsURL)
         process.standardInput = FileHandle.nullDevice
-        return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                do {
-                    try process.run()
-                    // Read before waiting: a full pipe would block the child forever.
-                    let out = output.fileHandleForReading.readDataToEndOfFile()
-                    let err = errors.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    continuation.resume(
-                        returning: (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self)))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do { try process.run() } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
             }
         }
+        let output = (try? String(contentsOf: outputURL, encoding: .utf8)) ?? ""
+        let errors = (try? String(contentsOf: errorsURL, encoding: .utf8)) ?? ""
+        return (status, output, errors)
     }
 }

@@ -52,7 +52,7 @@ struct PostgresStoreTests {
                     let store = i.isMultiple(of: 2) ? a : b
                     group.addTask {
                         try await store.transaction { sql in
-                            let n = try await sql.query("SELECT n FROM shared_counter").first?["n"].int ?? -1
+                            let n = try await sql.query("SELECT n FROM shared_counter", []).first?["n"].int ?? -1
                             try await Task.sleep(for: .milliseconds(1))
                             try await sql.execute("UPDATE shared_counter SET n = ?", [.integer(Int64(n + 1))])
                         }

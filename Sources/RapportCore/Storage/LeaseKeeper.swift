@@ -1,5 +1,5 @@
 public import Foundation
-import Logging
+public import Logging
 
 /// Keeps this instance's leases alive: every ``renewEvery`` it takes or renews each wanted
 /// lease of a ``LeaseTable``, and tells which it owns.
