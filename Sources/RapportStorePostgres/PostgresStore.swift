@@ -66,6 +66,11 @@ public final class PostgresStore: Store {
     /// - Throws: ``StoreError`` `.unavailable` naming the server (never the password) when it
     ///   cannot be reached or refuses the login.
     public static func open(_ url: PostgresURL, logger: Logger = Logger(label: "rapport.store.postgres")) async throws -> PostgresStore {
+        do {
+            try await probe(url, logger: logger)
+        } catch {
+            throw StoreError(.unavailable, "Cannot connect to PostgreSQL at \(url).", cause: ServerError(error))
+        }
         let store = PostgresStore(url: url, logger: logger)
         for await _ in store.started {}
         do {
@@ -91,6 +96,30 @@ public final class PostgresStore: Store {
         }
         logger.info("store opened", metadata: ["backend": "postgres", "url": "\(url)"])
         return store
+    }
+
+    /// One direct connection, so a refused connection or login fails at once with its cause
+    /// (the pool would retry quietly until a timeout).
+    private static func probe(_ url: PostgresURL, logger: Logger) async throws {
+        var configuration: PostgresConnection.Configuration
+        if let folder = url.socketFolder {
+            configuration = .init(
+                unixSocketPath: "\(folder)/.s.PGSQL.\(url.port)", username: url.user, password: url.password, database: url.database)
+        } else {
+            let tls: PostgresConnection.Configuration.TLS =
+                switch url.tls {
+                case .disable: .disable
+                case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+                case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+                }
+            configuration = .init(
+                host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: tls)
+        }
+        configuration.options.connectTimeout = .seconds(10)
+        var quiet = logger
+        quiet.logLevel = .critical
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: quiet)
+        try? await connection.close()
     }
 
     /// Closes every connection; the store cannot be used afterwards.

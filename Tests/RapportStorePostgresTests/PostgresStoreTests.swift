@@ -87,6 +87,7 @@ struct PostgresStoreTests {
             } catch let error as StoreError {
                 #expect(error.code == .unavailable)
                 #expect(!"\(error)".contains("not-the-pw"))
+                #expect("\(error)".contains("28P01"), "the cause is named: \(error)")
             }
         }
     }

@@ -53,7 +53,10 @@ public actor LeaseKeeper {
             do { try await table.time.sleep(for: renewEvery) } catch { break }
         }
         if crashed { return }
-        for name in grants.keys { try? await table.release(name) }
+        // The task is cancelled: release from a fresh task, which the store's calls will not see cancelled.
+        let held = Array(grants.keys)
+        let table = self.table
+        await Task { for name in held { try? await table.release(name) } }.value
         grants = [:]
         await onChange([])
     }
