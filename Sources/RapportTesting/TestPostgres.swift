@@ -16,9 +16,9 @@ public enum TestPostgres {
             return try await body(try await createDatabase(on: url))
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-pg-\(UUID().uuidString)").path
-        let started = try await run(script, ["start", folder])
+        let started = try await runDetached(script, ["start", folder])
         guard started.status == 0, let url = value("POSTGRES_URL", in: started.output) else {
-            _ = try? await run(script, ["stop", folder])
+            _ = try? await runDetached(script, ["stop", folder])
             throw Failure(description: "deploy/servers/postgres.sh could not start PostgreSQL:\n\(started.output)\n\(started.errors)")
         }
         do {
@@ -43,7 +43,7 @@ public enum TestPostgres {
     }
 
     private static func stop(_ folder: String) async throws {
-        let stopped = try await run(script, ["stop", folder])
+        let stopped = try await runDetached(script, ["stop", folder])
         try? FileManager.default.removeItem(atPath: folder)
         guard stopped.status == 0 else { throw Failure(description: "postgres.sh stop failed: \(stopped.errors)") }
     }
@@ -56,6 +56,14 @@ public enum TestPostgres {
 
     static func value(_ key: String, in output: String) -> String? {
         output.split(separator: "\n").first { $0.hasPrefix("\(key)=") }.map { String($0.dropFirst(key.count + 1)) }
+    }
+
+    /// Runs a script that leaves a server running, with every descriptor above 2 closed first:
+    /// Foundation's `Process` watches for the child's exit through an inherited descriptor, and
+    /// a server that inherited it too would make the script seem to run forever.
+    static func runDetached(_ script: String, _ arguments: [String]) async throws -> (status: Int32, output: String, errors: String) {
+        let closeAndExec = #"for fd in /proc/$$/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ]; then eval "exec $n>&-"; fi; done 2>/dev/null; exec "$0" "$@""#
+        return try await run("/bin/bash", ["-c", closeAndExec, script] + arguments)
     }
 
     /// Runs a program to its end without blocking the cooperative thread pool.
