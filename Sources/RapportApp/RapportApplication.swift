@@ -1,6 +1,7 @@
 import Foundation
 public import Logging
 public import RapportCore
+import CoreMetrics
 import Prometheus
 import RapportConsole
 import RapportHTTP
@@ -12,6 +13,8 @@ import UnixSignals
 
 /// swift-log may be set up once per process; tests start the application many times.
 private let loggingBootstrapped = Mutex(false)
+/// swift-metrics likewise.
+private let metricsBootstrapped = Mutex(false)
 
 /// Assembles Rapport from a configuration file: store, connectors, plugins, logging.
 public enum RapportApplication {
@@ -84,7 +87,18 @@ public enum RapportApplication {
     ) async throws {
         let connectors = try makeConnectors(file, store: store, logger: logger)
         let registry = PrometheusCollectorRegistry()
-        let metrics = file.http == nil ? RapportMetrics() : RapportMetrics(factory: PrometheusMetricsFactory(registry: registry))
+        var metrics = RapportMetrics()
+        if file.http != nil {
+            let factory = PrometheusMetricsFactory(registry: registry)
+            metrics = RapportMetrics(factory: factory)
+            // Also the process-wide factory, so code without a handle (`RapportMetrics()` in a
+            // plugin or connector) reports to the same registry.
+            let first = metricsBootstrapped.withLock { done in
+                defer { done = true }
+                return !done
+            }
+            if first { MetricsSystem.bootstrap(factory) }
+        }
         metrics.preregister(networks: connectors.map(\.network))
         let bot = Bot(
             configuration: configuration, store: store, plugins: BuiltInPlugins.all, connectors: connectors,
