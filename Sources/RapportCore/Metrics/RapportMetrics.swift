@@ -17,7 +17,9 @@ public import CoreMetrics
 /// | `rapport_help_events_total` | counter | `network` | the reciprocity feature, per detected help event |
 /// | `rapport_nudges_total` | counter | `outcome` (sent, suppressed) | the nudge feature |
 ///
-/// The last four are declared for features that own them; nothing else increments them.
+/// The last four are declared for features that own them; nothing else increments them. Code
+/// without a handle (a plugin, a connector) uses `RapportMetrics()`: the app points the
+/// process-wide swift-metrics factory at the same Prometheus registry when `http:` is set.
 /// ``preregister(networks:)`` creates every series at zero so dashboards see them from the start.
 public struct RapportMetrics: Sendable {
     /// Where the metrics go; tests pass their own, the application a Prometheus factory.
