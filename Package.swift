@@ -21,6 +21,8 @@ func plugin(
     ]
 }
 
+let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
+
 let package = Package(
     name: "Rapport",
     platforms: [.macOS(.v15)],
@@ -35,12 +37,29 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
     ],
     targets: [
-        .target(name: "RapportCore", dependencies: [log]),
+        .target(name: "RapportCore", dependencies: [log, metrics]),
         .target(
             name: "RapportStoreSQLite",
             dependencies: ["RapportCore", log, .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "RapportStorePostgres",
+            dependencies: ["RapportCore", log, .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
+        .target(
+            name: "RapportHTTP",
+            dependencies: [
+                "RapportCore", log, metrics,
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .target(name: "RapportTesting", dependencies: ["RapportCore", "RapportStoreSQLite", log]),
         .target(name: "RapportConsole", dependencies: ["RapportCore"]),
@@ -51,8 +70,9 @@ let package = Package(
         .target(
             name: "RapportApp",
             dependencies: [
-                "RapportCore", "RapportStoreSQLite", "RapportConsole", "RapportPluginHost", "CorePlugin", "AdminPlugin",
-                "NudgesPlugin", "PrivacyPlugin", "ThanksPlugin", log,
+                "RapportCore", "RapportStoreSQLite", "RapportStorePostgres", "RapportHTTP", "RapportConsole",
+                "RapportPluginHost", "CorePlugin", "AdminPlugin", "NudgesPlugin", "PrivacyPlugin", "ThanksPlugin", log, metrics,
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -61,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "RapportCLI",
             dependencies: [
-                "RapportApp", "RapportCore", "RapportConsole", "RapportReciprocity",
+                "RapportApp", "RapportCore", "RapportConsole", "RapportReciprocity", "RapportStorePostgres", "RapportStoreSQLite", log,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -69,9 +89,27 @@ let package = Package(
             name: "RapportBenchmarks",
             dependencies: ["RapportCore", "RapportPluginHost", "RapportStoreSQLite", "CorePlugin", log]),
         .testTarget(name: "RapportCLITests", dependencies: ["RapportCLI"]),
-        .testTarget(name: "RapportAppTests", dependencies: ["RapportApp", "RapportConsole", "RapportPluginHost", "RapportTesting"]),
+        .testTarget(
+            name: "RapportAppTests",
+            dependencies: [
+                "RapportApp", "RapportConsole", "RapportPluginHost", "RapportTesting", "RapportCore", "RapportStorePostgres",
+                "RapportStoreSQLite", log, .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .testTarget(name: "RapportCoreTests", dependencies: ["RapportCore", "RapportTesting"]),
         .testTarget(name: "RapportStoreSQLiteTests", dependencies: ["RapportStoreSQLite", "RapportTesting"]),
+        .testTarget(
+            name: "RapportStorePostgresTests",
+            dependencies: ["RapportStorePostgres", "RapportStoreSQLite", "RapportTesting", "RapportCore", log]
+        ),
+        .testTarget(
+            name: "RapportHTTPTests",
+            dependencies: [
+                "RapportHTTP", "RapportTesting", "RapportCore", log,
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(name: "RapportReciprocity", dependencies: ["RapportCore"], exclude: ["Training"]),
         .testTarget(name: "RapportReciprocityTests", dependencies: ["RapportReciprocity"]),
     ]

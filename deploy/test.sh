@@ -6,6 +6,10 @@
 #
 #   deploy/test.sh                 # everything
 #   deploy/test.sh --filter NAME   # extra arguments go to `swift test`
+#
+# One PostgreSQL server is started for the whole run (deploy/servers/postgres.sh) and its URL
+# exported as RAPPORT_TEST_POSTGRES_URL, so the store suite runs on SQLite and PostgreSQL; it
+# is stopped on exit. Set RAPPORT_TEST_POSTGRES_URL yourself to use another server instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d /opt/swift/usr/bin ] && export PATH="/opt/swift/usr/bin:$PATH"
@@ -14,6 +18,21 @@ deploy/install-deps.sh build irc ngircd matrix postgres
 
 echo "== building (debug, with tests)"
 swift build --build-tests
+
+if [[ -z ${RAPPORT_TEST_POSTGRES_URL:-} ]]; then
+  echo "== starting PostgreSQL for the store tests"
+  PG_DIR=$(mktemp -d /tmp/rapport-test-pg.XXXXXX)
+  chmod 755 "$PG_DIR" # the postgres user runs the server
+  stop_postgres() {
+    deploy/servers/postgres.sh stop "$PG_DIR" >/dev/null 2>&1 || true
+    rm -rf "$PG_DIR"
+  }
+  trap stop_postgres EXIT
+  deploy/servers/postgres.sh start "$PG_DIR" >/dev/null
+  RAPPORT_TEST_POSTGRES_URL=$(sed -n 's/^POSTGRES_URL=//p' "$PG_DIR/env")
+  [[ -n $RAPPORT_TEST_POSTGRES_URL ]] || { echo "postgres.sh printed no POSTGRES_URL" >&2; exit 1; }
+  export RAPPORT_TEST_POSTGRES_URL
+fi
 
 echo "== testing"
 swift test --skip-build "$@"

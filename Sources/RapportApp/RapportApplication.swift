@@ -1,15 +1,21 @@
 import Foundation
 public import Logging
 public import RapportCore
+import CoreMetrics
+import Prometheus
 import RapportConsole
+import RapportHTTP
 import RapportPluginHost
-import RapportStoreSQLite
+public import RapportStorePostgres
+public import RapportStoreSQLite
 import ServiceLifecycle
 import Synchronization
 import UnixSignals
 
 /// swift-log may be set up once per process; tests start the application many times.
 private let loggingBootstrapped = Mutex(false)
+/// swift-metrics likewise.
+private let metricsBootstrapped = Mutex(false)
 
 /// Assembles Rapport from a configuration file: store, connectors, plugins, logging.
 public enum RapportApplication {
@@ -36,9 +42,21 @@ public enum RapportApplication {
         return logger
     }
 
-    /// Opens the configured store.
-    public static func makeStore(_ storage: ConfigurationFile.Storage) throws -> any Store {
-        try SQLiteStore(path: storage.sqlite ?? "./data/rapport.sqlite")
+    /// Opens the configured store: SQLite (the default) or PostgreSQL.
+    ///
+    /// - Throws: ``StoreError`` naming the file or the server; a PostgreSQL password never appears.
+    public static func makeStore(_ storage: ConfigurationFile.Storage, logger: Logger) async throws -> any Store {
+        var storeLogger = logger
+        storeLogger[metadataKey: "component"] = "store"
+        if let postgres = storage.postgres {
+            let url: PostgresURL
+            do { url = try PostgresURL(postgres) } catch { throw StoreError(.unavailable, error.description) }
+            return try await PostgresStore.open(url, logger: storeLogger)
+        }
+        let path = storage.sqlite ?? "./data/rapport.sqlite"
+        let store = try SQLiteStore(path: path)
+        storeLogger.info("store opened", metadata: ["backend": "sqlite", "path": "\(path)"])
+        return store
     }
 
     /// The connectors for the configured networks.
@@ -70,23 +88,87 @@ public enum RapportApplication {
         Set(descriptors.filter(ExternalPlugin.isStandIn).map(\.id))
     }
 
-    /// Runs the bot on the configured networks until SIGTERM or SIGINT, then shuts down cleanly.
+    /// Runs the bot on the configured networks until SIGTERM or SIGINT, then shuts down cleanly:
+    /// connectors say goodbye, plugins stop, the HTTP endpoint closes, and the store is closed.
     /// SIGHUP reloads the configuration file (see ``ConfigurationReloader``).
-    public static func run(configurationPath: String) async throws {
-        let (file, fileConfiguration) = try loadConfiguration(configurationPath)
+    ///
+    /// - Parameter onHTTPListening: Called with the port once the HTTP endpoint listens (tests).
+    public static func run(configurationPath: String, onHTTPListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let (file, configuration) = try loadConfiguration(configurationPath)
         let logger = bootstrapLogging(file.logging)
-        let store = try makeStore(file.storage)
-        let (plugins, configuration) = try await preparePlugins(file, fileConfiguration, path: configurationPath, logger: logger)
+        let store = try await makeStore(file.storage, logger: logger)
+        do {
+            try await serve(file, configuration, path: configurationPath, store: store, logger: logger, onHTTPListening: onHTTPListening)
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+        logger.info("stopped")
+    }
+
+    private static func serve(
+        _ file: ConfigurationFile, _ fileConfiguration: BotConfiguration, path: String, store: any Store, logger: Logger,
+        onHTTPListening: @escaping @Sendable (Int) async -> Void
+    ) async throws {
+        let (plugins, configuration) = try await preparePlugins(file, fileConfiguration, path: path, logger: logger)
         let connectors = try makeConnectors(file, store: store, logger: logger)
-        let bot = Bot(configuration: configuration, store: store, plugins: plugins, connectors: connectors, logger: logger)
-        let reloader = ConfigurationReloader(path: configurationPath, running: file, bot: bot, logger: logger)
-        let reloads = await reloader.watchSIGHUP()
+        let registry = PrometheusCollectorRegistry()
+        var metrics = RapportMetrics()
+        if file.http != nil {
+            let factory = PrometheusMetricsFactory(registry: registry)
+            metrics = RapportMetrics(factory: factory)
+            // Also the process-wide factory, so code without a handle (`RapportMetrics()` in a
+            // plugin or connector) reports to the same registry.
+            let first = metricsBootstrapped.withLock { done in
+                defer { done = true }
+                return !done
+            }
+            if first { MetricsSystem.bootstrap(factory) }
+        }
+        metrics.preregister(networks: connectors.map(\.network))
+        let bot = Bot(
+            configuration: configuration, store: store, plugins: plugins, connectors: connectors, logger: logger, metrics: metrics)
+        let reloads = await ConfigurationReloader(path: path, running: file, bot: bot, logger: logger).watchSIGHUP()
         defer { reloads.cancel() }
         logger.info("starting", metadata: ["version": "\(RapportVersion.current)", "networks": "\(connectors.map(\.network))"])
+        // ServiceGroup stops services in reverse order: the bot first, then the HTTP endpoint.
+        var services: [any Service] = []
+        if let http = file.http, let address = HTTPAddress(http.listen) {
+            if !address.isLoopback {
+                logger.warning("the HTTP endpoint listens beyond this machine", metadata: ["address": "\(address)"])
+            }
+            services.append(
+                ObservabilityService(
+                    address: address, registry: registry, logger: logger,
+                    readiness: { await readiness(store: store, bot: bot) }, onListening: onHTTPListening))
+        }
+        services.append(BotService(bot: bot, hasNetworks: !connectors.isEmpty))
         let group = ServiceGroup(
-            configuration: .init(services: [BotService(bot: bot)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
-        logger.info("stopped")
+    }
+
+    /// What `/readyz` checks: the store answers, and every configured network is connected.
+    static func readiness(store: any Store, bot: Bot) async -> [ReadinessCheck] {
+        var checks: [ReadinessCheck] = []
+        do {
+            try await store.ping()
+            checks.append(ReadinessCheck(name: "store", ok: true, detail: "reachable"))
+        } catch let error as StoreError {
+            checks.append(ReadinessCheck(name: "store", ok: false, detail: "\(error.code)"))
+        } catch {
+            checks.append(ReadinessCheck(name: "store", ok: false, detail: "unreachable"))
+        }
+        for (network, status) in await bot.networkStatus().sorted(by: { $0.key < $1.key }) {
+            checks.append(ReadinessCheck(name: "network \(network)", ok: status == .connected, detail: status.rawValue))
+        }
+        return checks
+    }
+
+    /// Copies a SQLite installation into an empty PostgreSQL database (see ``StoreCopier``).
+    public static func copyStore(from source: SQLiteStore, to target: PostgresStore, logger: Logger) async throws -> [StoreCopier.TableCount] {
+        try await StoreCopier(source: source, target: target, plugins: BuiltInPlugins.all, logger: logger).copy()
     }
 
     /// Writes one line to standard output at once, unbuffered.
@@ -107,7 +189,7 @@ public enum RapportApplication {
         var logging = file.logging
         if configurationPath == nil || logging.level == "info" { logging.level = "warning" }
         let logger = bootstrapLogging(logging)
-        let store = try makeStore(file.storage)
+        let store = try await makeStore(file.storage, logger: logger)
         let (plugins, validated) = try await preparePlugins(
             file, configuration, path: configurationPath ?? "(no file)", logger: logger)
         let connector = ConsoleConnector(lines: lines, user: user, botNick: file.bot.nick, output: output)
@@ -117,15 +199,31 @@ public enum RapportApplication {
             reloads = await ConfigurationReloader(path: configurationPath, running: file, bot: bot, logger: logger).watchSIGHUP()
         }
         defer { reloads?.cancel() }
-        try await bot.run()
+        do {
+            try await bot.run()
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
     }
 }
 
 /// The bot as a ServiceLifecycle service: a graceful shutdown cancels it, which makes every
 /// connector say goodbye and every plugin stop.
+///
+/// With no network configured it keeps the plugins (and their jobs) running until shutdown, so
+/// the process still serves its HTTP endpoint instead of exiting at once.
 struct BotService: Service {
     let bot: Bot
+    let hasNetworks: Bool
     func run() async throws {
-        try await cancelWhenGracefulShutdown { try await bot.run() }
+        if hasNetworks {
+            try await cancelWhenGracefulShutdown { try await bot.run() }
+        } else {
+            try await bot.start()
+            try? await gracefulShutdown()
+            await bot.stop()
+        }
     }
 }

@@ -7,5 +7,7 @@ struct Rapport: AsyncParsableCommand {
         commandName: "rapport",
         abstract: "A chat bot for IRC and Matrix that notices who helps whom.",
         version: RapportVersion.current,
-        subcommands: [RunCommand.self, CheckConfigCommand.self, ConsoleCommand.self, ReplayCommand.self])
+        subcommands: [
+            RunCommand.self, CheckConfigCommand.self, ConsoleCommand.self, ReplayCommand.self, MigrateStoreCommand.self,
+        ])
 }

@@ -96,6 +96,13 @@ public final class SQLiteStore: Store {
         }
     }
 
+    /// Checkpoints the WAL into the database file and closes the connection.
+    public func close() async {
+        await lock.acquire()
+        try? queue.close()
+        await lock.release()
+    }
+
     public func value(forKey key: String, in namespace: String) async throws -> String? {
         try await query("SELECT value FROM rapport_kv WHERE namespace = ? AND key = ?", [.text(namespace), .text(key)])
             .first?["value"].string

@@ -16,16 +16,17 @@ public struct PluginHarness: Sendable {
 
     /// - Parameters:
     ///   - store: Defaults to a fresh in-memory SQLite store; pass one to test persistence.
+    ///   - metrics: Where the runtime's metrics go (a Prometheus registry in metrics tests).
     public init(
         _ plugins: [PluginRegistration], configuration: BotConfiguration = BotConfiguration(),
-        store: (any Store)? = nil, time: any TimeSource = SystemTime()
+        store: (any Store)? = nil, time: any TimeSource = SystemTime(), metrics: RapportMetrics = RapportMetrics()
     ) async throws {
         self.store = try store ?? SQLiteStore()
         connector = RecordingConnector()
         let descriptors = plugins.map(\.descriptor)
         bot = Bot(
             configuration: try configuration.validated(against: descriptors), store: self.store, plugins: plugins,
-            connectors: [connector], time: time)
+            connectors: [connector], time: time, metrics: metrics)
         try await bot.start()
     }
 

@@ -14,6 +14,13 @@ public enum StoreConformance {
         try await migrations(store)
         try await transactions(store)
         try await concurrentWriters(store)
+        try await failedStatementKeepsTransaction(store)
+        try await valuesRoundTrip(store)
+        try await textRoundTrip(store)
+        try await keyOrder(store)
+        try await dialectMigration(store)
+        try await placeholders(store)
+        try await aggregates(store)
     }
 
     static func expect(_ condition: Bool, _ what: String) throws {
@@ -77,5 +84,111 @@ public enum StoreConformance {
         }
         let n = try await store.query("SELECT n FROM conformance_items WHERE name = ?", ["a"]).first?["n"].int
         try expect(n == 52, "transactions do not interleave: expected 52, got \(String(describing: n))")
+    }
+
+    /// As in SQLite, a statement that fails inside a transaction undoes only itself.
+    static func failedStatementKeepsTransaction(_ store: any Store) async throws {
+        let kept = try await store.transaction { sql in
+            try await sql.execute("INSERT INTO conformance_items (name, n) VALUES (?, ?)", ["kept", 1])
+            let duplicate = try? await sql.execute("INSERT INTO conformance_items (name, n) VALUES (?, ?)", ["kept", 2])
+            try await sql.execute("UPDATE conformance_items SET n = n + 10 WHERE name = ?", ["kept"])
+            return (duplicate, try await sql.query("SELECT n FROM conformance_items WHERE name = ?", ["kept"]).first?["n"].int)
+        }
+        try expect(kept.0 == nil, "a duplicate primary key is an error")
+        try expect(kept.1 == 11, "the transaction goes on after a failed statement: \(String(describing: kept.1))")
+        try await store.execute("DELETE FROM conformance_items WHERE name = ?", ["kept"])
+    }
+
+    /// NULLs, the ends of the integer ranges, and doubles come back exactly as bound.
+    static func valuesRoundTrip(_ store: any Store) async throws {
+        try await store.migrate("conformance-values", [
+            Migration(1, "typed columns", [
+                """
+                CREATE TABLE conformance_values (
+                    id INTEGER PRIMARY KEY, small INTEGER, big BIGINT, real DOUBLE PRECISION, text TEXT)
+                """
+            ])
+        ])
+        let rows: [[SQLValue]] = [
+            [1, .integer(Int64(Int32.max)), .integer(Int64.max), .real(0.1), "a"],
+            [2, .integer(Int64(Int32.min)), .integer(Int64.min), .real(-1e300), ""],
+            [3, .null, .null, .null, .null],
+            [4, 0, 0, .real(1.5), "0"],
+        ]
+        for row in rows {
+            try await store.execute("INSERT INTO conformance_values (id, small, big, real, text) VALUES (?, ?, ?, ?, ?)", row)
+        }
+        let back = try await store.query("SELECT id, small, big, real, text FROM conformance_values ORDER BY id")
+        let expected = rows.map { SQLRow(["id": $0[0], "small": $0[1], "big": $0[2], "real": $0[3], "text": $0[4]]) }
+        try expect(back == expected, "values round-trip exactly: \(back)")
+        let nulls = try await store.query("SELECT id FROM conformance_values WHERE text IS NULL AND big IS NULL")
+        try expect(nulls == [SQLRow(["id": 3])], "NULL is stored as NULL, not as empty text: \(nulls)")
+        let empty = try await store.query("SELECT id FROM conformance_values WHERE text = ?", [""])
+        try expect(empty == [SQLRow(["id": 2])], "empty text is not NULL: \(empty)")
+    }
+
+    /// Unicode (outside the BMP, combining marks, right-to-left) and a 1 MiB text survive both the
+    /// key-value map and a table.
+    static func textRoundTrip(_ store: any Store) async throws {
+        let samples = [
+            "héllo wörld", "日本語のテキスト", "emoji 🎉👩‍💻🏳️‍🌈", "e\u{301} combining", "עברית مرحبا",
+            "tab\tnew\nline\r", "back\\slash 'quote' \"double\" ? $1 %s",
+        ]
+        for (index, text) in samples.enumerated() {
+            try await store.setValue(text, forKey: "unicode/\(index)", in: "conformance")
+            let back = try await store.value(forKey: "unicode/\(index)", in: "conformance")
+            try expect(back == text, "text round-trips through the key-value map: \(String(reflecting: back))")
+        }
+        let large = String(repeating: "0123456789abcdé", count: 70_000)
+        try await store.setValue(large, forKey: "large", in: "conformance")
+        let back = try await store.value(forKey: "large", in: "conformance")
+        try expect(back == large, "a 1 MiB text round-trips (got \(back?.utf8.count ?? 0) bytes)")
+        try await store.execute("INSERT INTO conformance_values (id, text) VALUES (?, ?)", [10, .text(large + samples[2])])
+        let row = try await store.query("SELECT text FROM conformance_values WHERE id = ?", [10])
+        try expect(row.first?["text"].string == large + samples[2], "large text round-trips through a table")
+        try await store.setValue(nil, forKey: "large", in: "conformance")
+    }
+
+    /// Keys sort by their UTF-8 bytes, whatever the database's collation, and prefixes are literal.
+    static func keyOrder(_ store: any Store) async throws {
+        for key in ["é", "z", "a", "B", "_", "%"] { try await store.setValue(key, forKey: "order/\(key)", in: "conformance") }
+        try await store.setValue("x", forKey: "orderX", in: "conformance")
+        let keys = try await store.entries(in: "conformance", keyPrefix: "order/").map(\.key)
+        try expect(keys == ["order/%", "order/B", "order/_", "order/a", "order/z", "order/é"], "keys sort by bytes: \(keys)")
+        let wildcard = try await store.entries(in: "conformance", keyPrefix: "order_").map(\.key)
+        try expect(wildcard.isEmpty, "a prefix is literal, not a LIKE pattern: \(wildcard)")
+    }
+
+    /// A migration's `postgres` statements replace its SQLite ones on PostgreSQL.
+    static func dialectMigration(_ store: any Store) async throws {
+        try await store.migrate("conformance-dialect", [
+            Migration(
+                1, "auto-numbered rows",
+                ["CREATE TABLE conformance_auto (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL)"],
+                postgres: ["CREATE TABLE conformance_auto (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, name TEXT NOT NULL)"])
+        ])
+        try await store.execute("INSERT INTO conformance_auto (name) VALUES (?)", ["first"])
+        try await store.execute("INSERT INTO conformance_auto (name) VALUES (?)", ["second"])
+        let rows = try await store.query("SELECT id, name FROM conformance_auto ORDER BY id")
+        try expect(rows == [SQLRow(["id": 1, "name": "first"]), SQLRow(["id": 2, "name": "second"])], "ids are numbered: \(rows)")
+    }
+
+    /// `?` is a placeholder only outside string literals and comments.
+    static func placeholders(_ store: any Store) async throws {
+        let rows = try await store.query(
+            "SELECT '?' AS q, 'it''s ?' AS r, name FROM conformance_items /* ? */ WHERE name = ? -- ?\n", ["a"])
+        try expect(rows == [SQLRow(["q": "?", "r": "it's ?", "name": "a"])], "placeholders skip literals: \(rows)")
+        let numbers = try await store.query(
+            "SELECT id FROM conformance_values WHERE small = ? OR big = ? ORDER BY id", [.integer(Int64(Int32.max)), .integer(Int64.min)])
+        try expect(numbers == [SQLRow(["id": 1]), SQLRow(["id": 2])], "integers bind to integer columns: \(numbers)")
+        let prefix = try await store.query("SELECT id FROM conformance_values WHERE substr(text, 1, ?) = ? ORDER BY id", [1, "a"])
+        try expect(prefix == [SQLRow(["id": 1])], "integers bind to function arguments: \(prefix)")
+    }
+
+    /// COUNT and SUM over integers give integers.
+    static func aggregates(_ store: any Store) async throws {
+        let rows = try await store.query("SELECT COUNT(*) AS c, SUM(small) AS s, MAX(big) AS m FROM conformance_values WHERE id IN (1, 4)")
+        try expect(
+            rows == [SQLRow(["c": 2, "s": .integer(Int64(Int32.max)), "m": .integer(Int64.max)])], "aggregates are integers: \(rows)")
     }
 }

@@ -24,7 +24,7 @@ struct ConfigurationReloadTests {
         let (file, configuration) = try RapportApplication.loadConfiguration(path)
         let connector = RecordingConnector()
         let bot = Bot(
-            configuration: configuration, store: try RapportApplication.makeStore(file.storage), plugins: BuiltInPlugins.all,
+            configuration: configuration, store: try await RapportApplication.makeStore(file.storage, logger: Logger(label: "test")), plugins: BuiltInPlugins.all,
             connectors: [connector])
         try await bot.start()
         let reloader = ConfigurationReloader(path: path, running: file, bot: bot, logger: Logger(label: "test"))

@@ -43,10 +43,31 @@ public struct ConfigurationFile: Codable, Sendable {
 
     /// `storage:` — where data lives. Exactly one backend.
     public struct Storage: Codable, Sendable {
-        /// `sqlite` (path, `./data/rapport.sqlite`): the embedded database file.
+        /// `sqlite` (path, `./data/rapport.sqlite` when the section is absent): the embedded database file.
         public var sqlite: String?
+        /// `postgres` (URL, none): `postgres://USER:PASSWORD@HOST:PORT/DATABASE[?sslmode=require]`;
+        /// write the password as `${VARIABLE}`. It is never logged or shown in errors.
+        public var postgres: String?
 
-        public init(sqlite: String? = "./data/rapport.sqlite") { self.sqlite = sqlite }
+        public init(sqlite: String? = "./data/rapport.sqlite", postgres: String? = nil) {
+            self.sqlite = sqlite
+            self.postgres = postgres
+        }
+    }
+
+    /// `http:` — the health and metrics endpoint; off unless the section is present.
+    public struct HTTP: Codable, Sendable {
+        /// `listen` (HOST:PORT, `127.0.0.1:9300`): where `/healthz`, `/readyz` and `/metrics`
+        /// are served. Keep it on loopback unless a firewall or proxy guards it.
+        public var listen: String = "127.0.0.1:9300"
+
+        public init(listen: String = "127.0.0.1:9300") { self.listen = listen }
+
+        public init(from decoder: any Decoder) throws {
+            enum Keys: String, CodingKey { case listen }
+            let c = try decoder.container(keyedBy: Keys.self)
+            listen = try c.decodeIfPresent(String.self, forKey: .listen) ?? listen
+        }
     }
 
     /// `logging:` — how much to log, and how.
@@ -93,6 +114,7 @@ public struct ConfigurationFile: Codable, Sendable {
     public var bot = Bot()
     public var storage = Storage()
     public var logging = Logging()
+    public var http: HTTP?
     public var retention = Retention()
     public var networks: [Network] = []
     /// `plugins:` — per plugin id, `enabled` and the plugin's own settings.
@@ -102,7 +124,7 @@ public struct ConfigurationFile: Codable, Sendable {
     public var externalPlugins: [ExternalPluginConfiguration] = []
 
     enum CodingKeys: String, CodingKey {
-        case bot, storage, logging, retention, networks, plugins, externalPlugins = "external_plugins"
+        case bot, storage, logging, http, retention, networks, plugins, externalPlugins = "external_plugins"
     }
 
     public init() {}
@@ -112,6 +134,7 @@ public struct ConfigurationFile: Codable, Sendable {
         bot = try c.decodeIfPresent(Bot.self, forKey: .bot) ?? bot
         storage = try c.decodeIfPresent(Storage.self, forKey: .storage) ?? storage
         logging = try c.decodeIfPresent(Logging.self, forKey: .logging) ?? logging
+        http = try c.decodeIfPresent(HTTP.self, forKey: .http)
         retention = try c.decodeIfPresent(Retention.self, forKey: .retention) ?? retention
         networks = try c.decodeIfPresent([Network].self, forKey: .networks) ?? networks
         plugins = try c.decodeIfPresent([String: [String: SettingValue]].self, forKey: .plugins) ?? plugins

@@ -1,6 +1,8 @@
 import Foundation
 public import RapportCore
+import RapportHTTP
 import RapportPluginHost
+import RapportStorePostgres
 import Yams
 
 /// Reads and checks a configuration file: YAML syntax, types, unknown keys, `${VARIABLE}`
@@ -96,7 +98,19 @@ public struct ConfigurationLoader: Sendable {
         if Duration(chatText: file.retention.excerpts) == nil {
             throw fail("retention.excerpts", "must be a duration such as 30d, 12h or 0.")
         }
-        if file.storage.sqlite?.isEmpty ?? true { throw fail("storage", "name a database: sqlite: PATH.") }
+        switch (file.storage.sqlite, file.storage.postgres) {
+        case (.some, .some):
+            throw fail("storage", "use either sqlite or postgres, not both.")
+        case (.some(let path), nil):
+            if path.isEmpty { throw fail("storage.sqlite", "name the database file.") }
+        case (nil, .some(let url)):
+            do throws(PostgresURL.ParseError) { _ = try PostgresURL(url) } catch { throw fail("storage.postgres", error.description) }
+        case (nil, nil):
+            throw fail("storage", "name a database: sqlite: PATH or postgres: URL.")
+        }
+        if let http = file.http, HTTPAddress(http.listen) == nil {
+            throw fail("http.listen", "expected HOST:PORT, such as 127.0.0.1:9300.")
+        }
     }
 
     private func checkExternalPlugins(_ file: ConfigurationFile, _ fail: (String, String) -> ConfigurationError) throws(ConfigurationError) {

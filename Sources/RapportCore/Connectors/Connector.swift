@@ -37,4 +37,14 @@ public protocol Connector: Sendable {
 
     /// How this network compares nicks and channel names.
     func casemapping() async -> Casemapping
+
+    /// Whether the connection is up right now, for `/readyz`.
+    ///
+    /// The default answers ``ConnectorStatus/connected``, which is right for a connector without
+    /// a connection (the console); a network connector reports its real state.
+    func status() async -> ConnectorStatus
+}
+
+extension Connector {
+    public func status() async -> ConnectorStatus { .connected }
 }

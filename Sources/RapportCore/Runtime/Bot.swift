@@ -18,6 +18,7 @@ public actor Bot: EventSink {
     let store: any Store
     let time: any TimeSource
     let logger: Logger
+    let metrics: RapportMetrics
     /// The plugins on offer; a ``SelfDescribingPlugin`` updates its descriptor when it starts.
     private(set) var registrations: [PluginRegistration]
     private(set) var connectors: [String: any Connector] = [:]
@@ -36,9 +37,11 @@ public actor Bot: EventSink {
     /// - Parameters:
     ///   - configuration: Validated with ``BotConfiguration/validated(against:)``.
     ///   - plugins: The plugins to offer, in the order `!help` lists them.
+    ///   - metrics: Where counts and timings go (see ``RapportMetrics``).
     public init(
         configuration: BotConfiguration, store: any Store, plugins: [PluginRegistration],
-        connectors: [any Connector], time: any TimeSource = SystemTime(), logger: Logger = Logger(label: "rapport")
+        connectors: [any Connector], time: any TimeSource = SystemTime(), logger: Logger = Logger(label: "rapport"),
+        metrics: RapportMetrics = RapportMetrics()
     ) {
         self.configuration = configuration
         currentTextRetention = Mutex(configuration.textRetention)
@@ -46,6 +49,7 @@ public actor Bot: EventSink {
         self.registrations = plugins
         self.time = time
         self.logger = logger
+        self.metrics = metrics
         for connector in connectors { self.connectors[connector.network] = connector }
     }
 
@@ -107,7 +111,7 @@ public actor Bot: EventSink {
                 descriptor = described.descriptor
                 updateDescriptor(descriptor)
             }
-            let runner = PluginRunner(descriptor: descriptor, plugin: plugin, context: context)
+            let runner = PluginRunner(descriptor: descriptor, plugin: plugin, context: context, metrics: metrics)
             await runner.start()
             runners[id] = runner
             failures[id] = nil
@@ -153,6 +157,7 @@ public actor Bot: EventSink {
     // MARK: - Events
 
     public func receive(_ event: ChatEvent) async {
+        if case .message = event.kind, !event.isOwn { metrics.messageReceived(network: event.network) }
         if case .message(let message) = event.kind, event.isCommandCandidate,
             let match = await parseCommand(message.text, in: event)
         {
@@ -193,6 +198,7 @@ public actor Bot: EventSink {
             throw CommandError(.unavailable, "I am not connected to \(network).")
         }
         try await connector.send(message)
+        metrics.messageSent(network: network)
     }
 
     func reply(to event: ChatEvent, _ text: String, from plugin: String? = nil) async throws {
@@ -248,6 +254,13 @@ public actor Bot: EventSink {
 
     func casemapping(of network: String) async -> Casemapping {
         await connectors[network]?.casemapping() ?? .rfc1459
+    }
+
+    /// The state of every connector, by network, for readiness checks.
+    public func networkStatus() async -> [String: ConnectorStatus] {
+        var result: [String: ConnectorStatus] = [:]
+        for (network, connector) in connectors { result[network] = await connector.status() }
+        return result
     }
 
     /// Adds a connector after start (used by tests and by networks added on reload).

@@ -17,6 +17,7 @@ actor PluginRunner {
     let plugin: any Plugin
     let context: PluginContext
     let timeout: Duration
+    let metrics: RapportMetrics
     private let queue: AsyncStream<Work>
     private let continuation: AsyncStream<Work>.Continuation
     private var pending = 0
@@ -25,8 +26,12 @@ actor PluginRunner {
     private var jobs: [Task<Void, Never>] = []
     private var droppedSinceWarning = 0
 
-    init(descriptor: PluginDescriptor, plugin: any Plugin, context: PluginContext, timeout: Duration = .seconds(30)) {
+    init(
+        descriptor: PluginDescriptor, plugin: any Plugin, context: PluginContext, timeout: Duration = .seconds(30),
+        metrics: RapportMetrics = RapportMetrics()
+    ) {
         self.descriptor = descriptor
+        self.metrics = metrics
         self.plugin = plugin
         self.context = context
         self.timeout = timeout
@@ -46,12 +51,14 @@ actor PluginRunner {
     func enqueue(_ work: Work) {
         if case .event = work, pending >= Self.maxQueued {
             droppedSinceWarning += 1
+            metrics.pluginEventDropped(plugin: descriptor.id)
             if droppedSinceWarning == 1 || droppedSinceWarning % 1000 == 0 {
                 context.logger.warning("plugin queue full, dropping events", metadata: ["dropped": "\(droppedSinceWarning)"])
             }
             return
         }
         pending += 1
+        metrics.pluginQueueDepth(plugin: descriptor.id, pending)
         continuation.yield(work)
     }
 
@@ -85,6 +92,7 @@ actor PluginRunner {
 
     private func finishedOne() {
         pending -= 1
+        metrics.pluginQueueDepth(plugin: descriptor.id, pending)
         if pending == 0 {
             let waiters = idleWaiters
             idleWaiters = []
@@ -96,6 +104,12 @@ actor PluginRunner {
         let plugin = self.plugin
         let context = self.context
         let timeout = self.timeout
+        let started = ContinuousClock.now
+        defer {
+            if case .command(let command) = work {
+                metrics.commandFinished(plugin: descriptor.id, command: command.name, after: ContinuousClock.now - started)
+            }
+        }
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
@@ -118,6 +132,13 @@ actor PluginRunner {
     }
 
     private func report(_ error: any Error, for work: Work) async {
+        let kind =
+            switch work {
+            case .command: "command"
+            case .event: "event"
+            case .job: "job"
+            }
+        if !(error is any UserFacingError) { metrics.pluginError(plugin: descriptor.id, kind: kind) }
         switch work {
         case .command(let command):
             if let userFacing = error as? any UserFacingError {

@@ -1,9 +1,11 @@
 /// Durable storage for the bot and its plugins: SQL tables, and a namespaced key-value map.
 ///
 /// Backends (SQLite, PostgreSQL) live in their own modules; the rest of Rapport only sees this
-/// protocol. SQL given to a store is the portable subset both backends accept: `?` placeholders,
-/// `INTEGER`, `BIGINT`, `REAL`, `TEXT` columns, `INSERT … ON CONFLICT … DO UPDATE`. A
-/// ``Migration`` may carry a PostgreSQL variant where the dialects differ.
+/// protocol. SQL given to a store is the portable subset both backends accept: `?` placeholders
+/// (outside string literals), `INTEGER` (32 bits on PostgreSQL), `BIGINT`, `DOUBLE PRECISION`
+/// (not `REAL`: 4 bytes on PostgreSQL), `TEXT` (no NUL character) columns, and
+/// `INSERT … ON CONFLICT … DO UPDATE`. A ``Migration`` may carry a PostgreSQL variant where the
+/// dialects differ (auto-numbered keys, for one).
 ///
 /// ## Conforming
 /// Every call is atomic. ``transaction(_:)`` runs its body with no other writer interleaved and
@@ -24,6 +26,11 @@ public protocol Store: Sendable {
 
     /// All entries of `namespace` whose key starts with `prefix`, sorted by key.
     func entries(in namespace: String, keyPrefix: String) async throws -> [(key: String, value: String)]
+
+    /// Writes out what is pending and releases the database; the store is not used afterwards.
+    ///
+    /// The application calls it once, at shutdown. The default does nothing.
+    func close() async
 }
 
 /// Runs SQL statements, inside or outside a transaction.
@@ -37,6 +44,13 @@ public protocol SQLExecutor: Sendable {
 }
 
 extension Store {
+    public func close() async {}
+
+    /// Checks that the database answers, for readiness probes.
+    public func ping() async throws {
+        _ = try await query("SELECT 1 AS ok")
+    }
+
     /// Runs one statement in its own transaction.
     @discardableResult
     public func execute(_ sql: String, _ arguments: [SQLValue] = []) async throws -> Int {

@@ -1,0 +1,221 @@
+import Foundation
+public import Logging
+import NIOSSL
+import PostgresNIO
+public import RapportCore
+
+/// A ``Store`` on PostgreSQL, through postgres-nio's connection pool.
+///
+/// Behaves like the SQLite store where it matters to callers:
+/// - **One transaction at a time**, across every process sharing the database: a transaction
+///   takes a transaction-level advisory lock right after `BEGIN`, so a read-modify-write body can
+///   never lose an update to another writer (the same guarantee as SQLite's `BEGIN IMMEDIATE`),
+///   and there is nothing to retry.
+/// - **A failed statement does not abort its transaction**: each statement runs under a
+///   savepoint, so a caller that catches the error can go on, as in SQLite.
+/// - **`?` placeholders** become `$1…` (``PlaceholderRewriter``); values are sent untyped, as
+///   literals, so PostgreSQL infers their types from the SQL.
+/// - **Keys sort by bytes** (`COLLATE "C"`), whatever the database's collation.
+///
+/// Open it with ``open(_:logger:)`` and ``close()`` it when done.
+public final class PostgresStore: Store {
+    /// Where the store connects; its description hides the password.
+    public let url: PostgresURL
+    let client: PostgresClient
+    let logger: Logger
+    private let runner: Task<Void, Never>
+
+    /// The advisory lock every transaction holds ("RAPPSTOR"). Other lock keys are free to use.
+    static let transactionLockKey: Int64 = 0x5241_5050_5354_4F52
+
+    private init(url: PostgresURL, logger: Logger) {
+        self.url = url
+        self.logger = logger
+        var configuration: PostgresClient.Configuration
+        if let folder = url.socketFolder {
+            configuration = .init(
+                unixSocketPath: "\(folder)/.s.PGSQL.\(url.port)", username: url.user, password: url.password,
+                database: url.database)
+        } else {
+            let tls: PostgresClient.Configuration.TLS =
+                switch url.tls {
+                case .disable: .disable
+                case .prefer: .prefer(.makeClientConfiguration())
+                case .require: .require(.makeClientConfiguration())
+                }
+            configuration = .init(
+                host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: tls)
+        }
+        configuration.options.connectTimeout = .seconds(10)
+        configuration.options.maximumConnections = 10
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        let (started, signal) = AsyncStream.makeStream(of: Void.self)
+        self.started = started
+        runner = Task {
+            signal.finish()
+            await client.run()
+        }
+    }
+
+    /// Finishes once the client's run loop has begun (leasing before that logs a warning).
+    private let started: AsyncStream<Void>
+
+    /// Connects to `url`, checks the server answers, and creates Rapport's base tables.
+    ///
+    /// - Throws: ``StoreError`` `.unavailable` naming the server (never the password) when it
+    ///   cannot be reached or refuses the login.
+    public static func open(_ url: PostgresURL, logger: Logger = Logger(label: "rapport.store.postgres")) async throws -> PostgresStore {
+        do {
+            try await probe(url, logger: logger)
+        } catch {
+            throw StoreError(.unavailable, "Cannot connect to PostgreSQL at \(url).", cause: ServerError(error))
+        }
+        let store = PostgresStore(url: url, logger: logger)
+        for await _ in store.started {}
+        do {
+            try await store.withTimeout(.seconds(15)) {
+                try await store.transaction { sql in
+                    try await sql.execute(
+                        """
+                        CREATE TABLE IF NOT EXISTS rapport_migrations (
+                            namespace TEXT NOT NULL, version INTEGER NOT NULL, summary TEXT NOT NULL,
+                            applied_at TEXT NOT NULL, PRIMARY KEY (namespace, version))
+                        """, [])
+                    try await sql.execute(
+                        """
+                        CREATE TABLE IF NOT EXISTS rapport_kv (
+                            namespace TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+                            PRIMARY KEY (namespace, key))
+                        """, [])
+                }
+            }
+        } catch {
+            await store.close()
+            throw StoreError(.unavailable, "Cannot use the PostgreSQL database at \(url).", cause: ServerError(error))
+        }
+        logger.info("store opened", metadata: ["backend": "postgres", "url": "\(url)"])
+        return store
+    }
+
+    /// One direct connection, so a refused connection or login fails at once with its cause
+    /// (the pool would retry quietly until a timeout).
+    private static func probe(_ url: PostgresURL, logger: Logger) async throws {
+        var configuration: PostgresConnection.Configuration
+        if let folder = url.socketFolder {
+            configuration = .init(
+                unixSocketPath: "\(folder)/.s.PGSQL.\(url.port)", username: url.user, password: url.password, database: url.database)
+        } else {
+            let tls: PostgresConnection.Configuration.TLS =
+                switch url.tls {
+                case .disable: .disable
+                case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+                case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+                }
+            configuration = .init(
+                host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: tls)
+        }
+        configuration.options.connectTimeout = .seconds(10)
+        var quiet = logger
+        quiet.logLevel = .critical
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: quiet)
+        try? await connection.close()
+    }
+
+    /// Closes every connection; the store cannot be used afterwards.
+    public func close() async {
+        runner.cancel()
+        await runner.value
+    }
+
+    // MARK: - Store
+
+    public func migrate(_ namespace: String, _ migrations: [Migration]) async throws {
+        for migration in migrations.sorted(by: { $0.version < $1.version }) {
+            do {
+                // Checked inside the transaction: another instance may have applied it meanwhile.
+                try await transaction { sql in
+                    let done = try await sql.query(
+                        "SELECT 1 FROM rapport_migrations WHERE namespace = ? AND version = ?",
+                        [.text(namespace), .integer(Int64(migration.version))])
+                    guard done.isEmpty else { return }
+                    for statement in migration.postgres ?? migration.statements { try await sql.execute(statement, []) }
+                    try await sql.execute(
+                        "INSERT INTO rapport_migrations (namespace, version, summary, applied_at) VALUES (?, ?, ?, ?)",
+                        [.text(namespace), .integer(Int64(migration.version)), .text(migration.summary),
+                         .text(Date().formatted(.iso8601))])
+                    self.logger.info(
+                        "migration applied", metadata: ["namespace": "\(namespace)", "version": "\(migration.version)"])
+                }
+            } catch {
+                throw StoreError(
+                    .migrationFailed, "Migration \(namespace) #\(migration.version) (\(migration.summary)) failed.",
+                    cause: error)
+            }
+        }
+    }
+
+    public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+        let logger = self.logger
+        return try await client.withConnection { connection in
+            let executor = Executor(connection: connection, logger: logger)
+            try await executor.run("BEGIN")
+            do {
+                try await executor.run("SELECT pg_advisory_xact_lock(\(Self.transactionLockKey))")
+                let result = try await body(executor)
+                try await executor.run("COMMIT")
+                return result
+            } catch {
+                do { try await executor.run("ROLLBACK") } catch {
+                    // The connection is in an unknown state: never hand it out again.
+                    try? await connection.close()
+                }
+                throw error
+            }
+        }
+    }
+
+    public func value(forKey key: String, in namespace: String) async throws -> String? {
+        try await query("SELECT value FROM rapport_kv WHERE namespace = ? AND key = ?", [.text(namespace), .text(key)])
+            .first?["value"].string
+    }
+
+    public func setValue(_ value: String?, forKey key: String, in namespace: String) async throws {
+        if let value {
+            try await execute(
+                """
+                INSERT INTO rapport_kv (namespace, key, value) VALUES (?, ?, ?)
+                ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value
+                """, [.text(namespace), .text(key), .text(value)])
+        } else {
+            try await execute("DELETE FROM rapport_kv WHERE namespace = ? AND key = ?", [.text(namespace), .text(key)])
+        }
+    }
+
+    public func entries(in namespace: String, keyPrefix: String) async throws -> [(key: String, value: String)] {
+        try await query(
+            "SELECT key, value FROM rapport_kv WHERE namespace = ? AND starts_with(key, ?) ORDER BY key COLLATE \"C\"",
+            [.text(namespace), .text(keyPrefix)]
+        ).compactMap { row in row["key"].string.flatMap { key in row["value"].string.map { (key, $0) } } }
+    }
+
+    // MARK: - Helpers
+
+    private func withTimeout<T: Sendable>(_ limit: Duration, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await work() }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                throw TimeoutError(limit: limit)
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { throw TimeoutError(limit: limit) }
+            return first
+        }
+    }
+
+    struct TimeoutError: Error, CustomStringConvertible {
+        var limit: Duration
+        var description: String { "no answer within \(limit)" }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Logging
+import RapportApp
+import RapportCore
+import RapportTesting
+import Testing
+
+struct StorageConfigurationTests {
+    let loader = ConfigurationLoader(
+        descriptors: BuiltInPlugins.all.map(\.descriptor), environment: ["PG_URL": "postgres://rapport:hunter2@db:5432/rapport"])
+
+    func problem(_ yaml: String) -> ConfigurationError? {
+        do {
+            _ = try loader.parse(yaml, file: "test.yaml")
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func exactlyOneBackend() throws {
+        let (file, _) = try loader.parse("storage: { postgres: '${PG_URL}' }", file: "test.yaml")
+        #expect(file.storage.postgres == "postgres://rapport:hunter2@db:5432/rapport")
+        #expect(file.storage.sqlite == nil)
+        #expect(try loader.parse("storage: { sqlite: /var/lib/rapport/db.sqlite }", file: "t").file.storage.sqlite == "/var/lib/rapport/db.sqlite")
+        #expect(problem("storage: { sqlite: a.sqlite, postgres: '${PG_URL}' }")?.problem == "use either sqlite or postgres, not both.")
+        #expect(problem("storage: {}")?.path == "storage")
+        #expect(problem("storage: { mysql: x }")?.path == "storage.mysql")
+    }
+
+    @Test func aBadURLIsNamedWithoutThePassword() {
+        let error = problem("storage: { postgres: 'postgres://rapport:hunter2@db:5432' }")
+        #expect(error?.path == "storage.postgres")
+        #expect(error?.description.contains("no database") == true)
+        #expect(error?.description.contains("hunter2") == false)
+        #expect(problem("storage: { postgres: 'mysql://u:hunter2@h/d' }")?.description.contains("hunter2") == false)
+    }
+
+    @Test func httpSection() throws {
+        #expect(try loader.parse("bot: {}", file: "t").file.http == nil)
+        #expect(try loader.parse("http: {}", file: "t").file.http?.listen == "127.0.0.1:9300")
+        #expect(try loader.parse("http: { listen: '127.0.0.1:9400' }", file: "t").file.http?.listen == "127.0.0.1:9400")
+        #expect(problem("http: { listen: 'everywhere' }")?.path == "http.listen")
+        #expect(problem("http: { port: 1 }")?.path == "http.port")
+    }
+
+    @Test func makeStorePicksTheBackend() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let sqlite = try await RapportApplication.makeStore(.init(sqlite: folder.appendingPathComponent("db.sqlite").path), logger: Logger(label: "t"))
+        #expect("\(type(of: sqlite))" == "SQLiteStore")
+        await sqlite.close()
+        try await TestPostgres.withDatabase { url in
+            let postgres = try await RapportApplication.makeStore(.init(sqlite: nil, postgres: url), logger: Logger(label: "t"))
+            #expect("\(type(of: postgres))" == "PostgresStore")
+            try await postgres.ping()
+            await postgres.close()
+        }
+    }
+
+    @Test func anUnreachableServerFailsWithoutThePassword() async throws {
+        do {
+            _ = try await RapportApplication.makeStore(
+                .init(sqlite: nil, postgres: "postgres://rapport:hunter2@127.0.0.1:1/rapport"), logger: Logger(label: "t"))
+            Issue.record("connected to a closed port")
+        } catch let error as StoreError {
+            #expect(error.code == .unavailable)
+            #expect(!"\(error)".contains("hunter2"))
+        }
+    }
+}

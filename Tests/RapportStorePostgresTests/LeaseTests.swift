@@ -1,0 +1,98 @@
+import Foundation
+import RapportCore
+import RapportStoreSQLite
+import RapportTesting
+import Testing
+
+@testable import RapportStorePostgres
+
+/// Two instances share leases through one PostgreSQL database: one owner at a time, and a
+/// crashed owner's lease passes to the other within `ttl + renewEvery`.
+struct LeaseTests {
+    @Test func secondHolderTakesOverWithinTheBoundAfterACrash() async throws {
+        try await TestPostgres.withDatabase { url in
+            let storeA = try await PostgresStore.open(try PostgresURL(url))
+            let storeB = try await PostgresStore.open(try PostgresURL(url))
+            let ttl = Duration.seconds(2)
+            let every = Duration.milliseconds(300)
+            let tableA = LeaseTable(store: storeA, holder: "instance-a", ttl: ttl)
+            let tableB = LeaseTable(store: storeB, holder: "instance-b", ttl: ttl)
+            try await tableA.prepare()
+            try await tableB.prepare()
+            let networks = ["network/libera", "network/oftc"]
+            let a = LeaseKeeper(table: tableA, names: networks, renewEvery: every)
+            let b = LeaseKeeper(table: tableB, names: networks, renewEvery: every)
+
+            let runA = Task { await a.run() }
+            try await Task.sleep(for: .milliseconds(200))
+            let runB = Task { await b.run() }
+
+            // Both running for a while: A owns everything, B nothing, never both.
+            for _ in 0..<30 {
+                let (ownedA, ownedB) = (await a.owned(), await b.owned())
+                #expect(ownedA.isDisjoint(with: ownedB), "never two owners")
+                #expect(ownedB.isEmpty)
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(await a.owned() == Set(networks))
+            #expect(try await tableB.currentHolder(of: "network/libera") == "instance-a")
+
+            // kill -9: A stops renewing and releases nothing.
+            let crash = ContinuousClock.now
+            await a.abandon()
+            var tookOver: Duration?
+            while ContinuousClock.now - crash < .seconds(10) {
+                #expect(await a.owned().isEmpty)
+                if await b.owned() == Set(networks) {
+                    tookOver = ContinuousClock.now - crash
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let elapsed = try #require(tookOver, "B never took over")
+            #expect(elapsed <= ttl + every + .milliseconds(500), "took over after \(elapsed)")
+            #expect(elapsed >= ttl - .milliseconds(300), "not before A's lease expired: \(elapsed)")
+            #expect(try await tableA.currentHolder(of: "network/oftc") == "instance-b")
+
+            // A graceful stop releases at once.
+            runB.cancel()
+            await runB.value
+            #expect(try await tableA.currentHolder(of: "network/oftc") == nil)
+            #expect(try await tableA.acquire("network/oftc") != nil)
+            runA.cancel()
+            await runA.value
+            await storeA.close()
+            await storeB.close()
+        }
+    }
+
+    @Test func acquireIsExclusiveUnderContention() async throws {
+        try await TestPostgres.withDatabase { url in
+            let store = try await PostgresStore.open(try PostgresURL(url))
+            try await LeaseTable(store: store, holder: "x").prepare()
+            let winners = try await withThrowingTaskGroup(of: String?.self) { group in
+                for i in 0..<20 {
+                    group.addTask {
+                        try await LeaseTable(store: store, holder: "h\(i)", ttl: .seconds(30)).acquire("only") != nil ? "h\(i)" : nil
+                    }
+                }
+                return try await group.reduce(into: [String]()) { if let w = $1 { $0.append(w) } }
+            }
+            #expect(winners.count == 1)
+            #expect(try await LeaseTable(store: store, holder: "x").currentHolder(of: "only") == winners.first)
+            await store.close()
+        }
+    }
+
+    @Test func leasesWorkOnSQLiteToo() async throws {
+        let store = try SQLiteStore()
+        let a = LeaseTable(store: store, holder: "a", ttl: .seconds(30))
+        let b = LeaseTable(store: store, holder: "b", ttl: .seconds(30))
+        try await a.prepare()
+        #expect(try await a.acquire("n") != nil)
+        #expect(try await b.acquire("n") == nil)
+        #expect(try await a.acquire("n") != nil, "renewal")
+        try await a.release("n")
+        #expect(try await b.acquire("n") != nil)
+    }
+}
