@@ -18,6 +18,11 @@ func plugin(_ id: String, module: String, dependencies: [Target.Dependency] = []
 }
 
 let log: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let nio: [Target.Dependency] = [
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOPosix", package: "swift-nio"),
+    .product(name: "NIOSSL", package: "swift-nio-ssl"),
+]
 
 let package = Package(
     name: "Rapport",
@@ -25,6 +30,7 @@ let package = Package(
     products: [
 
         .library(name: "RapportCore", targets: ["RapportCore"]),
+        .library(name: "RapportIRC", targets: ["RapportIRC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
@@ -32,9 +38,14 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
     ],
     targets: [
         .target(name: "RapportCore", dependencies: [log]),
+        .target(name: "RapportIRC", dependencies: ["RapportCore", log] + nio),
+        .testTarget(name: "RapportIRCTests", dependencies: ["RapportIRC", "RapportCore", log] + nio),
+        .executableTarget(name: "RapportIRCBenchmarks", dependencies: ["RapportIRC", "RapportCore", log]),
     ],
     swiftLanguageModes: [.v6]
 )
