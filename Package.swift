@@ -1,23 +1,26 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+let log: Target.Dependency = .product(name: "Logging", package: "swift-log")
+
 /// A built-in plugin lives in `plugins/<id>/{Sources,Tests}`, beside its README.
-func plugin(_ id: String, module: String, dependencies: [Target.Dependency] = []) -> [Target] {
+func plugin(
+    _ id: String, module: String, dependencies: [Target.Dependency] = [], testDependencies: [Target.Dependency] = []
+) -> [Target] {
     [
         .target(
             name: module,
-            dependencies: ["RapportCore"] + dependencies,
+            dependencies: ["RapportCore", log] + dependencies,
             path: "plugins/\(id)/Sources"
         ),
         .testTarget(
             name: "\(module)Tests",
-            dependencies: [.target(name: module), "RapportTesting"],
+            dependencies: [.target(name: module), "RapportTesting"] + testDependencies,
             path: "plugins/\(id)/Tests"
         ),
     ]
 }
 
-let log: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let nio: [Target.Dependency] = [
     .product(name: "NIOCore", package: "swift-nio"),
     .product(name: "NIOPosix", package: "swift-nio"),
@@ -28,9 +31,10 @@ let package = Package(
     name: "Rapport",
     platforms: [.macOS(.v15)],
     products: [
-
+        .executable(name: "rapport", targets: ["RapportCLI"]),
         .library(name: "RapportCore", targets: ["RapportCore"]),
         .library(name: "RapportIRC", targets: ["RapportIRC"]),
+        .library(name: "RapportReciprocity", targets: ["RapportReciprocity"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
@@ -44,9 +48,38 @@ let package = Package(
     targets: [
         .target(name: "RapportCore", dependencies: [log]),
         .target(name: "RapportIRC", dependencies: ["RapportCore", log] + nio),
-        .testTarget(name: "RapportIRCTests", dependencies: ["RapportIRC", "RapportCore", log] + nio),
+        .testTarget(name: "RapportIRCTests", dependencies: ["RapportIRC", "RapportCore", "RapportStoreSQLite", log] + nio),
         .executableTarget(name: "RapportIRCBenchmarks", dependencies: ["RapportIRC", "RapportCore", log]),
-    ],
+        .target(
+            name: "RapportStoreSQLite",
+            dependencies: ["RapportCore", log, .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(name: "RapportTesting", dependencies: ["RapportCore", "RapportStoreSQLite", log]),
+        .target(name: "RapportConsole", dependencies: ["RapportCore"]),
+        .target(
+            name: "RapportApp",
+            dependencies: [
+                "RapportCore", "RapportStoreSQLite", "RapportConsole", "CorePlugin", "AdminPlugin", "NudgesPlugin", "PrivacyPlugin", log,
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "RapportCLI",
+            dependencies: ["RapportApp", "RapportCore", "RapportConsole", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "RapportCLITests", dependencies: ["RapportCLI"]),
+        .testTarget(name: "RapportAppTests", dependencies: ["RapportApp", "RapportConsole", "RapportTesting"]),
+        .testTarget(name: "RapportCoreTests", dependencies: ["RapportCore", "RapportTesting"]),
+        .testTarget(name: "RapportStoreSQLiteTests", dependencies: ["RapportStoreSQLite", "RapportTesting"]),
+        .target(name: "RapportReciprocity", dependencies: ["RapportCore"], exclude: ["Training"]),
+        .testTarget(name: "RapportReciprocityTests", dependencies: ["RapportReciprocity"]),
+    ]
+        + plugin("core", module: "CorePlugin")
+        + plugin("admin", module: "AdminPlugin", testDependencies: ["CorePlugin"])
+        + plugin("nudges", module: "NudgesPlugin", dependencies: ["RapportReciprocity"])
+        + plugin("privacy", module: "PrivacyPlugin", testDependencies: ["NudgesPlugin"]),
     swiftLanguageModes: [.v6]
 )
 

@@ -134,6 +134,10 @@ public actor IRCConnector: Connector {
     /// The services account we logged in to on this connection, if any.
     public func loggedInAccount() -> String? { session?.account }
 
+    /// The services account we know for `nick` from member tracking (account-tag,
+    /// extended-join, account-notify, WHOX), if any.
+    public func account(of nick: String) -> String? { session?.account(of: nick) }
+
     /// Closes the current connection as if the network had dropped it (tests, `!reconnect`).
     public func dropConnection() { activeChannel?.close(promise: nil) }
 

@@ -28,7 +28,7 @@ struct IRCTextSplitterTests {
     }
 
     @Test func userTextBecomesSeparateSafeLines() {
-        #expect(IRCTextSplitter.lines("one\r\ntwo\nthree\rfour\0five\u{01}") == ["one", "two", "three", "fourfive"])
+        #expect(IRCTextSplitter.lines("one\r\ntwo\nthree\rfour\0five\u{01}") == ["one", "two", "three fourfive"])
         #expect(IRCTextSplitter.lines("\n\n  \n") == [])
     }
 

@@ -39,21 +39,26 @@ public enum IRCTextSplitter {
         return pieces
     }
 
-    /// Splits user text into protocol-safe lines: CR LF, CR and LF separate lines, NUL and
-    /// SOH (CTCP's delimiter) are removed, and empty lines are dropped.
+    /// Splits user text into protocol-safe lines: LF (or CR LF) separates lines, as the
+    /// ``OutgoingMessage`` contract says; a lone CR becomes a space; NUL and SOH (CTCP's
+    /// delimiter) are removed; empty lines are dropped.
     public static func lines(_ text: String) -> [String] {
         var lines: [String] = []
         var current = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
+        let scalars = Array(text.unicodeScalars)
+        for (i, scalar) in scalars.enumerated() {
             switch scalar {
-            case "\r", "\n":
-                if !current.isEmpty { lines.append(String(current)) }
+            case "\n":
+                lines.append(String(current))
                 current = String.UnicodeScalarView()
+            case "\r":
+                if i + 1 < scalars.count, scalars[i + 1] == "\n" { continue }
+                current.append(" ")
             case "\0", "\u{01}": continue
             default: current.append(scalar)
             }
         }
-        if !current.isEmpty { lines.append(String(current)) }
+        lines.append(String(current))
         return lines.filter { !$0.allSatisfy { $0 == " " } }
     }
 }
