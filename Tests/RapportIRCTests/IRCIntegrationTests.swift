@@ -52,10 +52,24 @@ struct IRCIntegrationTests {
             var config = Self.config(server, nick: "certbot", tls: true)
             config.clientCert = server.clientCert
             config.sasl = .init(mechanism: .external)
+            // Verification on (the default) rejects the self-signed certificate, as does a wrong pin.
+            var strict = Self.config(server, nick: "strict", tls: true)
+            strict.tlsVerify = true
+            var pinned = strict
+            pinned.nick = "pinned"
+            pinned.tlsPinSHA256 = String(repeating: "ab", count: 32)
+            let strictBot = IRCConnector(network: "strict", configuration: strict, logger: Logger(label: "test"))
+            let pinnedBot = IRCConnector(network: "pinned", configuration: pinned, logger: Logger(label: "test"))
+            let untrusted = [
+                Task { try await strictBot.run(events: RecordingSink()) }, Task { try await pinnedBot.run(events: RecordingSink()) },
+            ]
             try await withBot(config) { bot in
                 try await bot.waitUntilJoined(["#rapport"])
                 #expect(await bot.connector.loggedInAccount() == server.env["IRC_CERT_ACCOUNT"])
             }
+            #expect(await strictBot.registrations == 0)
+            #expect(await pinnedBot.registrations == 0)
+            for task in untrusted { task.cancel() }
         }
     }
 
@@ -177,8 +191,8 @@ struct IRCIntegrationTests {
                 _ = try await alice.waitFor { $0.command == "366" }
                 try await alice.send(#"PRIVMSG #rapport :!echo one\rtwo\0three"#)
                 let lines = try await alice.collect(for: 1.5) { $0.sourceNick == "rapport" }
-                #expect(lines.map { $0.serialized().replacingOccurrences(of: #"^@\S+ "#, with: "", options: .regularExpression) }
-                    == [":rapport!~rapport@127.0.0.1 PRIVMSG #rapport :one twothree"])
+                #expect(lines.map { IRCMessage(command: $0.command, parameters: $0.parameters).serialized() }
+                    == ["PRIVMSG #rapport :one twothree"])
                 // LF separates messages by contract: the injected "command" arrives as chat text.
                 try await alice.send(#"PRIVMSG #rapport :!echo hi\r\nQUIT :pwned\nJOIN #evil"#)
                 let more = try await alice.collect(for: 1.5) { $0.sourceNick == "rapport" }

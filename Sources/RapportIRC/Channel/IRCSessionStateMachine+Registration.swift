@@ -166,7 +166,8 @@ extension IRCSessionStateMachine {
             return
         }
         for line in joinLines(wantedChannels) { actions.append(.send(line)) }
-        if !isMe(configuration.nick), support.monitor != nil {
+        if !isMe(configuration.nick), support.monitor != nil, !monitoringMainNick {
+            monitoringMainNick = true
             actions.append(.send(IRCMessage("MONITOR", "+", configuration.nick)))
         }
     }

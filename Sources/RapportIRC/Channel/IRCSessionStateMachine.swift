@@ -92,6 +92,7 @@ public struct IRCSessionStateMachine: Sendable {
     var lastRegainAttempt: Date
     var pendingIson: [[String]] = []
     var saslFailed = false
+    var monitoringMainNick = false
 
     /// Whether registration (001) has completed.
     public var isRegistered: Bool { phase == .registered }
@@ -143,7 +144,13 @@ public struct IRCSessionStateMachine: Sendable {
         case "CAP": handleCap(message, &actions)
         case "AUTHENTICATE": handleAuthenticate(message, &actions)
         case "001": handleWelcome(message, &actions)
-        case "005": support.apply(message.parameters.dropFirst().dropLast())
+        case "005":
+            support.apply(message.parameters.dropFirst().dropLast())
+            // ISUPPORT comes after 001: start watching the main nick once MONITOR is known.
+            if support.monitor != nil, !monitoringMainNick, phase == .registered, !isMe(configuration.nick) {
+                monitoringMainNick = true
+                actions.append(.send(IRCMessage("MONITOR", "+", configuration.nick)))
+            }
         case "433", "432", "437": handleNickUnavailable(message, &actions)
         case "900": if message.parameters.count > 2 { account = message.parameters[2] }
         case "901": account = nil

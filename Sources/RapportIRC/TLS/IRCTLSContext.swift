@@ -29,7 +29,8 @@ struct IRCTLSContext: Sendable {
             }
         }
         let pin = configuration.tlsPinSHA256.map { $0.lowercased().filter { $0.isHexDigit } }
-        if pin != nil { tls.certificateVerification = .fullVerification }
+        // The pin replaces chain and host name checks (the callback below does the checking).
+        if pin != nil { tls.certificateVerification = .noHostnameVerification }
         do {
             context = try NIOSSLContext(configuration: tls)
         } catch {
