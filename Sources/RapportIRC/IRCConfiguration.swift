@@ -23,9 +23,9 @@
 /// - `connect_timeout` (seconds, 20): TCP + TLS handshake; registration gets four times as long.
 /// - `reconnect` (map): `min` (seconds, 2) and `max` (seconds, 300) of the exponential backoff
 ///   with jitter.
-public struct IRCConfiguration: Sendable, Codable, Hashable, CustomStringConvertible {
+public struct IRCConfiguration: Sendable, Codable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
     /// SASL credentials.
-    public struct SASL: Sendable, Codable, Hashable, CustomStringConvertible {
+    public struct SASL: Sendable, Codable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
         /// A SASL mechanism Rapport speaks.
         public enum Mechanism: String, Sendable, Codable, Hashable {
             case plain = "PLAIN"
@@ -61,6 +61,8 @@ public struct IRCConfiguration: Sendable, Codable, Hashable, CustomStringConvert
             try c.encodeIfPresent(password, forKey: .password)
             try c.encode(required, forKey: .required)
         }
+
+        public var debugDescription: String { description }
 
         public var description: String {
             "SASL(\(mechanism.rawValue), user: \(username ?? "<nick>"), password: \(password == nil ? "none" : "<redacted>"), required: \(required))"
@@ -220,6 +222,8 @@ public struct IRCConfiguration: Sendable, Codable, Hashable, CustomStringConvert
         try c.encode(connectTimeout, forKey: .connectTimeout)
         try c.encode(reconnect, forKey: .reconnect)
     }
+
+    public var debugDescription: String { description }
 
     /// A summary for logs; never shows the SASL password.
     public var description: String {
