@@ -22,6 +22,11 @@ func plugin(
 }
 
 let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
+let nio: [Target.Dependency] = [
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOPosix", package: "swift-nio"),
+    .product(name: "NIOSSL", package: "swift-nio-ssl"),
+]
 
 let package = Package(
     name: "Rapport",
@@ -29,6 +34,7 @@ let package = Package(
     products: [
         .executable(name: "rapport", targets: ["RapportCLI"]),
         .library(name: "RapportCore", targets: ["RapportCore"]),
+        .library(name: "RapportIRC", targets: ["RapportIRC"]),
         .library(name: "RapportReciprocity", targets: ["RapportReciprocity"]),
     ],
     dependencies: [
@@ -41,9 +47,14 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
     ],
     targets: [
         .target(name: "RapportCore", dependencies: [log, metrics]),
+        .target(name: "RapportIRC", dependencies: ["RapportCore", log] + nio),
+        .testTarget(name: "RapportIRCTests", dependencies: ["RapportIRC", "RapportCore", "RapportStoreSQLite", log] + nio),
+        .executableTarget(name: "RapportIRCBenchmarks", dependencies: ["RapportIRC", "RapportCore", log]),
         .target(
             name: "RapportStoreSQLite",
             dependencies: ["RapportCore", log, .product(name: "GRDB", package: "GRDB.swift")]

@@ -1,0 +1,63 @@
+public import Foundation
+import RapportCore
+
+/// The outgoing lines of one network, with flood control.
+///
+/// Two lanes: protocol lines of the current connection (PONG, CAP, registration, JOIN) go
+/// first and are never throttled or kept across a reconnect; chat lines wait for a token from
+/// the bucket and for registration, and survive reconnects.
+public struct IRCOutputQueue: Sendable {
+    /// What to do next.
+    public enum Next: Sendable, Equatable {
+        case send(IRCMessage)
+        /// A chat line is ready but flood control wants this many seconds first.
+        case wait(TimeInterval)
+        case idle
+    }
+
+    private var bucket: TokenBucket
+    private var priority: [IRCMessage] = []
+    private var priorityHead = 0
+    private var chat: [IRCMessage] = []
+    private var chatHead = 0
+
+    public init(burst: Int, perSecond: Double, now: Date) {
+        bucket = TokenBucket(capacity: Double(max(1, burst)), refillPerSecond: max(0.01, perSecond), now: now)
+    }
+
+    /// Chat lines waiting.
+    public var pendingChat: Int { chat.count - chatHead }
+
+    public mutating func enqueue(_ message: IRCMessage, priority isPriority: Bool) {
+        if isPriority { priority.append(message) } else { chat.append(message) }
+    }
+
+    /// The next line to write, if any may go now.
+    public mutating func next(now: Date, registered: Bool) -> Next {
+        if priorityHead < priority.count {
+            let message = priority[priorityHead]
+            priorityHead += 1
+            if priorityHead == priority.count { priority.removeAll(keepingCapacity: true); priorityHead = 0 }
+            return .send(message)
+        }
+        guard registered, chatHead < chat.count else { return .idle }
+        let wait = bucket.wait(now: now)
+        guard wait <= 0, bucket.take(now: now) else { return .wait(max(wait, 0.001)) }
+        let message = chat[chatHead]
+        chatHead += 1
+        if chatHead == chat.count {
+            chat.removeAll(keepingCapacity: true)
+            chatHead = 0
+        } else if chatHead > 1024, chatHead * 2 > chat.count {
+            chat.removeFirst(chatHead)
+            chatHead = 0
+        }
+        return .send(message)
+    }
+
+    /// Forgets the protocol lines of a connection that ended.
+    public mutating func connectionEnded() {
+        priority.removeAll()
+        priorityHead = 0
+    }
+}

@@ -1,0 +1,190 @@
+public import Foundation
+public import RapportCore
+
+/// The protocol logic of one IRC connection, with no I/O: messages and clock ticks go in,
+/// actions come out. ``IRCConnector`` carries the actions out.
+///
+/// ```
+/// start()            → send CAP LS 302, NICK, USER
+/// receive(CAP LS)    → send CAP REQ :message-tags server-time …
+/// receive(CAP ACK)   → send AUTHENTICATE PLAIN            (with sasl configured)
+/// receive(903)       → send CAP END
+/// receive(001)       → registered; queue JOINs
+/// receive(PRIVMSG)   → emit ChatEvent
+/// tick(now)          → PING when idle, disconnect on lag, take the main nick back
+/// ```
+///
+/// One value lives as long as one connection; the connector makes a new one per connect.
+public struct IRCSessionStateMachine: Sendable {
+    /// What the connector must do.
+    public enum Action: Sendable, Equatable {
+        /// Write a protocol line now (never throttled).
+        case send(IRCMessage)
+        /// Write a line through flood control.
+        case queue(IRCMessage)
+        /// Deliver an event to the runtime.
+        case emit(ChatEvent)
+        /// Registration completed under this nick.
+        case registered(nick: String)
+        /// MONITOR or ISON told whether a nick is online.
+        case onlineStatus(nick: String, online: Bool)
+        /// Close the connection and reconnect later.
+        case disconnect(reason: String)
+        /// Close the connection and stop: retrying cannot help.
+        case fail(IRCConnectorError)
+        /// Something worth a log line (level, message).
+        case log(LogLevel, String)
+    }
+
+    /// Log levels the state machine uses.
+    public enum LogLevel: Sendable, Equatable { case debug, info, warning, error }
+
+    enum Phase: Sendable, Equatable { case negotiating, authenticating, registering, registered }
+
+    struct Member: Sendable, Hashable {
+        var prefixes: Set<Character> = []
+    }
+
+    struct ChannelState: Sendable {
+        var name: String
+        var members: [String: Member] = [:]  // by folded nick
+        var topic: String?
+    }
+
+    struct User: Sendable {
+        var nick: String
+        var user: String?
+        var host: String?
+        var account: String?
+        var away: String?
+        var isBot = false
+    }
+
+    struct Batch: Sendable {
+        var type: String
+        var parent: String?
+    }
+
+    // MARK: - State
+
+    public let network: String
+    public let configuration: IRCConfiguration
+    public internal(set) var nick: String
+    public internal(set) var support = IRCServerSupport()
+    public internal(set) var enabledCaps: Set<String> = []
+    /// The services account we are logged in to, if any.
+    public internal(set) var account: String?
+    var phase = Phase.negotiating
+    var offeredCaps: [String: String] = [:]
+    var requestedCaps: [String] = []
+    var pendingCapRequests: [[String]] = []
+    var nickAttempt = 0
+    var channels: [String: ChannelState] = [:]
+    var users: [String: User] = [:]
+    var batches: [String: Batch] = [:]
+    var wantedChannels: [String]
+    var selfUser: String?
+    var selfHost: String?
+    var connectedAt: Date
+    var lastReceived: Date
+    var pingSentAt: Date?
+    var pingCounter = 0
+    var lastRegainAttempt: Date
+    var pendingIson: [[String]] = []
+    var saslFailed = false
+    var monitoringMainNick = false
+
+    /// Whether registration (001) has completed.
+    public var isRegistered: Bool { phase == .registered }
+
+    /// - Parameters:
+    ///   - channels: Channels to join once registered (configured plus joined at run time).
+    public init(network: String, configuration: IRCConfiguration, channels: [String], now: Date) {
+        self.network = network
+        self.configuration = configuration
+        self.nick = configuration.nick
+        self.wantedChannels = channels
+        self.connectedAt = now
+        self.lastReceived = now
+        self.lastRegainAttempt = now
+    }
+
+    /// The protocol's wanted IRCv3 capabilities (`sasl` is added when configured).
+    public static let wantedCaps: [String] = [
+        "message-tags", "server-time", "account-tag", "account-notify", "extended-join", "away-notify",
+        "multi-prefix", "userhost-in-names", "chghost", "setname", "echo-message", "batch",
+        "labeled-response", "invite-notify", "cap-notify",
+    ]
+
+    var casemapping: Casemapping { support.casemapping }
+    func fold(_ text: String) -> String { support.casemapping.fold(text) }
+    func isMe(_ nick: String) -> Bool { fold(nick) == fold(self.nick) }
+
+    // MARK: - Input
+
+    /// The opening lines of a connection.
+    public mutating func start() -> [Action] {
+        let username = IRCMessage.cleanAtom(configuration.username ?? configuration.nick, replacement: "", extra: ["@"])
+        return [
+            .send(IRCMessage("CAP", "LS", "302")),
+            .send(IRCMessage("NICK", configuration.nick)),
+            .send(IRCMessage("USER", username.isEmpty ? "rapport" : username, "0", "*", configuration.realname)),
+        ]
+    }
+
+    /// Handles one message from the server.
+    public mutating func receive(_ message: IRCMessage, now: Date) -> [Action] {
+        lastReceived = now
+        pingSentAt = nil  // any traffic proves the link is alive
+        var actions: [Action] = []
+        switch message.command.uppercased() {
+        case "PING": actions.append(.send(IRCMessage(command: "PONG", parameters: message.parameters)))
+        case "PONG": break
+        case "ERROR": actions.append(.disconnect(reason: "server closed the link: \(message.parameters.last ?? "")"))
+        case "CAP": handleCap(message, &actions)
+        case "AUTHENTICATE": handleAuthenticate(message, &actions)
+        case "001": handleWelcome(message, &actions)
+        case "005":
+            support.apply(message.parameters.dropFirst().dropLast())
+            // ISUPPORT comes after 001: start watching the main nick once MONITOR is known.
+            if support.monitor != nil, !monitoringMainNick, phase == .registered, !isMe(configuration.nick) {
+                monitoringMainNick = true
+                actions.append(.send(IRCMessage("MONITOR", "+", configuration.nick)))
+            }
+        case "433", "432", "437": handleNickUnavailable(message, &actions)
+        case "900": if message.parameters.count > 2 { account = message.parameters[2] }
+        case "901": account = nil
+        case "903", "907": finishSASL(&actions)
+        case "902", "904", "905", "906": handleSASLFailure(message, &actions)
+        case "730", "731", "303": handleOnline(message, &actions)
+        case "BATCH": handleBatch(message)
+        case "PRIVMSG", "NOTICE": handleText(message, now: now, &actions)
+        default: handleTracking(message, now: now, &actions)
+        }
+        return actions
+    }
+
+    /// Periodic work: lag detection, keepalive PING, registration timeout, nick regain.
+    public mutating func tick(now: Date) -> [Action] {
+        guard phase == .registered else {
+            if now.timeIntervalSince(connectedAt) > max(configuration.connectTimeout * 4, 30) {
+                return [.disconnect(reason: "registration did not complete in time")]
+            }
+            return []
+        }
+        if let sent = pingSentAt {
+            if now.timeIntervalSince(sent) > configuration.pingTimeout {
+                return [.disconnect(reason: "no answer to PING in \(Int(configuration.pingTimeout)) s (lag)")]
+            }
+        } else if now.timeIntervalSince(lastReceived) >= configuration.pingInterval {
+            pingSentAt = now
+            pingCounter += 1
+            return [.send(IRCMessage("PING", "rapport-\(pingCounter)"))]
+        }
+        if !isMe(configuration.nick), now.timeIntervalSince(lastRegainAttempt) >= 30 {
+            lastRegainAttempt = now
+            return [.send(IRCMessage("NICK", configuration.nick))]
+        }
+        return []
+    }
+}

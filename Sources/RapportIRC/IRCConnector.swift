@@ -1,0 +1,355 @@
+import Foundation
+public import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+public import RapportCore
+
+/// The ``Connector`` for one IRC network: connects (TCP or TLS), registers with CAP/SASL,
+/// keeps the connection alive and reconnects, and turns IRC traffic into ``ChatEvent``s.
+///
+/// ```swift
+/// let irc = IRCConnector(network: "libera", configuration: config, logger: logger)
+/// let bot = Bot(configuration: …, store: …, plugins: …, connectors: [irc])
+/// ```
+///
+/// Each network gets its own connector (and connection). The protocol logic lives in
+/// ``IRCSessionStateMachine``; this type does the I/O, timers, flood-controlled output through
+/// ``IRCOutputQueue`` and the reconnect loop (exponential backoff with full jitter).
+public actor IRCConnector: Connector {
+    public nonisolated let network: String
+    public nonisolated let configuration: IRCConfiguration
+    var logger: Logger
+
+    var session: IRCSessionStateMachine?
+    var queue: IRCOutputQueue
+    var wantedChannels: [String]
+    var nick: String
+    var currentCasemapping = Casemapping.rfc1459
+    var events: (any EventSink)?
+    var activeChannel: (any Channel)?
+    var fatal: IRCConnectorError?
+    var writerWake: CheckedContinuation<Void, Never>?
+    var onlineWaiters: [Int: (nick: String, continuation: CheckedContinuation<Bool?, Never>)] = [:]
+    var nextWaiterID = 0
+    var monitorStatus: [String: Bool] = [:]
+    var registeredAt: Date?
+    /// Connections that completed registration, for tests and metrics.
+    public private(set) var registrations = 0
+    /// Lines the parser rejected.
+    public private(set) var malformedLines = 0
+
+    public init(network: String, configuration: IRCConfiguration, logger: Logger) {
+        self.network = network
+        self.configuration = configuration
+        var logger = logger
+        logger[metadataKey: "network"] = "\(network)"
+        self.logger = logger
+        self.nick = configuration.nick
+        self.wantedChannels = configuration.channels
+        self.queue = IRCOutputQueue(burst: configuration.flood.burst, perSecond: configuration.flood.perSecond, now: Date())
+    }
+
+    // MARK: - Connector
+
+    public func run(events: any EventSink) async throws {
+        self.events = events
+        try validate()
+        var attempt = 0
+        while !Task.isCancelled {
+            registeredAt = nil
+            do {
+                try await connectOnce()
+            } catch let error as IRCConnectorError {
+                throw error
+            } catch {
+                if Task.isCancelled { break }
+                logger.warning("connection failed", metadata: ["error": "\(error)"])
+            }
+            if let fatal {
+                logger.error("stopping: \(fatal.message)", metadata: ["code": "\(fatal.code)"])
+                throw fatal
+            }
+            if Task.isCancelled { break }
+            if let registeredAt, Date().timeIntervalSince(registeredAt) > 60 { attempt = 0 }
+            if registeredAt != nil { attempt = min(attempt, 1) }
+            let delay = Self.backoff(attempt: attempt, min: configuration.reconnect.min, max: configuration.reconnect.max)
+            attempt += 1
+            logger.info("reconnecting", metadata: ["delay_seconds": "\(String(format: "%.2f", delay))"])
+            try? await Task.sleep(for: .seconds(delay))
+        }
+    }
+
+    public func send(_ message: OutgoingMessage) async throws {
+        let formatter = session ?? IRCSessionStateMachine(network: network, configuration: configuration, channels: [], now: Date())
+        for line in formatter.lines(for: message) { queue.enqueue(line, priority: false) }
+        wakeWriter()
+    }
+
+    public func join(_ channel: String) async throws {
+        if !wantedChannels.contains(where: { currentCasemapping.equal($0, channel) }) { wantedChannels.append(channel) }
+        guard var session else { return }
+        let actions = session.join(channel)
+        self.session = session
+        await perform(actions)
+    }
+
+    public func part(_ channel: String, reason: String?) async throws {
+        wantedChannels.removeAll { currentCasemapping.equal($0, channel) }
+        guard var session else { return }
+        let actions = session.part(channel, reason: reason)
+        self.session = session
+        await perform(actions)
+    }
+
+    public func isOnline(_ address: String) async -> Bool? {
+        guard var session else { return nil }
+        let (known, actions) = session.checkOnline(address)
+        self.session = session
+        if let known { return known }
+        if let cached = monitorStatus[currentCasemapping.fold(address)] { return cached }
+        guard !actions.isEmpty else { return nil }
+        let id = nextWaiterID
+        nextWaiterID += 1
+        return await withCheckedContinuation { continuation in
+            onlineWaiters[id] = (address, continuation)
+            Task {
+                await self.perform(actions)
+                try? await Task.sleep(for: .seconds(5))
+                self.resolveWaiter(id, nil)
+            }
+        }
+    }
+
+    public func currentNick() async -> String { nick }
+
+    public func casemapping() async -> Casemapping { currentCasemapping }
+
+    /// Channels we are in right now (for tests and status).
+    public func joinedChannels() -> [String] { session?.joinedChannels ?? [] }
+
+    /// Whether the connection is registered right now.
+    public func isConnected() -> Bool { session?.isRegistered ?? false }
+
+    /// The services account we logged in to on this connection, if any.
+    public func loggedInAccount() -> String? { session?.account }
+
+    /// The services account we know for `nick` from member tracking (account-tag,
+    /// extended-join, account-notify, WHOX), if any.
+    public func account(of nick: String) -> String? { session?.account(of: nick) }
+
+    /// Closes the current connection as if the network had dropped it (tests, `!reconnect`).
+    public func dropConnection() { activeChannel?.close(promise: nil) }
+
+    // MARK: - Connection
+
+    private func validate() throws {
+        if let sasl = configuration.sasl {
+            if sasl.mechanism == .plain, sasl.password == nil {
+                throw IRCConnectorError(.invalidConfiguration, "irc.sasl.password is required for SASL PLAIN on \(network).")
+            }
+            if sasl.mechanism == .external, configuration.clientCert == nil || !configuration.tls {
+                throw IRCConnectorError(.invalidConfiguration, "SASL EXTERNAL on \(network) needs tls: true and irc.client_cert.")
+            }
+        }
+        if configuration.tls { _ = try IRCTLSContext(configuration: configuration) }
+    }
+
+    private func connectOnce() async throws {
+        let tls = configuration.tls ? try IRCTLSContext(configuration: configuration) : nil
+        logger.info("connecting", metadata: ["host": "\(configuration.host)", "port": "\(configuration.port)", "tls": "\(configuration.tls)"])
+        let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(.milliseconds(Int64(configuration.connectTimeout * 1000)))
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+        let channel = try await bootstrap.connect(host: configuration.host, port: configuration.port) { channel in
+            channel.eventLoop.makeCompletedFuture {
+                if let tls { try channel.pipeline.syncOperations.addHandler(try tls.makeHandler()) }
+                try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(IRCLineDecoder()))
+                return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+            }
+        }
+        try await channel.executeThenClose { inbound, outbound in
+            await self.begin(channel.channel)
+            defer { Task { self.end() } }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await self.writeLoop(outbound) }
+                group.addTask { try await self.tickLoop() }
+                do {
+                    for try await line in inbound {
+                        await self.handle(line)
+                    }
+                } catch {
+                    group.cancelAll()
+                    throw error
+                }
+                group.cancelAll()
+            }
+            if Task.isCancelled {
+                try? await outbound.write(Self.encode(IRCMessage("QUIT", "Rapport shutting down")))
+            }
+        }
+        end()
+    }
+
+    private func begin(_ channel: any Channel) async {
+        activeChannel = channel
+        queue.connectionEnded()
+        var session = IRCSessionStateMachine(network: network, configuration: configuration, channels: wantedChannels, now: Date())
+        let actions = session.start()
+        self.session = session
+        await perform(actions)
+    }
+
+    private func end() {
+        guard activeChannel != nil || session != nil else { return }
+        activeChannel = nil
+        session = nil
+        queue.connectionEnded()
+        monitorStatus = [:]
+        wakeWriter()
+        for id in onlineWaiters.keys { resolveWaiter(id, nil) }
+    }
+
+    private func handle(_ buffer: ByteBuffer) async {
+        let parsed = buffer.withUnsafeReadableBytes { IRCMessageParser.result($0.bindMemory(to: UInt8.self)) }
+        let message: IRCMessage
+        switch parsed {
+        case .success(let value): message = value
+        case .failure(let error):
+            malformedLines += 1
+            logger.notice("skipped malformed line", metadata: ["reason": "\(error.reason)"])
+            return
+        }
+        guard var session else { return }
+        let actions = session.receive(message, now: Date())
+        self.session = session
+        currentCasemapping = session.support.casemapping
+        nick = session.nick
+        await perform(actions)
+    }
+
+    private func tickLoop() async throws {
+        let interval = min(1.0, max(0.05, configuration.pingInterval / 4))
+        while !Task.isCancelled {
+            try await Task.sleep(for: .seconds(interval))
+            guard var session else { continue }
+            let actions = session.tick(now: Date())
+            self.session = session
+            await perform(actions)
+        }
+    }
+
+    func perform(_ actions: [IRCSessionStateMachine.Action]) async {
+        for action in actions {
+            switch action {
+            case .send(let message):
+                queue.enqueue(message, priority: true)
+                wakeWriter()
+            case .queue(let message):
+                queue.enqueue(message, priority: false)
+                wakeWriter()
+            case .emit(let event):
+                await events?.receive(event)
+            case .registered(let nick):
+                self.nick = nick
+                registeredAt = Date()
+                registrations += 1
+                logger.info("registered", metadata: ["nick": "\(nick)", "account": "\(session?.account ?? "-")"])
+            case .onlineStatus(let nick, let online):
+                let folded = currentCasemapping.fold(nick)
+                monitorStatus[folded] = online
+                for (id, waiter) in onlineWaiters where currentCasemapping.fold(waiter.nick) == folded {
+                    resolveWaiter(id, online)
+                }
+            case .disconnect(let reason):
+                logger.warning("disconnecting: \(reason)")
+                activeChannel?.close(promise: nil)
+            case .fail(let error):
+                fatal = error
+                // Give the QUIT queued just before a moment to leave.
+                let channel = activeChannel
+                Task {
+                    try? await Task.sleep(for: .milliseconds(200))
+                    channel?.close(promise: nil)
+                }
+            case .log(let level, let text):
+                switch level {
+                case .debug: logger.debug("\(text)")
+                case .info: logger.info("\(text)")
+                case .warning: logger.warning("\(text)")
+                case .error: logger.error("\(text)")
+                }
+            }
+        }
+    }
+
+    private func resolveWaiter(_ id: Int, _ value: Bool?) {
+        guard let waiter = onlineWaiters.removeValue(forKey: id) else { return }
+        waiter.continuation.resume(returning: value)
+    }
+
+    // MARK: - Output
+
+    enum WriterStep {
+        case write([ByteBuffer])
+        case wait(TimeInterval?)
+    }
+
+    private func writeLoop(_ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
+        while !Task.isCancelled {
+            switch nextWrites() {
+            case .write(let buffers): try await outbound.write(contentsOf: buffers)
+            case .wait(let timeout): await waitForWork(timeout: timeout)
+            }
+        }
+    }
+
+    private func nextWrites() -> WriterStep {
+        var buffers: [ByteBuffer] = []
+        let registered = session?.isRegistered ?? false
+        let now = Date()
+        while buffers.count < 64 {
+            switch queue.next(now: now, registered: registered) {
+            case .send(let message): buffers.append(Self.encode(message))
+            case .wait(let seconds): return buffers.isEmpty ? .wait(seconds) : .write(buffers)
+            case .idle: return buffers.isEmpty ? .wait(nil) : .write(buffers)
+            }
+        }
+        return .write(buffers)
+    }
+
+    private func waitForWork(timeout: TimeInterval?) async {
+        guard activeChannel != nil else { return }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                if let old = writerWake { old.resume() }
+                writerWake = continuation
+                if let timeout {
+                    Task {
+                        try? await Task.sleep(for: .seconds(timeout))
+                        self.wakeWriter()
+                    }
+                }
+            }
+        } onCancel: {
+            Task { await self.wakeWriter() }
+        }
+    }
+
+    private func wakeWriter() {
+        writerWake?.resume()
+        writerWake = nil
+    }
+
+    static func encode(_ message: IRCMessage) -> ByteBuffer {
+        var line = message.serialized()
+        line.append("\r\n")
+        return ByteBuffer(string: line)
+    }
+
+    /// Exponential backoff with full jitter: uniform in [min, min(max, min·2^attempt)].
+    static func backoff(attempt: Int, min: Double, max: Double) -> Double {
+        let ceiling = Swift.min(max, min * pow(2, Double(Swift.min(attempt, 20))))
+        return Double.random(in: min...Swift.max(min, ceiling))
+    }
+}
