@@ -306,7 +306,6 @@ public struct MatrixEventTranslator: Sendable {
     mutating func noteJoined(_ roomID: String) {
         if rooms[roomID] == nil {
             var room = MatrixRoom()
-            room.memberships[ownUserID] = "join"
             room.awaitingFirstSync = true
             rooms[roomID] = room
         }

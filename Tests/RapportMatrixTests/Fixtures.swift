@@ -20,7 +20,7 @@ enum Fixture {
     }
 
     static func message(
-        _ id: String, from sender: String = alice, _ body: String, msgtype: String = "m.text", extra: [String: JSONValue] = [:]
+        _ id: String, _ body: String, from sender: String = alice, msgtype: String = "m.text", extra: [String: JSONValue] = [:]
     ) -> ClientEvent {
         var content: [String: JSONValue] = ["msgtype": .string(msgtype), "body": .string(body)]
         for (key, value) in extra { content[key] = value }

@@ -139,10 +139,12 @@ struct MatrixEventTranslatorTests {
 
     @Test func seenIsBounded() {
         var set = BoundedSet(capacity: 3, ["a", "b", "c"])
-        #expect(set.insert("d"))
+        let insertedD = set.insert("d")
+        #expect(insertedD)
         #expect(set.elements == ["b", "c", "d"])
         #expect(!set.contains("a"))
-        #expect(!set.insert("c"))
+        let insertedC = set.insert("c")
+        #expect(!insertedC)
     }
 
     @Test func initialSyncIsHistory() {
