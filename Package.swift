@@ -1,32 +1,35 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+let log: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let ahc: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
+let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
+
 /// A built-in plugin lives in `plugins/<id>/{Sources,Tests}`, beside its README.
-func plugin(_ id: String, module: String, dependencies: [Target.Dependency] = []) -> [Target] {
+func plugin(
+    _ id: String, module: String, dependencies: [Target.Dependency] = [], testDependencies: [Target.Dependency] = []
+) -> [Target] {
     [
         .target(
             name: module,
-            dependencies: ["RapportCore"] + dependencies,
+            dependencies: ["RapportCore", log] + dependencies,
             path: "plugins/\(id)/Sources"
         ),
         .testTarget(
             name: "\(module)Tests",
-            dependencies: [.target(name: module), "RapportTesting"],
+            dependencies: [.target(name: module), "RapportTesting"] + testDependencies,
             path: "plugins/\(id)/Tests"
         ),
     ]
 }
 
-let log: Target.Dependency = .product(name: "Logging", package: "swift-log")
-let ahc: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
-let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
-
 let package = Package(
     name: "Rapport",
     platforms: [.macOS(.v15)],
     products: [
-
+        .executable(name: "rapport", targets: ["RapportCLI"]),
         .library(name: "RapportCore", targets: ["RapportCore"]),
+        .library(name: "RapportReciprocity", targets: ["RapportReciprocity"]),
         .library(name: "RapportMatrix", targets: ["RapportMatrix"]),
     ],
     dependencies: [
@@ -41,15 +44,47 @@ let package = Package(
     targets: [
         .target(name: "RapportCore", dependencies: [log]),
         .target(
+            name: "RapportStoreSQLite",
+            dependencies: ["RapportCore", log, .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(name: "RapportTesting", dependencies: ["RapportCore", "RapportStoreSQLite", log]),
+        .target(name: "RapportConsole", dependencies: ["RapportCore"]),
+        .target(
+            name: "RapportApp",
+            dependencies: [
+                "RapportCore", "RapportStoreSQLite", "RapportConsole", "CorePlugin", "AdminPlugin", "NudgesPlugin", "PrivacyPlugin", log,
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "RapportCLI",
+            dependencies: ["RapportApp", "RapportCore", "RapportConsole", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "RapportCLITests", dependencies: ["RapportCLI"]),
+        .testTarget(name: "RapportAppTests", dependencies: ["RapportApp", "RapportConsole", "RapportTesting"]),
+        .testTarget(name: "RapportCoreTests", dependencies: ["RapportCore", "RapportTesting"]),
+        .testTarget(name: "RapportStoreSQLiteTests", dependencies: ["RapportStoreSQLite", "RapportTesting"]),
+        .target(name: "RapportReciprocity", dependencies: ["RapportCore"], exclude: ["Training"]),
+        .testTarget(name: "RapportReciprocityTests", dependencies: ["RapportReciprocity"]),
+        .target(
             name: "RapportMatrix",
             dependencies: [
                 "RapportCore", ahc, log, nioCore,
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
-            ]),
-        .testTarget(name: "RapportMatrixTests", dependencies: ["RapportMatrix", "RapportCore", log], exclude: ["human.py"]),
+            ]
+        ),
+        .testTarget(
+            name: "RapportMatrixTests", dependencies: ["RapportMatrix", "RapportCore", "RapportTesting", "RapportStoreSQLite", "CorePlugin", log], exclude: ["human.py"]
+        ),
         .executableTarget(name: "RapportMatrixBenchmarks", dependencies: ["RapportMatrix", "RapportCore", nioCore, log]),
-    ],
+    ]
+        + plugin("core", module: "CorePlugin")
+        + plugin("admin", module: "AdminPlugin", testDependencies: ["CorePlugin"])
+        + plugin("nudges", module: "NudgesPlugin", dependencies: ["RapportReciprocity"])
+        + plugin("privacy", module: "PrivacyPlugin", testDependencies: ["NudgesPlugin"]),
     swiftLanguageModes: [.v6]
 )
 

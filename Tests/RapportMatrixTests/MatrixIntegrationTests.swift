@@ -1,16 +1,9 @@
+import CorePlugin
 import Foundation
 import RapportCore
+import RapportStoreSQLite
 import Testing
 @testable import RapportMatrix
-
-/// Answers `!ping` with `pong`, like the core plugin will.
-struct PingTestPlugin: BuiltInPlugin {
-    static let descriptor = PluginDescriptor(id: "pingtest", summary: "Answers ping.", commands: [.init("ping", help: "Say pong.")])
-    init(context: PluginContext) async throws {}
-    func execute(_ command: CommandInvocation, context: PluginContext) async throws {
-        try await context.reply(to: command, "pong")
-    }
-}
 
 /// Against a real Synapse that each test starts in a fresh directory (deploy/servers/synapse.sh);
 /// `human.py` plays the people.
@@ -35,12 +28,12 @@ struct MatrixIntegrationTests {
         try await withHomeserver { server, alice in
             let bob = try await server.register("bob", password: "bob-password")
             let bot = server.userID("rapport")
-            let store = MemoryStore()
+            let store = try SQLiteStore()
             let connector = MatrixConnector(
                 network: "local", configuration: matrixConfiguration(server, allow: [alice.userID]), store: store,
                 logger: testLogger("matrix"))
             let runtime = Bot(
-                configuration: BotConfiguration(), store: store, plugins: [PluginRegistration(PingTestPlugin.self)],
+                configuration: BotConfiguration(), store: store, plugins: [PluginRegistration(CorePlugin.self)],
                 connectors: [connector], logger: testLogger("bot"))
             let running = Task { try await runtime.run() }
             defer { running.cancel() }
@@ -66,7 +59,7 @@ struct MatrixIntegrationTests {
             let bot = server.userID("rapport")
             let room = try await alice.createRoom(inviting: bot)
             let running = RunningConnector.start(MatrixConnector(
-                network: "local", configuration: matrixConfiguration(server, allow: [alice.userID]), store: MemoryStore(),
+                network: "local", configuration: matrixConfiguration(server, allow: [alice.userID]), store: try SQLiteStore(),
                 logger: testLogger("matrix")))
             try await alice.run("wait_membership", room, bot, "join")
 
@@ -98,7 +91,7 @@ struct MatrixIntegrationTests {
     @Test("a DM room is created once, recorded in m.direct, and reused (also after a restart)")
     func directMessages() async throws {
         try await withHomeserver { server, alice in
-            let store = MemoryStore()
+            let store = try SQLiteStore()
             let configuration = matrixConfiguration(server)
             let bot = server.userID("rapport")
             let first = RunningConnector.start(MatrixConnector(network: "local", configuration: configuration, store: store, logger: testLogger("matrix")))
@@ -139,7 +132,7 @@ struct MatrixIntegrationTests {
     func restartResumes() async throws {
         try await withHomeserver { server, alice in
             let bot = server.userID("rapport")
-            let store = MemoryStore()
+            let store = try SQLiteStore()
             let configuration = matrixConfiguration(server, allow: [alice.userID])
             let room = try await alice.createRoom(inviting: bot)
             let first = RunningConnector.start(MatrixConnector(network: "local", configuration: configuration, store: store, logger: testLogger("matrix")))
@@ -170,7 +163,7 @@ struct MatrixIntegrationTests {
             let bot = server.userID("rapport")
             let room = try await alice.createRoom(inviting: bot)
             let running = RunningConnector.start(MatrixConnector(
-                network: "local", configuration: matrixConfiguration(server, allow: [alice.userID]), store: MemoryStore(),
+                network: "local", configuration: matrixConfiguration(server, allow: [alice.userID]), store: try SQLiteStore(),
                 logger: testLogger("matrix")))
             try await alice.run("wait_membership", room, bot, "join")
             let before = try await alice.send(room, "before")
@@ -189,7 +182,7 @@ struct MatrixIntegrationTests {
     func encryptedRoomAndKick() async throws {
         try await withHomeserver { server, alice in
             let bot = server.userID("rapport")
-            let store = MemoryStore()
+            let store = try SQLiteStore()
             let running = RunningConnector.start(MatrixConnector(
                 network: "local", configuration: matrixConfiguration(server, allow: [alice.userID]), store: store,
                 logger: testLogger("matrix")))

@@ -154,27 +154,6 @@ struct Human: Sendable {
     }
 }
 
-/// Key-value store in memory (the Matrix connector uses only that part of ``Store``).
-actor MemoryStore: Store {
-    var values: [String: [String: String]] = [:]
-
-    func migrate(_ namespace: String, _ migrations: [Migration]) async throws {}
-
-    func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
-        throw TestFailure("MemoryStore has no SQL")
-    }
-
-    func value(forKey key: String, in namespace: String) async throws -> String? { values[namespace]?[key] }
-
-    func setValue(_ value: String?, forKey key: String, in namespace: String) async throws {
-        values[namespace, default: [:]][key] = value
-    }
-
-    func entries(in namespace: String, keyPrefix: String) async throws -> [(key: String, value: String)] {
-        (values[namespace] ?? [:]).filter { $0.key.hasPrefix(keyPrefix) }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-    }
-}
-
 /// Collects what a connector delivers.
 final class RecordingSink: EventSink {
     private let events = Mutex<[ChatEvent]>([])

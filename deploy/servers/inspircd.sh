@@ -13,7 +13,8 @@
 #                         IRC_CLIENT_CERT IRC_CLIENT_CERT_FP IRC_CERT_ACCOUNT
 #                         IRC_SERVICES_NAME IRC_DIR
 #   stop DIR            stop both (by pid file)
-#   stop-services DIR   stop Atheme only          start-services DIR  start it again
+#   stop-services DIR   stop Atheme only (returns once SASL is no longer offered)
+#   start-services DIR  start Atheme again (waits for SASL)
 #   stop-ircd DIR       stop InspIRCd only        start-ircd DIR      start it again
 #                       (same ports, same config; waits for SASL if Atheme is running)
 #   status DIR          print "ircd=running|stopped services=running|stopped sasl=yes|no"
@@ -40,7 +41,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # Sends CAP LS 302 to the plain port; prints the capability list, or fails.
 cap_ls() {
-  python3 - "$1" <<'PY'
+  "$PY3" - "$1" <<'PY'
 import socket, sys
 try:
     s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=2)
@@ -340,10 +341,10 @@ seed_db() {
 }
 
 make_certs() {
-  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=$SERVER_NAME" \
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 -subj "/CN=$SERVER_NAME" \
     -keyout "$DIR/server.key" -out "$DIR/server.crt" >/dev/null 2>&1 ||
     die "openssl failed to create the server certificate"
-  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=rapport-client" \
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 -subj "/CN=rapport-client" \
     -keyout "$DIR/client.key" -out "$DIR/client.crt" >/dev/null 2>&1 ||
     die "openssl failed to create the client certificate"
   cat "$DIR/client.key" "$DIR/client.crt" >"$DIR/client.pem"
@@ -435,7 +436,18 @@ main() {
     start) cmd_start ;;
     stop) cmd_stop ;;
     status) cmd_status ;;
-    stop-services) stop_pid "$DIR/atheme.pid" "$ATHEME_BIN" Atheme ;;
+    stop-services)
+      stop_pid "$DIR/atheme.pid" "$ATHEME_BIN" Atheme
+      # return only once InspIRCd has noticed (SASL no longer offered)
+      if [[ -s $DIR/state ]] && live_pid "$DIR/inspircd.pid" "$DIR/bin/inspircd" >/dev/null; then
+        load_state
+        local deadline=$((SECONDS + TIMEOUT))
+        while has_sasl "$IRC_PORT"; do
+          ((SECONDS < deadline)) || die "SASL still offered ${TIMEOUT}s after stopping Atheme"
+          sleep 0.05
+        done
+      fi
+      ;;
     start-services)
       load_state
       live_pid "$DIR/inspircd.pid" "$DIR/bin/inspircd" >/dev/null || die "InspIRCd is not running in $DIR"

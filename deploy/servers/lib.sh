@@ -2,6 +2,16 @@
 # Each script sets SCRIPT_NAME before sourcing; DIR is the absolute work dir.
 # shellcheck shell=bash
 
+# A python3 for the small stdlib helpers: Debian's own starts in ~40 ms, while a
+# pyenv shim costs ~300 ms per call (it matters in readiness loops).
+if [[ -z ${PY3:-} ]]; then
+  if [[ -x /usr/bin/python3 ]]; then
+    PY3=/usr/bin/python3
+  else
+    PY3=python3
+  fi
+fi
+
 die() {
   printf '%s: error: %s\n' "${SCRIPT_NAME:-server}" "$*" >&2
   exit 1
@@ -16,7 +26,7 @@ usage() {
 
 # free_ports N: N distinct free TCP ports on 127.0.0.1, space separated.
 free_ports() {
-  python3 - "$1" <<'PY'
+  "$PY3" - "$1" <<'PY'
 import socket, sys
 socks = []
 for _ in range(int(sys.argv[1])):
@@ -68,7 +78,7 @@ stop_pid() {
 
 # tcp_open PORT: true if something accepts connections on 127.0.0.1:PORT.
 tcp_open() {
-  python3 - "$1" <<'PY'
+  "$PY3" - "$1" <<'PY'
 import socket, sys
 try:
     socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=1).close()

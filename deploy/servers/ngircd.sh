@@ -24,7 +24,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 write_conf() {
   mkdir -p "$DIR/conf.d"
-  : >"$DIR/motd"
+  : >"$DIR/help.txt"
   echo "Rapport test server (ngIRCd)" >"$DIR/motd"
   cat >"$DIR/ngircd.conf" <<CONF
 [Global]
@@ -39,7 +39,7 @@ write_conf() {
 	PidFile = $DIR/run/ngircd.pid
 	ServerUID = nobody
 	ServerGID = nogroup
-	HelpFile = $DIR/no-help
+	HelpFile = $DIR/help.txt
 [Limits]
 	ConnectRetry = 60
 	IdleTimeout = 0

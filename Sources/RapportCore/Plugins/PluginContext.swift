@@ -25,6 +25,14 @@ public struct PluginContext: Sendable {
         await bot.settings(descriptor.id, network: network, channel: channel)
     }
 
+    /// Whether this plugin is switched on in `channel` of `network`.
+    public func isEnabled(network: String, channel: String?) async -> Bool {
+        await bot.isEnabled(descriptor.id, network: network, channel: channel)
+    }
+
+    /// How long message text may be kept (`retention.excerpts`); zero means store none.
+    public var textRetention: Duration { bot.configuration.textRetention }
+
     /// Sends a message on `network`.
     public func send(_ message: OutgoingMessage, on network: String) async throws {
         try await bot.send(message, on: network)

@@ -48,10 +48,12 @@ public struct SettingSpec: Sendable, Hashable, Codable {
     public func validate(_ value: SettingValue) throws(SettingError) -> SettingValue {
         switch (kind, value) {
         case (.bool, .bool), (.list, .list): return value
-        case (.string, .string(let s)): return .string(s)
+        case (.string, .string), (.choice, .string): return try parse(value.description)
+        case (.string, .int(let i)): return .string(String(i))
+        case (.string, .bool(let b)): return .string(String(b))
         case (.int, .int(let i)): return try checkRange(i)
         case (.duration, .int(let i)): return try checkRange(i)
-        case (.duration, .string(let s)), (.int, .string(let s)), (.bool, .string(let s)), (.choice, .string(let s)):
+        case (.duration, .string(let s)), (.int, .string(let s)), (.bool, .string(let s)):
             return try parse(s)
         case (.list, .string(let s)): return try parse(s)
         default: throw SettingError("\(key) must be \(kindPhrase), not \(value).")

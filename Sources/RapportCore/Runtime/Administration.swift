@@ -30,6 +30,11 @@ public struct Administration: Sendable {
         await bot.pluginStatuses(network: network, channel: channel)
     }
 
+    /// The command prefix in force in `channel` of `network`.
+    public func commandPrefix(network: String?, channel: String?) async -> String {
+        await bot.commandPrefix(network: network, channel: channel)
+    }
+
     /// Turns a plugin on or off in `scope`.
     public func setEnabled(_ plugin: String, _ enabled: Bool, in scope: Scope, by actor: ChatUser) async throws {
         try await bot.setEnabled(plugin, enabled, in: scope, by: actor)
@@ -89,6 +94,24 @@ public struct Administration: Sendable {
 
     /// The ignored masks and identities.
     public func ignores() async -> [String] { await bot.state.ignores.keys.sorted() }
+
+    /// The person behind `user` on `network`.
+    public func person(_ user: ChatUser, on network: String) async -> Person { await bot.person(user, on: network) }
+
+    /// Everything stored about `person`, by plugin, as JSON.
+    public func personalData(about person: Person) async -> JSONValue { await bot.personalData(about: person) }
+
+    /// Erases `person` everywhere the bot keeps data.
+    public func forget(_ person: Person) async throws { try await bot.forget(person) }
+
+    /// Stops (or resumes) recording `person`; their commands are still answered.
+    public func setTracked(_ person: Person, _ tracked: Bool) async throws { try await bot.setTracked(person, tracked) }
+
+    /// Whether `person` is recorded.
+    public func isTracked(_ person: Person) async -> Bool { await !bot.state.untracked.contains(person.key) }
+
+    /// Deletes message text older than the configured retention in every plugin.
+    public func applyTextRetention() async { await bot.deleteText(olderThan: bot.configuration.textRetention) }
 
     /// The newest `limit` entries of the audit log, newest first.
     public func audit(limit: Int) async throws -> [AuditEntry] { try await bot.auditEntries(limit: limit) }

@@ -3,10 +3,15 @@ import Foundation
 extension Bot {
     /// The command in `text`, using the prefix in force where `event` happened.
     func parseCommand(_ text: String, in event: ChatEvent) async -> CommandParser.Match? {
-        let prefix = settings("core", network: event.network, channel: event.channel).values["prefix"]?.description ?? "!"
+        let prefix = commandPrefix(network: event.network, channel: event.channel)
         let nick = await nick(on: event.network) ?? "rapport"
         let parser = CommandParser(prefix: prefix, botNick: nick, casemapping: await casemapping(of: event.network))
         return parser.parse(text, isDirect: event.isDirect)
+    }
+
+    /// The command prefix in force in a place: the `core` plugin's `prefix` setting.
+    func commandPrefix(network: String?, channel: String?) -> String {
+        settings("core", network: network, channel: channel).values["prefix"]?.description ?? "!"
     }
 
     /// The caller's role where `event` happened.

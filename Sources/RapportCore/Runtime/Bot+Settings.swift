@@ -22,7 +22,9 @@ extension Bot {
         guard let descriptor = registrations.first(where: { $0.descriptor.id == plugin })?.descriptor else {
             return false
         }
-        var enabled = descriptor.enabledByDefault
+        // A plugin that is off by default still answers in private: someone who wants to
+        // change their own preferences (`!nudges off`) must be able to, wherever it is on.
+        var enabled = channel == nil ? true : descriptor.enabledByDefault
         if let file = configuration.plugins[plugin]?.enabled { enabled = file }
         if let network, let file = configuration.networkPlugins[network]?[plugin]?.enabled { enabled = file }
         for scope in Scope.chain(network: network, channel: channel) {

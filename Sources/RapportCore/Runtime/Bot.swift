@@ -22,6 +22,8 @@ public actor Bot: EventSink {
     var failures: [String: String] = [:]
     var commandBuckets: [String: TokenBucket] = [:]
     var hintsGiven: [String: Date] = [:]
+    /// Jobs a plugin scheduled while starting, before its runner existed.
+    var jobsAwaitingRunner: [String: [(interval: Duration, name: String, job: @Sendable () async throws -> Void)]] = [:]
 
     /// - Parameters:
     ///   - configuration: Validated with ``BotConfiguration/validated(against:)``.
@@ -43,11 +45,18 @@ public actor Bot: EventSink {
     public func run() async throws {
         try await start()
         let connectors = Array(self.connectors.values)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for connector in connectors {
-                group.addTask { try await connector.run(events: self) }
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for connector in connectors {
+                    group.addTask { try await connector.run(events: self) }
+                }
+                try await group.waitForAll()
             }
-            try await group.waitForAll()
+        } catch is CancellationError {
+            logger.info("shutting down")
+        } catch {
+            await stop()
+            throw error
         }
         await settle()
         await stop()
@@ -86,7 +95,11 @@ public actor Bot: EventSink {
             await runner.start()
             runners[id] = runner
             failures[id] = nil
+            for job in jobsAwaitingRunner.removeValue(forKey: id) ?? [] {
+                await runner.schedule(every: job.interval, name: job.name, job.job)
+            }
         } catch {
+            jobsAwaitingRunner[id] = nil
             failures[id] = "\(error)"
             logger.error("plugin failed to start", metadata: ["plugin": "\(id)", "error": "\(error)"])
         }
@@ -101,6 +114,7 @@ public actor Bot: EventSink {
             await route(match, event: event)
             return
         }
+        guard await isTracked(event.sender, on: event.network) else { return }
         for registration in registrations {
             let id = registration.descriptor.id
             guard let runner = runners[id], isEnabled(id, network: event.network, channel: event.channel) else {
@@ -132,8 +146,21 @@ public actor Bot: EventSink {
         try await send(OutgoingMessage(to: target, text: text, style: .reply, replyTo: event.id), on: event.network)
     }
 
+    /// How many scheduled jobs the plugins run (tests wait for them to be asleep).
+    public var scheduledJobCount: Int {
+        get async {
+            var count = 0
+            for runner in runners.values { count += await runner.jobCount }
+            return count
+        }
+    }
+
     func schedule(plugin: String, every interval: Duration, name: String, _ job: @escaping @Sendable () async throws -> Void) async {
-        await runners[plugin]?.schedule(every: interval, name: name, job)
+        if let runner = runners[plugin] {
+            await runner.schedule(every: interval, name: name, job)
+        } else {
+            jobsAwaitingRunner[plugin, default: []].append((interval, name, job))
+        }
     }
 
     func isOnline(_ address: String, on network: String) async -> Bool? {

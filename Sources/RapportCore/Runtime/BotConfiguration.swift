@@ -21,6 +21,8 @@ public struct BotConfiguration: Sendable {
     /// Commands one person may issue in a burst, and how many per second after that.
     public var commandBurst: Int
     public var commandsPerSecond: Double
+    /// How long plugins keep message text (`retention.excerpts`); zero keeps none.
+    public var textRetention: Duration = .seconds(30 * 86400)
 
     public init(
         owners: Set<Identity> = [], plugins: [String: PluginFileSettings] = [:],

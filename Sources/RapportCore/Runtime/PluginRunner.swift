@@ -66,6 +66,9 @@ actor PluginRunner {
         })
     }
 
+    /// How many scheduled jobs run for this plugin.
+    var jobCount: Int { jobs.count }
+
     /// Returns when nothing is queued or running.
     func idle() async {
         if pending == 0 { return }

@@ -20,6 +20,8 @@ struct RuntimeState: Sendable {
     var channels: [String: Bool] = [:]
     /// Ignored masks and identities, with who added them.
     var ignores: [String: String] = [:]
+    /// People (``Person/key``) who asked not to be recorded (`!track off`).
+    var untracked: Set<String> = []
 
     static func enabledKey(_ plugin: String, _ scope: Scope) -> String { "enabled/\(plugin)/\(scope.key)" }
     static func overrideKey(_ plugin: String, _ key: String, _ scope: Scope) -> String {
@@ -44,6 +46,7 @@ struct RuntimeState: Sendable {
             case "setting": state.overrides[key] = try? decoder.decode(SettingValue.self, from: data)
             case "channel": state.channels[rest] = try? decoder.decode(Bool.self, from: data)
             case "ignore": state.ignores[rest] = try? decoder.decode(String.self, from: data)
+            case "untracked": state.untracked.insert(rest)
             default: continue
             }
         }

@@ -1,0 +1,130 @@
+public import RapportCore
+
+/// The YAML configuration file, as written by people: see `deploy/rapport.example.yaml`.
+///
+/// Every section and key is optional except where noted; unknown keys are errors.
+public struct ConfigurationFile: Codable, Sendable {
+    /// `bot:` — who the bot is and who owns it.
+    public struct Bot: Codable, Sendable {
+        /// `nick` (text, `rapport`): the default nick; networks may set their own.
+        public var nick: String = "rapport"
+        /// `owners` (list of identities, empty): `irc:NETWORK:ACCOUNT`, `matrix:@user:server`, `console:NAME`.
+        public var owners: [Identity] = []
+        /// `command_prefix` (text, `!`): what starts a command; same as `plugins.core.prefix`.
+        public var commandPrefix: String?
+        /// `command_burst` (int, 5) and `commands_per_second` (number, 0.5): per-person command limit.
+        public var commandBurst: Int = 5
+        public var commandsPerSecond: Double = 0.5
+
+        enum CodingKeys: String, CodingKey {
+            case nick, owners, commandPrefix = "command_prefix", commandBurst = "command_burst"
+            case commandsPerSecond = "commands_per_second"
+        }
+
+        public init() {}
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            nick = try c.decodeIfPresent(String.self, forKey: .nick) ?? nick
+            owners = try c.decodeIfPresent([Identity].self, forKey: .owners) ?? owners
+            commandPrefix = try c.decodeIfPresent(String.self, forKey: .commandPrefix)
+            commandBurst = try c.decodeIfPresent(Int.self, forKey: .commandBurst) ?? commandBurst
+            commandsPerSecond = try c.decodeIfPresent(Double.self, forKey: .commandsPerSecond) ?? commandsPerSecond
+        }
+    }
+
+    /// `storage:` — where data lives. Exactly one backend.
+    public struct Storage: Codable, Sendable {
+        /// `sqlite` (path, `./data/rapport.sqlite`): the embedded database file.
+        public var sqlite: String?
+
+        public init(sqlite: String? = "./data/rapport.sqlite") { self.sqlite = sqlite }
+    }
+
+    /// `logging:` — how much to log, and how.
+    public struct Logging: Codable, Sendable {
+        /// `level` (trace|debug|info|notice|warning|error|critical, `info`).
+        public var level: String = "info"
+        /// `format` (text|json, `text`).
+        public var format: String = "text"
+
+        public init() {}
+
+        public init(from decoder: any Decoder) throws {
+            enum Keys: String, CodingKey { case level, format }
+            let c = try decoder.container(keyedBy: Keys.self)
+            level = try c.decodeIfPresent(String.self, forKey: .level) ?? level
+            format = try c.decodeIfPresent(String.self, forKey: .format) ?? format
+        }
+    }
+
+    /// `retention:` — how long message text is kept.
+    public struct Retention: Codable, Sendable {
+        /// `excerpts` (duration such as `30d`, `30d`; `0` keeps no message text at all).
+        public var excerpts: String = "30d"
+        public init() {}
+        public init(from decoder: any Decoder) throws {
+            enum Keys: String, CodingKey { case excerpts }
+            let c = try decoder.container(keyedBy: Keys.self)
+            if let seconds = try? c.decodeIfPresent(Int.self, forKey: .excerpts) {
+                excerpts = String(seconds)
+            } else {
+                excerpts = try c.decodeIfPresent(String.self, forKey: .excerpts) ?? excerpts
+            }
+        }
+    }
+
+    /// One entry of `networks:`.
+    public struct Network: Codable, Sendable {
+        /// `name` (text, required): how the network is called in identities, logs and scopes.
+        public var name: String
+        /// `plugins` (map): plugin settings for this network only, as under the top-level `plugins`.
+        public var plugins: [String: [String: SettingValue]]?
+    }
+
+    public var bot = Bot()
+    public var storage = Storage()
+    public var logging = Logging()
+    public var retention = Retention()
+    public var networks: [Network] = []
+    /// `plugins:` — per plugin id, `enabled` and the plugin's own settings.
+    public var plugins: [String: [String: SettingValue]] = [:]
+
+    public init() {}
+
+    public init(from decoder: any Decoder) throws {
+        enum Keys: String, CodingKey { case bot, storage, logging, retention, networks, plugins }
+        let c = try decoder.container(keyedBy: Keys.self)
+        bot = try c.decodeIfPresent(Bot.self, forKey: .bot) ?? bot
+        storage = try c.decodeIfPresent(Storage.self, forKey: .storage) ?? storage
+        logging = try c.decodeIfPresent(Logging.self, forKey: .logging) ?? logging
+        retention = try c.decodeIfPresent(Retention.self, forKey: .retention) ?? retention
+        networks = try c.decodeIfPresent([Network].self, forKey: .networks) ?? networks
+        plugins = try c.decodeIfPresent([String: [String: SettingValue]].self, forKey: .plugins) ?? plugins
+    }
+}
+
+extension ConfigurationFile {
+    /// The runtime's view of the file, not yet validated against the plugins' settings.
+    public var botConfiguration: BotConfiguration {
+        var plugins = Self.pluginSettings(self.plugins)
+        if let prefix = bot.commandPrefix, plugins["core"]?.values["prefix"] == nil {
+            plugins["core", default: .init()].values["prefix"] = .string(prefix)
+        }
+        var networkPlugins: [String: [String: BotConfiguration.PluginFileSettings]] = [:]
+        for network in networks { networkPlugins[network.name] = Self.pluginSettings(network.plugins ?? [:]) }
+        var configuration = BotConfiguration(
+            owners: Set(bot.owners), plugins: plugins, networkPlugins: networkPlugins, commandBurst: bot.commandBurst,
+            commandsPerSecond: bot.commandsPerSecond)
+        configuration.textRetention = Duration(chatText: retention.excerpts) ?? configuration.textRetention
+        return configuration
+    }
+
+    private static func pluginSettings(_ raw: [String: [String: SettingValue]]) -> [String: BotConfiguration.PluginFileSettings] {
+        raw.mapValues { values in
+            var values = values
+            let enabled = values.removeValue(forKey: "enabled")
+            return .init(enabled: enabled.flatMap { if case .bool(let b) = $0 { b } else { nil } }, values: values)
+        }
+    }
+}

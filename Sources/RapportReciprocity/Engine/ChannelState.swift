@@ -1,0 +1,80 @@
+import Foundation
+import RapportCore
+
+/// What the engine remembers about one channel; bounded by the linker's window.
+struct ChannelState: Sendable {
+    struct Message: Sendable {
+        var nick: String
+        var id: MessageID?
+        var isQuestion: Bool
+        var isBot: Bool
+    }
+
+    var linker: ReplyLinker
+    /// Recent messages by sequence number.
+    var recent: [Int: Message] = [:]
+    /// Sequence numbers of recent messages by protocol id.
+    var messages: [MessageID: Int] = [:]
+    /// Folded nick → who last answered them, and when.
+    var recentHelper: [String: (nick: String, time: Double)] = [:]
+    /// Questions already credited to a helper.
+    var answered: Set<AnsweredKey> = []
+    /// Folded nicks seen marked as bots.
+    var botNicks: Set<String> = []
+    var order: [Int] = []
+    let casemapping: Casemapping
+
+    init(configuration: ReciprocityEngine.Configuration) {
+        linker = ReplyLinker(casemapping: configuration.casemapping, windowSize: configuration.windowSize)
+        casemapping = configuration.casemapping
+    }
+
+    mutating func remember(sequence: Int, nick: String, id: MessageID?, isQuestion: Bool, isBot: Bool, windowSize: Int) {
+        recent[sequence] = Message(nick: nick, id: id, isQuestion: isQuestion, isBot: isBot)
+        if let id { messages[id] = sequence }
+        if isBot { botNicks.insert(casemapping.fold(nick)) }
+        order.append(sequence)
+        // Keep reactions and replies possible for a while longer than the linker's window.
+        let keep = max(windowSize * 4, 200)
+        if order.count > keep * 2 {
+            let horizon = order[order.count - keep]
+            for old in order[..<(order.count - keep)] {
+                if let id = recent.removeValue(forKey: old)?.id { messages.removeValue(forKey: id) }
+            }
+            order.removeFirst(order.count - keep)
+            answered = answered.filter { $0.question >= horizon }
+            if recentHelper.count > 4 * keep { recentHelper = [:] }
+        }
+    }
+}
+
+struct AnsweredKey: Hashable, Sendable {
+    var question: Int
+    var helper: String
+}
+
+/// Per-pair daily caps: at most `cap` events of one kind from one person to another per UTC day.
+struct PairCaps: Sendable {
+    struct Key: Hashable, Sendable {
+        var kind: HelpEvent.Kind
+        var channel: String
+        var from: String
+        var to: String
+    }
+
+    var day = Int.min
+    var counts: [Key: Int] = [:]
+
+    mutating func allow(_ event: HelpEvent, cap: Int, fold: (String) -> String) -> Bool {
+        let today = Int((event.time.timeIntervalSince1970 / 86400).rounded(.down))
+        if today != day {
+            day = today
+            counts.removeAll(keepingCapacity: true)
+        }
+        let key = Key(kind: event.kind, channel: event.channel, from: fold(event.from), to: fold(event.to))
+        let count = counts[key, default: 0]
+        guard count < cap else { return false }
+        counts[key] = count + 1
+        return true
+    }
+}

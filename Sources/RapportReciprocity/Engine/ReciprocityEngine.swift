@@ -1,0 +1,176 @@
+import Foundation
+public import RapportCore
+
+/// Turns the events of many channels into ``HelpEvent``s: answers to questions, and thanks with
+/// the person they credit.
+///
+/// One ``ReplyLinker`` per channel links each message to what it responds to; a
+/// ``QuestionDetector`` and a ``ThanksDetector`` read the text; a ``CreditResolver`` names who
+/// gets the credit. Per-pair daily caps keep two friends from farming credit off each other.
+///
+/// ```swift
+/// var engine = ReciprocityEngine()
+/// for event in events { ledger.record(engine.process(event)) }
+/// ```
+public struct ReciprocityEngine: Sendable {
+    /// Tunables, with defaults that suit a busy help channel.
+    public struct Configuration: Sendable {
+        public var casemapping: Casemapping
+        /// How many earlier messages the linker considers.
+        public var windowSize: Int
+        /// At most this many events of one kind from one person to another per day.
+        public var dailyCapPerPair: Int
+        /// Reactions that credit the author of the message reacted to.
+        public var creditReactions: Set<String>
+        /// Nicks (folded) known to be bots, besides those the network marks.
+        public var botNicks: Set<String>
+        /// How long after an answer its author still counts as the thanker's recent helper.
+        public var recentHelperSeconds: Double
+
+        public init(
+            casemapping: Casemapping = .rfc1459, windowSize: Int = 50, dailyCapPerPair: Int = 3,
+            creditReactions: Set<String> = ["🙏", "👍", "❤️", "❤", "👍🏻", "👍🏼", "👍🏽", "👍🏾", "👍🏿", "🙏🏻", "🙏🏼", "🙏🏽", "🙏🏾", "🙏🏿"],
+            botNicks: Set<String> = [], recentHelperSeconds: Double = 1800
+        ) {
+            self.casemapping = casemapping
+            self.windowSize = windowSize
+            self.dailyCapPerPair = dailyCapPerPair
+            self.creditReactions = creditReactions
+            self.botNicks = Set(botNicks.map { casemapping.fold($0) })
+            self.recentHelperSeconds = recentHelperSeconds
+        }
+    }
+
+    /// What the engine made of one observation (for replay output and tests).
+    public struct Outcome: Sendable {
+        public var decision: ReplyLinker.Decision?
+        public var events: [HelpEvent]
+    }
+
+    public let configuration: Configuration
+    var channels: [String: ChannelState] = [:]
+    var caps = PairCaps()
+    let questions = QuestionDetector()
+    let thanks = ThanksDetector()
+
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+    }
+
+    /// Processes one live event; returns the help events it produced.
+    public mutating func process(_ event: ChatEvent) -> [HelpEvent] {
+        guard let observation = Observation(event) else { return [] }
+        return observe(observation).events
+    }
+
+    /// Processes one observation.
+    public mutating func observe(_ observation: Observation) -> Outcome {
+        observe(observation, dump: nil)
+    }
+
+    mutating func observe(
+        _ o: Observation, dump: ((_ candidates: [Int], _ features: ArraySlice<Float>) -> Void)?
+    ) -> Outcome {
+        let key = "\(o.network)\u{0}\(o.channel)"
+        var state = channels.removeValue(forKey: key) ?? ChannelState(configuration: configuration)
+        defer { channels[key] = state }
+        let isBot = o.isBot || configuration.botNicks.contains(configuration.casemapping.fold(o.nick))
+
+        let linkKind: ReplyLinker.Input.Kind
+        switch o.kind {
+        case .message: linkKind = .message
+        case .action: linkKind = .action
+        case .join: linkKind = .join
+        case .leave: linkKind = .leave
+        case .nickChange(let newNick): linkKind = .nickChange(newNick: newNick)
+        case .reaction(let target, let key):
+            _ = state.linker.link(ReplyLinker.Input(kind: .other, nick: o.nick, time: o.time))
+            return Outcome(decision: nil, events: reaction(o, target: target, key: key, isBot: isBot, state: state))
+        case .other: linkKind = .other
+        }
+        guard linkKind == .message || linkKind == .action else {
+            let decision = state.linker.link(ReplyLinker.Input(kind: linkKind, nick: o.nick, time: o.time))
+            return Outcome(decision: decision, events: [])
+        }
+
+        let analysis = TextAnalysis(o.text, casemapping: configuration.casemapping)
+        let isQuestion = questions.isQuestion(analysis)
+        let verdict = thanks.detect(o.text, analysis: analysis)
+        let explicit = o.replyTo.flatMap { state.messages[$0] }
+        let input = ReplyLinker.Input(
+            kind: linkKind, nick: o.nick, time: o.time, analysis: analysis, isQuestion: isQuestion,
+            isThanks: verdict.isThanks, isBot: isBot, explicitReplyTo: explicit)
+        let decision = state.linker.link(input, dump: dump)
+        let sequence = decision.sequence
+        state.remember(
+            sequence: sequence, nick: o.nick, id: o.id, isQuestion: isQuestion, isBot: isBot, windowSize: configuration.windowSize)
+
+        var events: [HelpEvent] = []
+        let date = Date(timeIntervalSince1970: o.time)
+        let fold = configuration.casemapping.fold
+        // An answer: linked to someone else's question.
+        if !decision.startsConversation, !isBot, let antecedent = state.recent[decision.antecedent],
+            fold(antecedent.nick) != fold(o.nick), !antecedent.isBot
+        {
+            state.recentHelper[fold(antecedent.nick)] = (o.nick, o.time)
+            if antecedent.isQuestion, !verdict.isThanks, state.answered.insert(AnsweredKey(question: decision.antecedent, helper: fold(o.nick))).inserted {
+                let event = HelpEvent(
+                    kind: .answered, from: antecedent.nick, to: o.nick, detection: decision.isExplicit ? .explicitReply : .linked,
+                    network: o.network, channel: o.channel, time: date, messageID: o.id, relatedMessageID: antecedent.id,
+                    sequence: sequence, relatedSequence: decision.antecedent)
+                if caps.allow(event, cap: configuration.dailyCapPerPair, fold: fold) { events.append(event) }
+            }
+        }
+        // A thanks.
+        if case .thanks(let form, let plusPlus) = verdict {
+            let linkedAuthor = decision.startsConversation ? nil : state.recent[decision.antecedent]?.nick
+            let helper = state.recentHelper[fold(o.nick)].flatMap { o.time - $0.time <= configuration.recentHelperSeconds ? $0.nick : nil }
+            let facts = CreditResolver.Facts(
+                thanker: o.nick, named: plusPlus + decision.mentionedNicks,
+                explicitReplyAuthor: decision.isExplicit ? linkedAuthor : nil,
+                linkedAuthor: decision.isExplicit ? nil : linkedAuthor, recentHelper: helper)
+            let resolver = CreditResolver(casemapping: configuration.casemapping) { [botNicks = configuration.botNicks, recent = state.botNicks] nick in
+                let folded = fold(nick)
+                return botNicks.contains(folded) || recent.contains(folded)
+            }
+            if let credit = resolver.resolve(facts) {
+                let detection: HelpEvent.Detection =
+                    switch credit.source {
+                    case .named: form == .plusPlus ? .plusPlus : .named
+                    case .explicitReply, .linked: .reply
+                    case .recentHelper: .recentHelper
+                    case .reaction: .reaction
+                    case .command: .command
+                    }
+                for nick in credit.nicks {
+                    let related = credit.source == .linked || credit.source == .explicitReply ? decision.antecedent : nil
+                    let event = HelpEvent(
+                        kind: .thanked, from: o.nick, to: nick, detection: detection, network: o.network, channel: o.channel,
+                        time: date, messageID: o.id, relatedMessageID: related.flatMap { state.recent[$0]?.id }, sequence: sequence,
+                        relatedSequence: related)
+                    if caps.allow(event, cap: configuration.dailyCapPerPair, fold: fold) { events.append(event) }
+                }
+            }
+        }
+        return Outcome(decision: decision, events: events)
+    }
+
+    mutating func reaction(_ o: Observation, target: MessageID, key: String, isBot: Bool, state: ChannelState) -> [HelpEvent] {
+        guard configuration.creditReactions.contains(key), !isBot, let sequence = state.messages[target],
+            let message = state.recent[sequence], !message.isBot,
+            !configuration.casemapping.equal(message.nick, o.nick)
+        else { return [] }
+        let event = HelpEvent(
+            kind: .thanked, from: o.nick, to: message.nick, detection: .reaction, network: o.network, channel: o.channel,
+            time: Date(timeIntervalSince1970: o.time), messageID: o.id, relatedMessageID: target, sequence: sequence,
+            relatedSequence: sequence)
+        return caps.allow(event, cap: configuration.dailyCapPerPair, fold: configuration.casemapping.fold) ? [event] : []
+    }
+}
+
+extension ReciprocityEngine {
+    /// Drops everything remembered about a channel (the bot left it; a replayed file ended).
+    public mutating func forget(channel: String, network: String) {
+        channels.removeValue(forKey: "\(network)\u{0}\(channel)")
+    }
+}

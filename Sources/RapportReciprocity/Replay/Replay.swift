@@ -1,0 +1,211 @@
+public import Foundation
+
+/// Runs the ``ReciprocityEngine`` over log files in the Ubuntu IRC corpus format, each file as its
+/// own channel, and writes the reply links and help events it finds.
+///
+/// This is what `rapport replay` calls. Line numbers count from 0, as in the corpus annotations;
+/// lines not in the format are counted in ``Summary/invalidLines`` and linked to themselves.
+public struct Replay: Sendable {
+    /// Where to write what.
+    public struct Options: Sendable {
+        /// A directory for `NAME.annotation.txt` link files (`A B -` per line).
+        public var linksDirectory: URL?
+        /// A file for help events, one JSON object per line.
+        public var eventsFile: URL?
+        /// Hidden: a path prefix for training features (`PREFIX.f32`, `PREFIX.idx`).
+        public var featuresPrefix: URL?
+        /// Hidden: dump features only for lines from this number on (the annotated part).
+        public var featuresFromLine: Int
+        /// Engine configuration; the defaults know #ubuntu's bots.
+        public var engine: ReciprocityEngine.Configuration
+
+        public init(
+            linksDirectory: URL? = nil, eventsFile: URL? = nil, featuresPrefix: URL? = nil, featuresFromLine: Int = 1000,
+            engine: ReciprocityEngine.Configuration = ReciprocityEngine.Configuration(botNicks: Replay.corpusBots)
+        ) {
+            self.linksDirectory = linksDirectory
+            self.eventsFile = eventsFile
+            self.featuresPrefix = featuresPrefix
+            self.featuresFromLine = featuresFromLine
+            self.engine = engine
+        }
+    }
+
+    /// What a replay did.
+    public struct Summary: Sendable, CustomStringConvertible {
+        public var files = 0
+        public var lines = 0
+        public var messages = 0
+        public var invalidLines = 0
+        public var answered = 0
+        public var thanked = 0
+        public var seconds = 0.0
+
+        public var linesPerSecond: Double { seconds > 0 ? Double(lines) / seconds : 0 }
+
+        public var description: String {
+            "\(files) files, \(lines) lines (\(messages) messages, \(invalidLines) invalid), \(answered) answered, "
+                + "\(thanked) thanked, in \(String(format: "%.2f", seconds)) s: \(Int(linesPerSecond)) lines/s"
+        }
+    }
+
+    /// The bots of the #ubuntu channel in the corpus.
+    public static let corpusBots: Set<String> = ["ubottu", "ubotu", "ubot5", "ubot2", "ubugtu", "ubotwo"]
+
+    public var options: Options
+
+    public init(options: Options = Options()) {
+        self.options = options
+    }
+
+    /// Replays `files` in order.
+    ///
+    /// - Throws: when a file cannot be read or an output cannot be written; bad lines never throw.
+    public func run(_ files: [URL]) throws -> Summary {
+        var summary = Summary()
+        let start = DispatchTime.now().uptimeNanoseconds
+        if let directory = options.linksDirectory {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        }
+        let events = try options.eventsFile.map { try OutputFile($0) }
+        let features = try options.featuresPrefix.map { try OutputFile($0.appendingPathExtension("f32")) }
+        let featureIndex = try options.featuresPrefix.map { try OutputFile($0.appendingPathExtension("idx")) }
+        var engine = ReciprocityEngine(configuration: options.engine)
+        for file in files {
+            let name = Self.logName(file)
+            let bytes = try [UInt8](Data(contentsOf: file))
+            let links = try options.linksDirectory.map { try OutputFile($0.appendingPathComponent("\(name).annotation.txt")) }
+            summary.files += 1
+            var lineNumber = 0
+            var minute = 0
+            var day = 0
+            var lineStart = 0
+            let count = bytes.count
+            while lineStart < count {
+                var lineEnd = lineStart
+                while lineEnd < count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
+                let parsed = CorpusLine(bytes[lineStart..<lineEnd])
+                lineStart = lineEnd + 1
+                if let m = parsed.minute {
+                    if m < minute - 60 { day += 1 }  // past midnight
+                    minute = m
+                }
+                let kind: Observation.Kind
+                switch parsed.kind {
+                case .message: kind = .message
+                case .action: kind = .action
+                case .join: kind = .join
+                case .leave: kind = .leave
+                case .nickChange(let new): kind = .nickChange(newNick: new)
+                case .other: kind = .other
+                case .invalid:
+                    kind = .other
+                    summary.invalidLines += 1
+                }
+                if kind == .message || kind == .action { summary.messages += 1 }
+                let observation = Observation(
+                    kind: kind, network: "corpus", channel: name, nick: parsed.nick,
+                    time: Double(day * 86400 + minute * 60), text: parsed.text)
+                let dumpHere = features != nil && lineNumber >= options.featuresFromLine
+                let outcome = engine.observe(
+                    observation,
+                    dump: dumpHere
+                        ? { candidates, rows in
+                            featureIndex?.write("\(name) \(lineNumber) \(candidates.map(String.init).joined(separator: ","))\n")
+                            rows.withUnsafeBytes { features?.write($0) }
+                        } : nil)
+                let antecedent = outcome.decision?.antecedent ?? lineNumber
+                links?.write("\(antecedent) \(lineNumber) -\n")
+                for event in outcome.events {
+                    switch event.kind {
+                    case .answered: summary.answered += 1
+                    case .thanked: summary.thanked += 1
+                    }
+                    events?.write(Self.json(event, file: name))
+                }
+                lineNumber += 1
+            }
+            summary.lines += lineNumber
+            try links?.close()
+            engine.forget(channel: name, network: "corpus")
+        }
+        try events?.close()
+        try features?.close()
+        try featureIndex?.close()
+        summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return summary
+    }
+
+    /// `NAME` of `NAME.raw.txt` (or of any other file name, without its last extension).
+    static func logName(_ file: URL) -> String {
+        let base = file.lastPathComponent
+        for suffix in [".raw.txt", ".ascii.txt", ".txt", ".log"] where base.hasSuffix(suffix) {
+            return String(base.dropLast(suffix.count))
+        }
+        return base
+    }
+
+    static func json(_ event: HelpEvent, file: String) -> String {
+        var s = "{\"file\":\(quote(file)),\"line\":\(event.sequence),\"kind\":\"\(event.kind.rawValue)\""
+        s += ",\"from\":\(quote(event.from)),\"to\":\(quote(event.to)),\"detection\":\"\(event.detection.rawValue)\""
+        if let related = event.relatedSequence { s += ",\"related_line\":\(related)" }
+        s += "}\n"
+        return s
+    }
+
+    static func quote(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    out += String(format: "\\u%04x", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}
+
+/// A buffered output file (large writes, few system calls).
+final class OutputFile {
+    let handle: FileHandle
+    var buffer: [UInt8] = []
+
+    init(_ url: URL) throws {
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
+        guard let handle = FileHandle(forWritingAtPath: url.path) else {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: url.path])
+        }
+        try handle.truncate(atOffset: 0)
+        self.handle = handle
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    func flush() {
+        handle.write(Data(buffer))
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    func close() throws {
+        flush()
+        try handle.close()
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import GRDB
+public import RapportCore
+
+/// The embedded default ``Store``: one SQLite file in WAL mode, through GRDB.
+///
+/// All work goes through one connection, one transaction at a time (an async lock keeps a
+/// suspended transaction body from interleaving with other writers). Committed data survives a
+/// crash or `kill -9` of the process.
+public final class SQLiteStore: Store {
+    private let queue: DatabaseQueue
+    private let lock = AsyncLock()
+
+    /// Opens (creating if needed) the database at `path`, and its folder.
+    ///
+    /// - Throws: ``StoreError`` when the file cannot be opened or is not a Rapport database.
+    public init(path: String) throws {
+        do {
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            queue = try DatabaseQueue(path: path, configuration: Self.configuration)
+            try queue.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+            try Self.createBaseTables(queue)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.unavailable, "Cannot open the SQLite database at \(path).", cause: error)
+        }
+    }
+
+    /// A private database in memory, for tests.
+    public init() throws {
+        queue = try DatabaseQueue(configuration: Self.configuration)
+        try Self.createBaseTables(queue)
+    }
+
+    /// A transaction spans several database accesses (its body is async), which GRDB allows only
+    /// when asked; the async lock makes that safe.
+    private static var configuration: Configuration {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.allowsUnsafeTransactions = true
+        return configuration
+    }
+
+    private static func createBaseTables(_ queue: DatabaseQueue) throws {
+        try queue.write { db in
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS rapport_migrations (
+                    namespace TEXT NOT NULL, version INTEGER NOT NULL, summary TEXT NOT NULL,
+                    applied_at TEXT NOT NULL, PRIMARY KEY (namespace, version));
+                CREATE TABLE IF NOT EXISTS rapport_kv (
+                    namespace TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+                    PRIMARY KEY (namespace, key));
+                """)
+        }
+    }
+
+    public func migrate(_ namespace: String, _ migrations: [Migration]) async throws {
+        let applied = Set(
+            try await query("SELECT version FROM rapport_migrations WHERE namespace = ?", [.text(namespace)])
+                .compactMap { $0["version"].int })
+        for migration in migrations.sorted(by: { $0.version < $1.version }) where !applied.contains(migration.version) {
+            do {
+                try await transaction { sql in
+                    for statement in migration.statements { try await sql.execute(statement, []) }
+                    try await sql.execute(
+                        "INSERT INTO rapport_migrations (namespace, version, summary, applied_at) VALUES (?, ?, ?, ?)",
+                        [.text(namespace), .integer(Int64(migration.version)), .text(migration.summary),
+                         .text(Date().formatted(.iso8601))])
+                }
+            } catch {
+                throw StoreError(
+                    .migrationFailed, "Migration \(namespace) #\(migration.version) (\(migration.summary)) failed.",
+                    cause: error)
+            }
+        }
+    }
+
+    public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+        await lock.acquire()
+        let executor = Executor(queue: queue)
+        do {
+            _ = try await executor.execute("BEGIN IMMEDIATE", [])
+            let result = try await body(executor)
+            _ = try await executor.execute("COMMIT", [])
+            await lock.release()
+            return result
+        } catch {
+            _ = try? await executor.execute("ROLLBACK", [])
+            await lock.release()
+            throw error
+        }
+    }
+
+    public func value(forKey key: String, in namespace: String) async throws -> String? {
+        try await query("SELECT value FROM rapport_kv WHERE namespace = ? AND key = ?", [.text(namespace), .text(key)])
+            .first?["value"].string
+    }
+
+    public func setValue(_ value: String?, forKey key: String, in namespace: String) async throws {
+        if let value {
+            try await execute(
+                """
+                INSERT INTO rapport_kv (namespace, key, value) VALUES (?, ?, ?)
+                ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value
+                """, [.text(namespace), .text(key), .text(value)])
+        } else {
+            try await execute("DELETE FROM rapport_kv WHERE namespace = ? AND key = ?", [.text(namespace), .text(key)])
+        }
+    }
+
+    public func entries(in namespace: String, keyPrefix: String) async throws -> [(key: String, value: String)] {
+        try await query(
+            "SELECT key, value FROM rapport_kv WHERE namespace = ? AND substr(key, 1, ?) = ? ORDER BY key",
+            [.text(namespace), .integer(Int64(keyPrefix.utf8.count)), .text(keyPrefix)]
+        ).compactMap { row in row["key"].string.flatMap { key in row["value"].string.map { (key, $0) } } }
+    }
+
+    /// Runs statements on the connection; only used inside ``transaction(_:)``.
+    private struct Executor: SQLExecutor {
+        let queue: DatabaseQueue
+
+        func execute(_ sql: String, _ arguments: [SQLValue]) async throws -> Int {
+            try queue.inDatabase { db in
+                try db.execute(sql: sql, arguments: StatementArguments(arguments.map(\.databaseValue)))
+                return db.changesCount
+            }
+        }
+
+        func query(_ sql: String, _ arguments: [SQLValue]) async throws -> [SQLRow] {
+            try queue.inDatabase { db in
+                try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments.map(\.databaseValue))).map { row in
+                    var columns: [String: SQLValue] = [:]
+                    for (name, value) in row { columns[name.lowercased()] = SQLValue(value) }
+                    return SQLRow(columns)
+                }
+            }
+        }
+    }
+}
+
+extension SQLValue {
+    var databaseValue: DatabaseValue {
+        switch self {
+        case .null: .null
+        case .integer(let i): i.databaseValue
+        case .real(let d): d.databaseValue
+        case .text(let s): s.databaseValue
+        }
+    }
+
+    init(_ value: DatabaseValue) {
+        switch value.storage {
+        case .null: self = .null
+        case .int64(let i): self = .integer(i)
+        case .double(let d): self = .real(d)
+        case .string(let s): self = .text(s)
+        case .blob(let data): self = .text(String(decoding: data, as: UTF8.self))
+        }
+    }
+}

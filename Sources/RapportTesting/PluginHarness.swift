@@ -1,0 +1,79 @@
+public import Foundation
+public import RapportCore
+import RapportStoreSQLite
+
+/// Runs plugins on a real runtime and store, with a recording network, so plugin tests read like
+/// chat transcripts:
+///
+/// ```swift
+/// let chat = try await PluginHarness([PluginRegistration(CorePlugin.self)])
+/// #expect(try await chat.say("!ping", as: "alice") == ["pong"])
+/// ```
+public struct PluginHarness: Sendable {
+    public let bot: Bot
+    public let connector: RecordingConnector
+    public let store: any Store
+
+    /// - Parameters:
+    ///   - store: Defaults to a fresh in-memory SQLite store; pass one to test persistence.
+    public init(
+        _ plugins: [PluginRegistration], configuration: BotConfiguration = BotConfiguration(),
+        store: (any Store)? = nil, time: any TimeSource = SystemTime()
+    ) async throws {
+        self.store = try store ?? SQLiteStore()
+        connector = RecordingConnector()
+        let descriptors = plugins.map(\.descriptor)
+        bot = Bot(
+            configuration: try configuration.validated(against: descriptors), store: self.store, plugins: plugins,
+            connectors: [connector], time: time)
+        try await bot.start()
+    }
+
+    /// A chat user on the test network; `account` makes them identified (`irc:test:<account>`).
+    public static func user(_ nick: String, account: String? = nil) -> ChatUser {
+        ChatUser(nick: nick, identity: account.map { Identity.irc(network: "test", account: $0) })
+    }
+
+    /// Says `text` as `nick` in `channel` (`nil` for a direct message to the bot) and returns
+    /// the texts of every message the bot sent in answer.
+    @discardableResult
+    public func say(
+        _ text: String, as nick: String, account: String? = nil, in channel: String? = "#test",
+        operator: Bool = false, id: MessageID? = nil, replyTo: MessageID? = nil, at time: Date = Date()
+    ) async throws -> [String] {
+        try await send(
+            ChatEvent(
+                network: "test", channel: channel, sender: Self.user(nick, account: account), time: time, id: id,
+                kind: .message(ChatMessage(text, replyTo: replyTo)), senderIsOperator: `operator`))
+        .map(\.text)
+    }
+
+    /// `nick` joins `channel`.
+    public func join(_ nick: String, account: String? = nil, channel: String = "#test", at time: Date = Date()) async throws {
+        _ = try await send(ChatEvent(network: "test", channel: channel, sender: Self.user(nick, account: account), time: time, kind: .join))
+    }
+
+    /// Delivers any event and returns the messages the bot sent in answer.
+    public func send(_ event: ChatEvent) async throws -> [OutgoingMessage] {
+        await bot.receive(event)
+        await bot.settle()
+        return await connector.takeSent()
+    }
+
+    /// Moves virtual time forward, lets every scheduled job that fell due run, and returns what
+    /// the bot sent meanwhile.
+    @discardableResult
+    public func advance(_ time: ManualTime, by duration: Duration) async throws -> [OutgoingMessage] {
+        // Every job loop must be asleep on the clock before it moves, or it would miss the move.
+        let sleepers = await bot.scheduledJobCount
+        for _ in 0..<1000 where time.sleeperCount < sleepers { try await Task.sleep(for: .milliseconds(1)) }
+        time.advance(by: duration)
+        // Each woken job loop queues its job and then sleeps again.
+        for _ in 0..<1000 where time.sleeperCount < sleepers { try await Task.sleep(for: .milliseconds(1)) }
+        await bot.settle()
+        return await connector.takeSent()
+    }
+
+    /// Stops the plugins (as a shutdown would).
+    public func stop() async { await bot.stop() }
+}

@@ -1,0 +1,35 @@
+public import RapportCore
+
+/// A connector for tests: records what the bot sends and accepts events pushed by the test.
+public actor RecordingConnector: Connector {
+    public nonisolated let network: String
+    public private(set) var sent: [OutgoingMessage] = []
+    public private(set) var joined: Set<String> = []
+    /// Addresses that ``isOnline(_:)`` reports as online.
+    public var online: Set<String> = []
+    private let nick: String
+
+    public init(network: String = "test", nick: String = "rapport") {
+        self.network = network
+        self.nick = nick
+    }
+
+    public func run(events: any EventSink) async throws {
+        while !Task.isCancelled { try await Task.sleep(for: .seconds(3600)) }
+    }
+
+    public func send(_ message: OutgoingMessage) async throws { sent.append(message) }
+    public func join(_ channel: String) async throws { joined.insert(channel.lowercased()) }
+    public func part(_ channel: String, reason: String?) async throws { joined.remove(channel.lowercased()) }
+    public func isOnline(_ address: String) async -> Bool? { online.contains(address) }
+    public func currentNick() async -> String { nick }
+    public func casemapping() async -> Casemapping { .rfc1459 }
+
+    /// Removes and returns everything sent so far.
+    public func takeSent() -> [OutgoingMessage] {
+        defer { sent = [] }
+        return sent
+    }
+
+    public func setOnline(_ addresses: Set<String>) { online = addresses }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Logging
+import RapportCore
+
+/// Sends the nudges that are due, respecting each person's wishes and the rate limits.
+///
+/// Every step is a conditional state change in the store (`pending → sending → sent`), so one
+/// nudge is sent at most once even across restarts or several bot instances. A nudge claimed by
+/// a sender that stopped before recording the outcome is retried after a restart: the only
+/// window for a duplicate is a crash between handing the DM to the connection and recording it.
+struct NudgeDelivery: Sendable {
+    let store: NudgeStore
+    let context: PluginContext
+    static let retryDelay: TimeInterval = 5 * 60
+    static let maxAttempts = 3
+
+    /// Puts back nudges claimed by a run of the bot that stopped mid-delivery.
+    func recoverClaimed() async throws {
+        for nudge in try await store.claimed() {
+            try await store.transition(nudge.id, from: .sending, to: .pending, reason: "restarted")
+        }
+    }
+
+    /// Considers every due nudge once.
+    func deliverDue() async throws {
+        let now = context.time.now
+        for nudge in try await store.due(at: now) {
+            try await consider(nudge, now: now)
+        }
+    }
+
+    private func consider(_ nudge: NudgeStore.Nudge, now: Date) async throws {
+        func wait(_ until: Date, _ reason: String) async throws {
+            try await store.transition(nudge.id, from: .pending, to: .pending, reason: reason, dueAt: min(until, nudge.expiresAt))
+        }
+        func drop(_ reason: String) async throws {
+            try await store.transition(nudge.id, from: .pending, to: .dropped, reason: reason)
+            context.logger.info("nudge dropped", metadata: ["network": "\(nudge.network)", "kind": "\(nudge.kind)", "reason": "\(reason)"])
+        }
+        if now >= nudge.expiresAt { return try await drop("expired") }
+        guard await context.isEnabled(network: nudge.network, channel: nudge.channel) else {
+            return try await drop("nudges are off in \(nudge.channel)")
+        }
+        guard let person = try await store.person(network: nudge.network, nick: nudge.recipient) else {
+            return try await drop("unknown person")
+        }
+        if person.isBot { return try await drop("the recipient is a bot") }
+        // Only someone who was active afterwards had the chance and let it pass.
+        if person.lastActive <= nudge.createdAt { return try await wait(now.addingTimeInterval(Self.retryDelay), "not active since") }
+        if person.away { return try await wait(nudge.expiresAt, "away") }
+        if await context.isOnline(person.address, on: nudge.network) == false {
+            return try await wait(nudge.expiresAt, "offline")
+        }
+        let preferences = try await store.preferences(person.key)
+        let settings = await context.settings(network: nudge.network, channel: nudge.channel)
+        let policy = NudgePolicy(minimumGap: settings.duration("min_gap").timeInterval, weeklyLimit: settings.int("weekly_limit"))
+        let sent = try await store.sentTimes(network: nudge.network, recipient: nudge.recipient)
+        switch policy.decide(now: now, preferences: preferences, sent: sent, expires: nudge.expiresAt) {
+        case .drop(let reason): return try await drop(reason)
+        case .wait(let until, let reason): return try await wait(until, reason)
+        case .send: break
+        }
+        guard try await store.transition(nudge.id, from: .pending, to: .sending) else { return }
+        let text = await NudgeCommands.text(for: nudge, settings: settings, context: context)
+        do {
+            try await context.send(OutgoingMessage(to: .user(address: person.address), text: text, style: .message), on: nudge.network)
+            try await store.transition(nudge.id, from: .sending, to: .sent, reason: "sent", sentAt: now)
+            context.logger.info("nudge sent", metadata: ["network": "\(nudge.network)", "kind": "\(nudge.kind)", "channel": "\(nudge.channel)"])
+        } catch {
+            let attempts = try await store.countFailure(nudge.id)
+            if attempts >= Self.maxAttempts {
+                try await store.transition(nudge.id, from: .sending, to: .dropped, reason: "delivery failed")
+                context.logger.warning("nudge dropped after failed deliveries", metadata: ["error": "\(error)", "attempts": "\(attempts)"])
+            } else {
+                try await store.transition(
+                    nudge.id, from: .sending, to: .pending, reason: "delivery failed", dueAt: now.addingTimeInterval(Self.retryDelay))
+            }
+        }
+    }
+}

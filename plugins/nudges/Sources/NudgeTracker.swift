@@ -1,0 +1,149 @@
+public import Foundation
+public import RapportCore
+public import RapportReciprocity
+
+/// Watches conversations and says which nudges become owed and which are settled.
+///
+/// Pure and synchronous, so the live plugin and the corpus replay share it:
+/// - B answers A's question → A owes B a thanks;
+/// - C asks A something directly (`A: …?`, or an explicit reply to A) → A owes C a reply;
+/// - A thanks B (in words, `B++`, a 🙏 reaction), or replies to B or names B → settled.
+public struct NudgeTracker: Sendable {
+    public struct Configuration: Sendable {
+        public var excerptLength = 120
+        public var engine = ReciprocityEngine.Configuration()
+        public init() {}
+    }
+
+    /// A nudge that may become due.
+    public struct Owed: Sendable, Hashable {
+        public var kind: NudgeStore.Kind
+        public var network: String
+        public var channel: String
+        /// Who would get the nudge, and the other person, as they wrote their nicks.
+        public var recipient: String
+        public var other: String
+        /// Unique per (kind, recipient, other, question): the same nudge is never owed twice.
+        public var key: String
+        public var excerpt: String
+        /// When it became owed; the plugin's settings say how long after that it falls due.
+        public var created: Date
+        /// The engine's sequence numbers of the message to answer or thank for, and its antecedent.
+        public var sequence: Int
+        public var relatedSequence: Int?
+    }
+
+    public enum Change: Sendable, Hashable {
+        case owe(Owed)
+        /// `recipient` acknowledged `other` in `channel`: no nudge of `kind` needed.
+        case settle(kind: NudgeStore.Kind, network: String, channel: String, recipient: String, other: String)
+        /// `nick` spoke at `time`.
+        case active(network: String, nick: String, time: Date)
+    }
+
+    public let configuration: Configuration
+    private var engine: ReciprocityEngine
+    private let questions = QuestionDetector()
+
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+        engine = ReciprocityEngine(configuration: configuration.engine)
+    }
+
+    private var fold: (String) -> String { configuration.engine.casemapping.fold }
+
+    /// What `observation` changes; `outcome` receives the engine's own result for callers that
+    /// also keep the ledger.
+    public mutating func observe(_ observation: Observation) -> (changes: [Change], events: [HelpEvent]) {
+        let outcome = engine.observe(observation)
+        guard observation.kind == .message || observation.kind == .action || observation.isReaction else {
+            return ([], outcome.events)
+        }
+        let time = Date(timeIntervalSince1970: observation.time)
+        let me = fold(observation.nick)
+        var changes: [Change] = []
+        if !observation.isReaction { changes.append(.active(network: observation.network, nick: me, time: time)) }
+        for event in outcome.events {
+            switch event.kind {
+            case .answered:
+                let question = event.relatedMessageID?.rawValue ?? "seq\(event.relatedSequence ?? event.sequence)@\(Int(observation.time) / 86400)"
+                changes.append(.owe(owed(.thank, recipient: event.from, other: event.to, question: question, observation, event.sequence, event.relatedSequence)))
+            case .thanked:
+                changes.append(.settle(kind: .thank, network: observation.network, channel: observation.channel, recipient: fold(event.from), other: fold(event.to)))
+            }
+        }
+        guard let decision = outcome.decision, decision.isMessage, !observation.isBot else { return (changes, outcome.events) }
+        // Naming someone or replying to them explicitly acknowledges them; so does a linked
+        // "that worked". A linked follow-up is an answer to a direct question, but not a thanks.
+        var named = Set(decision.mentionedNicks.map(fold))
+        if decision.isExplicit, let nick = decision.antecedentNick { named.insert(fold(nick)) }
+        let linked = decision.startsConversation ? nil : decision.antecedentNick.map(fold)
+        if let linked, Self.isAcknowledgement(observation.text) { named.insert(linked) }
+        for nick in named where nick != me {
+            changes.append(.settle(kind: .thank, network: observation.network, channel: observation.channel, recipient: me, other: nick))
+        }
+        for nick in named.union(linked.map { [$0] } ?? []) where nick != me {
+            changes.append(.settle(kind: .reply, network: observation.network, channel: observation.channel, recipient: me, other: nick))
+        }
+        // A question put directly to someone.
+        if let addressee = addressee(of: observation, decision), fold(addressee) != me, questions.isQuestion(observation.text) {
+            let question = observation.id?.rawValue ?? "seq\(decision.sequence)@\(Int(observation.time) / 86400)"
+            changes.append(.owe(owed(.reply, recipient: addressee, other: observation.nick, question: question, observation, decision.sequence, nil)))
+        }
+        return (changes, outcome.events)
+    }
+
+    /// The person a message is put to: an explicit reply's author, or a nick it starts with.
+    private func addressee(of observation: Observation, _ decision: ReplyLinker.Decision) -> String? {
+        if decision.isExplicit, let nick = decision.antecedentNick { return nick }
+        guard let first = decision.mentionedNicks.first else { return nil }
+        let text = observation.text.drop { $0 == "@" }
+        guard text.count > first.count, fold(String(text.prefix(first.count))) == fold(first) else { return nil }
+        let mark = text.dropFirst(first.count).first
+        return mark == ":" || mark == "," ? first : nil
+    }
+
+    private func owed(
+        _ kind: NudgeStore.Kind, recipient: String, other: String, question: String, _ o: Observation, _ sequence: Int, _ related: Int?
+    ) -> Owed {
+        return Owed(
+            kind: kind, network: o.network, channel: o.channel, recipient: recipient, other: other,
+            key: [kind.rawValue, o.network, o.channel.lowercased(), fold(recipient), fold(other), question].joined(separator: "|"),
+            excerpt: Self.excerpt(o.text, length: configuration.excerptLength), created: Date(timeIntervalSince1970: o.time),
+            sequence: sequence, relatedSequence: related)
+    }
+
+    /// Short replies that say an answer landed: "that worked", "ok got it", "fixed!".
+    static func isAcknowledgement(_ text: String) -> Bool {
+        let words = text.lowercased().split { !$0.isLetter && $0 != "'" }
+        guard !words.isEmpty, words.count <= 8 else { return false }
+        let phrases: [[Substring]] = [
+            ["worked"], ["works"], ["working"], ["fixed"], ["solved"], ["got", "it"], ["ok"], ["okay"], ["perfect"],
+            ["great"], ["awesome"], ["i", "see"], ["makes", "sense"], ["that", "did", "it"], ["did", "the", "trick"],
+        ]
+        return phrases.contains { phrase in
+            words.indices.contains { start in
+                start + phrase.count <= words.count && Array(words[start..<start + phrase.count]) == phrase
+            }
+        } && !words.contains("not") && !words.contains("doesn't") && !words.contains("didn't") && !words.contains("don't")
+    }
+
+    /// The first `length` characters of `text`, cut at a word, on one line.
+    static func excerpt(_ text: String, length: Int) -> String {
+        var flat = text.replacingOccurrences(of: "\n", with: " ")
+        // "alice: do this" → "do this": the addressee is the reader.
+        if let mark = flat.firstIndex(where: { $0 == ":" || $0 == "," }), flat[..<mark].allSatisfy({ !$0.isWhitespace }),
+            flat.index(after: mark) < flat.endIndex, flat[flat.index(after: mark)] == " "
+        {
+            flat = String(flat[flat.index(mark, offsetBy: 2)...])
+        }
+        guard flat.count > length else { return flat }
+        let cut = flat.prefix(length)
+        let word = cut.lastIndex(of: " ").map { cut[..<$0] } ?? cut
+        return word + "…"
+    }
+}
+
+extension Observation {
+    var isReaction: Bool { if case .reaction = kind { true } else { false } }
+}

@@ -1,0 +1,107 @@
+public import Foundation
+public import RapportCore
+import RapportReciprocity
+
+/// Kind, rare, well-timed private reminders: to thank someone whose answer you used, and to
+/// answer someone who asked you directly. Off in every channel until an admin switches it on.
+public struct NudgesPlugin: BuiltInPlugin, PersonalDataPlugin {
+    public static let descriptor = PluginDescriptor(
+        id: "nudges",
+        summary: "Private, friendly reminders to thank people who helped you and to answer people who asked you something.",
+        version: RapportVersion.current,
+        commands: [
+            .init(
+                "nudges", usage: "nudges on|off|status|why|snooze DURATION|quiet HH:MM-HH:MM [ZONE]|quiet off",
+                help: "Your reminders: turn them off or on, pause them (snooze 1d), set quiet hours in your time zone (quiet 22:00-08:00 Europe/Berlin), see your settings (status) or why you got the last one (why)."),
+            .init("stop", help: "Reply stop to a reminder and you get no more (same as nudges off)."),
+        ],
+        settings: [
+            SettingSpec("thank_after", .duration, default: .int(20 * 60), help: "How long after an answer a thanks may still come on its own.", minimum: 60, maximum: 7 * 86400),
+            SettingSpec("reply_after", .duration, default: .int(2 * 3600), help: "How long after a direct question an answer may still come on its own.", minimum: 60, maximum: 7 * 86400),
+            SettingSpec("expiry", .duration, default: .int(3 * 86400), help: "A reminder not delivered by then (person away or offline) is dropped.", minimum: 3600, maximum: 30 * 86400),
+            SettingSpec("min_gap", .duration, default: .int(12 * 3600), help: "At most one reminder per person within this time.", minimum: 0, maximum: 30 * 86400),
+            SettingSpec("weekly_limit", .int, default: .int(3), help: "At most this many reminders per person in any 7 days.", minimum: 0, maximum: 50),
+            SettingSpec("language", .choice, default: .string("en"), help: "The language of the built-in texts.", choices: NudgeTemplates.languages.keys.sorted()),
+            SettingSpec("thank_text", .string, default: .string(""), help: "Your own thank-reminder text ({helper} {channel} {excerpt}); empty for the built-in one."),
+            SettingSpec("reply_text", .string, default: .string(""), help: "Your own reply-reminder text ({asker} {channel} {excerpt}); empty for the built-in one."),
+        ],
+        enabledByDefault: false)
+
+    let store: NudgeStore
+    let state: TrackerState
+
+    public init(context: PluginContext) async throws {
+        store = NudgeStore(context.store)
+        try await store.migrate()
+        state = TrackerState()
+        let delivery = NudgeDelivery(store: store, context: context)
+        try await delivery.recoverClaimed()
+        await context.schedule(every: .seconds(60), name: "deliver due nudges") {
+            try await delivery.deliverDue()
+        }
+    }
+
+    public func handle(_ event: ChatEvent, context: PluginContext) async throws {
+        let casemapping = await context.casemapping(of: event.network)
+        let nick = casemapping.fold(event.sender.nick)
+        if !event.isOwn, !event.isHistory {
+            try await store.notePerson(network: event.network, nick: nick, user: event.sender, at: event.time, away: event.awayState)
+        }
+        guard let observation = Observation(event), !event.isHistory else { return }
+        let changes = await state.observe(observation, casemapping: casemapping)
+        let settings = await context.settings(network: event.network, channel: event.channel)
+        for change in changes {
+            switch change {
+            case .owe(let owed):
+                let botNick = await context.botNick(on: event.network).map(casemapping.fold)
+                let recipient = casemapping.fold(owed.recipient)
+                guard recipient != botNick else { continue }
+                let delay = settings.duration(owed.kind == .thank ? "thank_after" : "reply_after").timeInterval
+                var nudge = NudgeStore.Nudge(owed, recipient: recipient, delay: delay, expiry: settings.duration("expiry").timeInterval)
+                if context.textRetention == .zero { nudge.excerpt = "" }
+                try await store.add(nudge)
+            case .settle(let kind, let network, let channel, let recipient, let other):
+                try await store.resolve(network: network, channel: channel, recipient: recipient, other: other, kind: kind)
+            case .active:
+                break
+            }
+        }
+    }
+
+    public func personalData(about person: Person, context: PluginContext) async throws -> JSONValue {
+        try await store.personalData(about: person)
+    }
+
+    public func forget(_ person: Person, context: PluginContext) async throws { try await store.forget(person) }
+
+    public func deleteText(olderThan date: Date, context: PluginContext) async throws { try await store.deleteText(olderThan: date) }
+
+    public func execute(_ command: CommandInvocation, context: PluginContext) async throws {
+        let commands = NudgeCommands(store: store, context: context)
+        try await context.reply(to: command, try await commands.run(command))
+    }
+}
+
+/// One tracker per network, fed by the plugin's events (which arrive one at a time).
+actor TrackerState {
+    private var trackers: [String: NudgeTracker] = [:]
+
+    func observe(_ observation: Observation, casemapping: Casemapping) -> [NudgeTracker.Change] {
+        var tracker = trackers[observation.network] ?? {
+            var configuration = NudgeTracker.Configuration()
+            configuration.engine.casemapping = casemapping
+            return NudgeTracker(configuration: configuration)
+        }()
+        let changes = tracker.observe(observation).changes
+        trackers[observation.network] = tracker
+        return changes
+    }
+}
+
+extension ChatEvent {
+    /// `true`/`false` for away/back events, `nil` for anything else.
+    var awayState: Bool? {
+        if case .away(let message) = kind { return message != nil }
+        return nil
+    }
+}

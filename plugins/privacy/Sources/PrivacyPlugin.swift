@@ -1,0 +1,102 @@
+public import RapportCore
+import Foundation
+
+/// Each person's control over what Rapport keeps about them: see it, export it, erase it, or
+/// stop being recorded at all.
+public struct PrivacyPlugin: BuiltInPlugin {
+    public static let descriptor = PluginDescriptor(
+        id: "privacy",
+        summary: "What Rapport keeps about you, and your controls: export, erase, stop recording.",
+        version: RapportVersion.current,
+        commands: [
+            .init("privacy", help: "Say in plain words what Rapport stores about people and why."),
+            .init("export", usage: "export me", help: "Send you, privately, everything Rapport stores about you, as JSON."),
+            .init("forget", usage: "forget me [confirm]", help: "Erase your preferences and message excerpts and detach your name from the help ledger (asks for confirmation)."),
+            .init("track", usage: "track off|on|status", help: "Stop (or resume) recording anything about you; the bot still answers your commands."),
+        ])
+
+    private let confirmations = Confirmations()
+
+    public init(context: PluginContext) async throws {
+        await context.schedule(every: .seconds(3600), name: "delete expired message text") {
+            await context.administration.applyTextRetention()
+        }
+    }
+
+    public func execute(_ command: CommandInvocation, context: PluginContext) async throws {
+        let admin = context.administration
+        let person = await admin.person(command.sender, on: command.network)
+        let about = command.arguments.first?.lowercased()
+        switch command.name {
+        case "privacy":
+            try await context.reply(to: command, Self.statement(retention: context.textRetention))
+        case "export":
+            guard about == "me" else { throw CommandError.usage("export me") }
+            let data = await admin.personalData(about: person)
+            let json = String(decoding: try JSONEncoder.sorted.encode(data), as: UTF8.self)
+            try await context.replyPrivately(to: command, "Everything Rapport stores about you: \(json)")
+            if command.channel != nil { try await context.reply(to: command, "I sent you your data privately.") }
+        case "forget":
+            guard about == "me" else { throw CommandError.usage("forget me") }
+            guard command.arguments.dropFirst().first?.lowercased() == "confirm",
+                await confirmations.take(person.key, now: context.time.now)
+            else {
+                await confirmations.ask(person.key, now: context.time.now)
+                let prefix = await admin.commandPrefix(network: command.network, channel: command.channel)
+                try await context.reply(
+                    to: command,
+                    "This erases your preferences and message excerpts and removes your name from the help ledger (others' counts stay). It cannot be undone. Say \(prefix)forget me confirm within 10 minutes to go ahead.")
+                return
+            }
+            try await admin.forget(person)
+            try await context.reply(to: command, "Done: Rapport no longer keeps anything that points to you.")
+        case "track":
+            switch about {
+            case "off":
+                try await admin.setTracked(person, false)
+                try await context.reply(to: command, "From now on I record nothing about you. I still answer your commands.")
+            case "on":
+                try await admin.setTracked(person, true)
+                try await context.reply(to: command, "I record your help and thanks again.")
+            case "status", nil:
+                let tracked = await admin.isTracked(person)
+                try await context.reply(to: command, tracked ? "I record your help and thanks (say track off to stop)." : "I record nothing about you.")
+            default:
+                throw CommandError.usage("track off|on|status")
+            }
+        default:
+            throw CommandError.unknownCommand(command.name)
+        }
+    }
+
+    static func statement(retention: Duration) -> String {
+        let text = retention == .zero
+            ? "no message text at all"
+            : "short excerpts of messages (for reminders) for \(retention.chatText)"
+        return """
+            Rapport keeps: who answered whose question and who thanked whom in each channel (to show helpers and \
+            send reminders), your reminder preferences, and \(text). It keeps no full logs. Say export me to get \
+            everything it has about you, forget me to erase it, track off to stop being recorded.
+            """
+    }
+}
+
+/// Pending `forget me` confirmations, valid for ten minutes.
+actor Confirmations {
+    private var asked: [String: Date] = [:]
+
+    func ask(_ key: String, now: Date) { asked[key] = now }
+
+    func take(_ key: String, now: Date) -> Bool {
+        guard let when = asked.removeValue(forKey: key) else { return false }
+        return now.timeIntervalSince(when) <= 600
+    }
+}
+
+extension JSONEncoder {
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+}
