@@ -37,11 +37,14 @@ public struct MatrixClient: Sendable {
     let http: HTTPClient
     var logger: Logger
     var retry: RetryPolicy
+    /// The deadline of one attempt of an ordinary call (AsyncHTTPClient keeps retrying to
+    /// connect until then, so a server that is restarting is waited for).
+    var requestTimeout: Duration
 
     /// - Parameter http: Defaults to the process-wide `HTTPClient.shared`, which never needs a shutdown.
     public init(
         homeserver: URL, accessToken: String? = nil, http: HTTPClient = .shared, logger: Logger,
-        retry: RetryPolicy = RetryPolicy()
+        retry: RetryPolicy = RetryPolicy(), requestTimeout: Duration = .seconds(60)
     ) {
         var base = homeserver.absoluteString
         while base.hasSuffix("/") { base.removeLast() }
@@ -50,6 +53,7 @@ public struct MatrixClient: Sendable {
         self.http = http
         self.logger = logger
         self.retry = retry
+        self.requestTimeout = requestTimeout
     }
 
     // MARK: - Session
@@ -119,7 +123,7 @@ public struct MatrixClient: Sendable {
     }
 
     /// A room's state event, or `nil` if the room has none of that type.
-    func state(_ roomID: String, type: String, stateKey: String = "") async throws -> JSONValue? {
+    func state(_ roomID: String, type: String, stateKey: String = "") async throws -> MatrixJSON? {
         do {
             return try await call(.GET, "rooms/\(Self.segment(roomID))/state/\(Self.segment(type))/\(Self.segment(stateKey))")
         } catch let error as MatrixError where error.status == 404 {
@@ -139,7 +143,7 @@ public struct MatrixClient: Sendable {
     }
 
     /// Sends an event; retries reuse `transactionID`, so the homeserver stores it once.
-    func send(_ roomID: String, type: String, content: JSONValue, transactionID: String) async throws -> String {
+    func send(_ roomID: String, type: String, content: MatrixJSON, transactionID: String) async throws -> String {
         let path = "rooms/\(Self.segment(roomID))/send/\(Self.segment(type))/\(Self.segment(transactionID))"
         let response: API.EventIDResponse = try await call(.PUT, path, body: content)
         return response.eventID
@@ -147,7 +151,7 @@ public struct MatrixClient: Sendable {
 
     // MARK: - Account data
 
-    func accountData(_ userID: String, type: String) async throws -> JSONValue? {
+    func accountData(_ userID: String, type: String) async throws -> MatrixJSON? {
         do {
             return try await call(.GET, "user/\(Self.segment(userID))/account_data/\(Self.segment(type))")
         } catch let error as MatrixError where error.status == 404 {
@@ -155,7 +159,7 @@ public struct MatrixClient: Sendable {
         }
     }
 
-    func setAccountData(_ userID: String, type: String, content: JSONValue) async throws {
+    func setAccountData(_ userID: String, type: String, content: MatrixJSON) async throws {
         let _: API.Empty = try await call(.PUT, "user/\(Self.segment(userID))/account_data/\(Self.segment(type))", body: content)
     }
 
@@ -175,7 +179,7 @@ public struct MatrixClient: Sendable {
         var attempt = 1
         while true {
             do {
-                let bytes = try await raw(method, path, query: query, body: encoded, authenticated: authenticated, timeout: .seconds(60))
+                let bytes = try await raw(method, path, query: query, body: encoded, authenticated: authenticated, timeout: requestTimeout)
                 if Response.self == API.Empty.self, let empty = API.Empty() as? Response { return empty }
                 do {
                     return try JSONDecoder().decode(Response.self, from: bytes)

@@ -266,7 +266,7 @@ public struct MatrixEventTranslator: Sendable {
     func recentEvent(_ eventID: String) -> RecentEvents.Info? { recent[eventID] }
 
     /// Replaces the DM map with the content of an `m.direct` account data event.
-    mutating func setDirect(_ content: JSONValue) {
+    mutating func setDirect(_ content: MatrixJSON) {
         var map: [String: [String]] = [:]
         for (user, rooms) in content.object ?? [:] {
             let ids = (rooms.array ?? []).compactMap(\.string)
@@ -280,12 +280,12 @@ public struct MatrixEventTranslator: Sendable {
     }
 
     /// Records `roomID` as a DM with `userID`; returns the new `m.direct` content.
-    mutating func recordDirect(_ roomID: String, with userID: String) -> JSONValue {
+    mutating func recordDirect(_ roomID: String, with userID: String) -> MatrixJSON {
         var rooms = direct[userID] ?? []
         if !rooms.contains(roomID) { rooms.append(roomID) }
         direct[userID] = rooms
         directPartner[roomID] = userID
-        return .object(direct.mapValues { .array($0.map(JSONValue.string)) })
+        return .object(direct.mapValues { .array($0.map(MatrixJSON.string)) })
     }
 
     /// The DM rooms with `userID` in `m.direct`, newest first, and whether each can be used
@@ -314,7 +314,7 @@ public struct MatrixEventTranslator: Sendable {
     // MARK: - Text
 
     /// User IDs the content mentions: `m.mentions.user_ids`, else the pills of its HTML body.
-    static func mentions(in content: JSONValue) -> [String] {
+    static func mentions(in content: MatrixJSON) -> [String] {
         if let mentions = content["m.mentions"] {
             return (mentions["user_ids"]?.array ?? []).compactMap(\.string)
         }

@@ -22,7 +22,7 @@ struct MatrixMessageFormatter {
     /// The bot itself, never mentioned.
     var ownUserID: String
 
-    func content(text rawText: String, msgtype: String, replyTo: ReplyContext?) -> JSONValue {
+    func content(text rawText: String, msgtype: String, replyTo: ReplyContext?) -> MatrixJSON {
         let text = Self.sanitized(rawText)
         var mentioned: [String] = []
         var html = ""
@@ -37,15 +37,15 @@ struct MatrixMessageFormatter {
         html = html.replacingOccurrences(of: "\n", with: "<br/>")
         if let sender = replyTo?.sender, sender != ownUserID, !mentioned.contains(sender) { mentioned.append(sender) }
 
-        var content: [String: JSONValue] = [
+        var content: [String: MatrixJSON] = [
             "msgtype": .string(msgtype),
             "body": .string(text),
             "format": "org.matrix.custom.html",
             "formatted_body": .string(html),
-            "m.mentions": ["user_ids": .array(mentioned.sorted().map(JSONValue.string))],
+            "m.mentions": ["user_ids": .array(mentioned.sorted().map(MatrixJSON.string))],
         ]
         if let replyTo {
-            let inReplyTo: JSONValue = ["event_id": .string(replyTo.eventID)]
+            let inReplyTo: MatrixJSON = ["event_id": .string(replyTo.eventID)]
             if let root = replyTo.threadRoot {
                 content["m.relates_to"] = [
                     "rel_type": "m.thread", "event_id": .string(root), "is_falling_back": false, "m.in_reply_to": inReplyTo,

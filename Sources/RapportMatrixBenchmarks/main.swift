@@ -2,10 +2,23 @@
 // JSON decoding plus translation (dedupe, room state, relations), no network.
 //
 //   swift run -c release RapportMatrixBenchmarks [rooms] [events-per-room] [iterations]
+//
+// And the CPU a connector uses while idle on a real homeserver's long-poll:
+//
+//   swift run -c release RapportMatrixBenchmarks idle URL USER_ID PASSWORD SECONDS [SYNC_TIMEOUT]
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
+import Logging
 import NIOCore
 import RapportCore
 import RapportMatrix
+
+if CommandLine.arguments.dropFirst().first == "idle" {
+    try await idleBenchmark(Array(CommandLine.arguments.dropFirst(2)))
+    exit(0)
+}
 
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
 let roomCount = arguments.count > 0 ? arguments[0] : 200
@@ -96,3 +109,52 @@ print(String(format: "translate: median %.1f ms per batch", median(translateTime
 print(String(format: "total:     median %.1f ms per batch → %.0f events/s (best %.0f events/s)",
              median(total) * 1000, Double(totalEvents) / median(total), Double(totalEvents) / total.min()!))
 print("chat events delivered: \(delivered) of \(totalEvents * iterations) timeline events (reactions/edits included, nothing dropped twice)")
+
+/// Process CPU time (user + system), in seconds.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
+/// A key-value store in memory, enough for the connector.
+actor MemoryStore: Store {
+    var values: [String: String] = [:]
+    func migrate(_ namespace: String, _ migrations: [Migration]) async throws {}
+    func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+        throw CancellationError()
+    }
+    func value(forKey key: String, in namespace: String) async throws -> String? { values["\(namespace)/\(key)"] }
+    func setValue(_ value: String?, forKey key: String, in namespace: String) async throws { values["\(namespace)/\(key)"] = value }
+    func entries(in namespace: String, keyPrefix: String) async throws -> [(key: String, value: String)] {
+        values.filter { $0.key.hasPrefix("\(namespace)/\(keyPrefix)") }.sorted { $0.key < $1.key }
+            .map { (String($0.key.dropFirst(namespace.count + 1)), $0.value) }
+    }
+}
+
+struct CountingSink: EventSink {
+    func receive(_ event: ChatEvent) async {}
+    func settle() async {}
+}
+
+func idleBenchmark(_ arguments: [String]) async throws {
+    guard arguments.count >= 4, let url = URL(string: arguments[0]), let seconds = Double(arguments[3]) else {
+        print("usage: RapportMatrixBenchmarks idle URL USER_ID PASSWORD SECONDS [SYNC_TIMEOUT]")
+        exit(2)
+    }
+    let syncTimeout = arguments.count > 4 ? Double(arguments[4]) ?? 30 : 30
+    var logger = Logger(label: "bench")
+    logger.logLevel = .warning
+    let configuration = MatrixConfiguration(homeserver: url, userID: arguments[1], password: arguments[2], syncTimeout: syncTimeout)
+    let connector = MatrixConnector(network: "bench", configuration: configuration, store: MemoryStore(), logger: logger)
+    let task = Task { try await connector.run(events: CountingSink()) }
+    try await Task.sleep(for: .seconds(5))  // login and first sync
+    let cpuStart = cpuSeconds()
+    let wallStart = ContinuousClock.now
+    try await Task.sleep(for: .seconds(seconds))
+    let cpu = cpuSeconds() - cpuStart
+    let wall = (ContinuousClock.now - wallStart) / .seconds(1)
+    task.cancel()
+    print(String(format: "idle sync loop (sync_timeout %.0f s): %.3f s CPU in %.0f s wall = %.3f%% of one core",
+                 syncTimeout, cpu, wall, cpu / wall * 100))
+}

@@ -20,15 +20,15 @@ enum Fixture {
     }
 
     static func message(
-        _ id: String, _ body: String, from sender: String = alice, msgtype: String = "m.text", extra: [String: JSONValue] = [:]
+        _ id: String, _ body: String, from sender: String = alice, msgtype: String = "m.text", extra: [String: MatrixJSON] = [:]
     ) -> ClientEvent {
-        var content: [String: JSONValue] = ["msgtype": .string(msgtype), "body": .string(body)]
+        var content: [String: MatrixJSON] = ["msgtype": .string(msgtype), "body": .string(body)]
         for (key, value) in extra { content[key] = value }
         return ClientEvent(type: "m.room.message", eventID: id, sender: sender, originServerTS: 1_700_000_000_000, content: .object(content))
     }
 
     static func member(_ user: String, _ membership: String, by sender: String? = nil, name: String? = nil, id: String? = nil, isDirect: Bool? = nil) -> ClientEvent {
-        var content: [String: JSONValue] = ["membership": .string(membership)]
+        var content: [String: MatrixJSON] = ["membership": .string(membership)]
         if let name { content["displayname"] = .string(name) }
         if let isDirect { content["is_direct"] = .bool(isDirect) }
         return ClientEvent(

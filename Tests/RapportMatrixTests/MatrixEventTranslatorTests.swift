@@ -60,8 +60,8 @@ struct MatrixEventTranslatorTests {
     }
 
     @Test func mentionsFromMMentionsOrPills() {
-        let explicit: JSONValue = ["body": "hi bob", "m.mentions": ["user_ids": ["@bob:example.org"]]]
-        let pills: JSONValue = [
+        let explicit: MatrixJSON = ["body": "hi bob", "m.mentions": ["user_ids": ["@bob:example.org"]]]
+        let pills: MatrixJSON = [
             "body": "hi bob", "format": "org.matrix.custom.html",
             "formatted_body": "hi <a href=\"https://matrix.to/#/%40bob%3Aexample.org\">bob</a> and <a href='https://matrix.to/#/@carol:example.org?via=x'>c</a>",
         ]

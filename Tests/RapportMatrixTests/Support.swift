@@ -134,16 +134,16 @@ struct Human: Sendable {
     static var script: String { TestHomeserver.repo.appendingPathComponent("Tests/RapportMatrixTests/human.py").path }
 
     @discardableResult
-    func run(_ command: String, _ arguments: String...) async throws -> JSONValue {
+    func run(_ command: String, _ arguments: String...) async throws -> MatrixJSON {
         let result = try await runProgram("/usr/bin/env", ["python3", Self.script, url.absoluteString, token, command] + arguments)
         guard result.status == 0 else { throw TestFailure("human.py \(command) \(arguments) failed:\n\(result.err)") }
-        return try JSONDecoder().decode(JSONValue.self, from: Data(result.out.utf8))
+        return try JSONDecoder().decode(MatrixJSON.self, from: Data(result.out.utf8))
     }
 
     func createRoom(inviting users: String...) async throws -> String {
         let result = try await runProgram("/usr/bin/env", ["python3", Self.script, url.absoluteString, token, "create_room"] + users)
         guard result.status == 0 else { throw TestFailure("create_room failed:\n\(result.err)") }
-        let value = try JSONDecoder().decode(JSONValue.self, from: Data(result.out.utf8))
+        let value = try JSONDecoder().decode(MatrixJSON.self, from: Data(result.out.utf8))
         guard let room = value["room_id"]?.string else { throw TestFailure("create_room printed \(result.out)") }
         return room
     }

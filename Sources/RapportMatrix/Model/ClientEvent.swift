@@ -8,14 +8,14 @@ public struct ClientEvent: Sendable, Hashable, Decodable {
     public var originServerTS: Int64?
     /// Set on state events (empty string for most room state).
     public var stateKey: String?
-    public var content: JSONValue
+    public var content: MatrixJSON
     /// The redacted event, top level in room versions 1–10 (`content.redacts` from v11).
     public var redacts: String?
-    public var unsigned: JSONValue?
+    public var unsigned: MatrixJSON?
 
     public init(
         type: String, eventID: String?, sender: String, originServerTS: Int64? = nil, stateKey: String? = nil,
-        content: JSONValue = [:], redacts: String? = nil, unsigned: JSONValue? = nil
+        content: MatrixJSON = [:], redacts: String? = nil, unsigned: MatrixJSON? = nil
     ) {
         self.type = type
         self.eventID = eventID
@@ -41,9 +41,9 @@ public struct ClientEvent: Sendable, Hashable, Decodable {
         eventID = try c.decodeIfPresent(String.self, forKey: .eventID)
         originServerTS = try? c.decodeIfPresent(Int64.self, forKey: .originServerTS)
         stateKey = try c.decodeIfPresent(String.self, forKey: .stateKey)
-        content = (try? c.decodeIfPresent(JSONValue.self, forKey: .content)) ?? [:]
+        content = (try? c.decodeIfPresent(MatrixJSON.self, forKey: .content)) ?? [:]
         redacts = try? c.decodeIfPresent(String.self, forKey: .redacts)
-        unsigned = try? c.decodeIfPresent(JSONValue.self, forKey: .unsigned)
+        unsigned = try? c.decodeIfPresent(MatrixJSON.self, forKey: .unsigned)
     }
 
     /// The target of a redaction, wherever the room version puts it.
@@ -53,7 +53,7 @@ public struct ClientEvent: Sendable, Hashable, Decodable {
 /// A global or per-room account data event (`m.direct`, …): no sender, no ID.
 public struct AccountDataEvent: Sendable, Hashable, Decodable {
     public var type: String
-    public var content: JSONValue
+    public var content: MatrixJSON
 }
 
 /// A JSON array whose elements that fail to decode are counted and skipped, so one malformed
@@ -78,7 +78,7 @@ public struct LossyList<Element: Decodable & Sendable>: Sendable, Decodable {
                 elements.append(try c.decode(Element.self))
             } catch {
                 failures.append("\(error)")
-                _ = try? c.decode(JSONValue.self)  // step over the bad element
+                _ = try? c.decode(MatrixJSON.self)  // step over the bad element
             }
         }
     }

@@ -1,14 +1,15 @@
-/// Any JSON value: the `content` of a Matrix event, whose shape depends on its type.
+/// Any JSON value: the `content` of a Matrix event, whose shape depends on its type. (Separate
+/// from RapportCore's `JSONValue` for its defensive accessors and literal syntax.)
 ///
 /// Event content comes from other users' clients, so it is read defensively through the
 /// optional accessors (``subscript(_:)``, ``string``, …) instead of strict `Codable` models.
-public enum JSONValue: Sendable, Hashable, Codable {
+public enum MatrixJSON: Sendable, Hashable, Codable {
     case null
     case bool(Bool)
     case number(Double)
     case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
+    case array([MatrixJSON])
+    case object([String: MatrixJSON])
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
@@ -17,14 +18,14 @@ public enum JSONValue: Sendable, Hashable, Codable {
             self = .null
         } else if let value = try? c.decode(String.self) {
             self = .string(value)
-        } else if let value = try? c.decode([String: JSONValue].self) {
+        } else if let value = try? c.decode([String: MatrixJSON].self) {
             self = .object(value)
         } else if let value = try? c.decode(Double.self) {
             self = .number(value)
         } else if let value = try? c.decode(Bool.self) {
             self = .bool(value)
         } else {
-            self = .array(try c.decode([JSONValue].self))
+            self = .array(try c.decode([MatrixJSON].self))
         }
     }
 
@@ -42,7 +43,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
     }
 
     /// The member `key` of an object, or `nil`.
-    public subscript(_ key: String) -> JSONValue? {
+    public subscript(_ key: String) -> MatrixJSON? {
         if case .object(let members) = self { return members[key] }
         return nil
     }
@@ -67,25 +68,25 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
-    public var array: [JSONValue]? {
+    public var array: [MatrixJSON]? {
         if case .array(let value) = self { return value }
         return nil
     }
 
-    public var object: [String: JSONValue]? {
+    public var object: [String: MatrixJSON]? {
         if case .object(let value) = self { return value }
         return nil
     }
 }
 
-extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
+extension MatrixJSON: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
     ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
 {
     public init(stringLiteral value: String) { self = .string(value) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(integerLiteral value: Int) { self = .number(Double(value)) }
-    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
-    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+    public init(arrayLiteral elements: MatrixJSON...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, MatrixJSON)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
 }
