@@ -263,3 +263,9 @@ extension Duration {
         return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }
+
+extension MatrixClient: CustomStringConvertible, CustomReflectable {
+    /// Without the access token.
+    public var description: String { "MatrixClient(\(baseURL), token: \(accessToken == nil ? "none" : "<redacted>"))" }
+    public var customMirror: Mirror { Mirror(self, children: ["homeserver": baseURL]) }
+}

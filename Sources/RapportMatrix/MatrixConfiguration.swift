@@ -25,7 +25,9 @@ public import Foundation
 /// therefore accepts no invites: owners who want to invite the bot list their user IDs.
 ///
 /// The password and the access token never appear in ``description`` or in logs.
-public struct MatrixConfiguration: Sendable, Codable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
+public struct MatrixConfiguration: Sendable, Codable, Hashable, CustomStringConvertible, CustomDebugStringConvertible,
+    CustomReflectable
+{
     /// How replies to commands are sent.
     public enum ReplyMsgtype: String, Sendable, Codable, Hashable {
         case notice = "m.notice"
@@ -141,6 +143,16 @@ public struct MatrixConfiguration: Sendable, Codable, Hashable, CustomStringConv
     }
 
     public var debugDescription: String { description }
+
+    /// What `dump` shows: everything but the secrets.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "homeserver": homeserver, "userID": userID, "password": password == nil ? "none" : "<redacted>",
+            "accessToken": accessToken == nil ? "none" : "<redacted>", "deviceName": deviceName, "rooms": rooms,
+            "allowInvitesFrom": allowInvitesFrom, "operatorPowerLevel": operatorPowerLevel, "replyMsgtype": replyMsgtype,
+            "syncTimeout": syncTimeout, "timelineLimit": timelineLimit,
+        ])
+    }
 
     /// Whether an invite from `inviter` to `roomID` (known by `aliases`) may be accepted.
     func allowsInvite(from inviter: String, roomID: String, aliases: [String]) -> Bool {

@@ -45,7 +45,8 @@ func syncBody(batch: Int) -> ByteBuffer {
         var timeline: [[String: Any]] = []
         for e in 0..<eventsPerRoom {
             let id = "$b\(batch)r\(r)e\(e)"
-            let sender = users[e % users.count]
+            // An edit comes from the author of the message it edits (others' edits are ignored).
+            let sender = users[(e % 10 == 9 ? e - 1 : e) % users.count]
             let previous = "$b\(batch)r\(r)e\(max(e - 1, 0))"
             var event: [String: Any] = ["event_id": id, "sender": sender, "origin_server_ts": 1_700_000_000_000 + e, "unsigned": ["age": 10]]
             switch e % 10 {

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Testing
 @testable import RapportMatrix
 
@@ -46,9 +47,13 @@ struct MatrixConfigurationTests {
 
     @Test func secretsNeverInDescriptions() throws {
         let config = try decode(#"{"homeserver": "https://m.example.org", "user_id": "@bot:example.org", "password": "hunter2", "access_token": "syt_secret"}"#)
-        for text in [config.description, config.debugDescription, "\(config)", String(reflecting: config)] {
+        let client = MatrixClient(homeserver: config.homeserver, accessToken: config.accessToken, logger: .init(label: "t"))
+        for text in [config.description, config.debugDescription, "\(config)", String(reflecting: config), "\(client)", String(reflecting: client)] {
             #expect(!text.contains("hunter2") && !text.contains("syt_secret"))
         }
+        var dumped = ""
+        dump(config, to: &dumped)
+        #expect(!dumped.contains("hunter2") && !dumped.contains("syt_secret"))
     }
 
     @Test("allow_invites_from patterns", arguments: [
