@@ -2,6 +2,8 @@
 import PackageDescription
 
 let log: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let ahc: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
+let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
 
 /// A built-in plugin lives in `plugins/<id>/{Sources,Tests}`, beside its README.
 func plugin(
@@ -36,6 +38,7 @@ let package = Package(
         .library(name: "RapportCore", targets: ["RapportCore"]),
         .library(name: "RapportIRC", targets: ["RapportIRC"]),
         .library(name: "RapportReciprocity", targets: ["RapportReciprocity"]),
+        .library(name: "RapportMatrix", targets: ["RapportMatrix"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
@@ -49,6 +52,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .target(name: "RapportCore", dependencies: [log, metrics]),
@@ -123,6 +127,18 @@ let package = Package(
         ),
         .target(name: "RapportReciprocity", dependencies: ["RapportCore"], exclude: ["Training"]),
         .testTarget(name: "RapportReciprocityTests", dependencies: ["RapportReciprocity"]),
+        .target(
+            name: "RapportMatrix",
+            dependencies: [
+                "RapportCore", ahc, log, nioCore,
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "RapportMatrixTests", dependencies: ["RapportMatrix", "RapportCore", "RapportTesting", "RapportStoreSQLite", "CorePlugin", log], exclude: ["human.py"]
+        ),
+        .executableTarget(name: "RapportMatrixBenchmarks", dependencies: ["RapportMatrix", "RapportCore", nioCore, log]),
     ]
         + plugin("core", module: "CorePlugin")
         + plugin("admin", module: "AdminPlugin", testDependencies: ["CorePlugin"])

@@ -6,7 +6,8 @@
 # rate limits lifted; all state in the work dir DIR.
 # Install first: deploy/install-deps.sh matrix   (venv at $REPO/.cache/synapse-venv)
 #
-#   start DIR      write DIR/homeserver.yaml, pick a free port, start, wait until
+#   start DIR      write DIR/homeserver.yaml, pick a free port (a restart in the
+#                  same DIR reuses the previous one), start, wait until
 #                  GET /health answers OK; prints KEY=VALUE lines (also in DIR/env):
 #                    MATRIX_URL MATRIX_SERVER_NAME MATRIX_REGISTRATION_SECRET MATRIX_DIR
 #   stop DIR       stop it (SIGTERM by pid file)
@@ -106,7 +107,13 @@ cmd_start() {
   fi
   rm -f "$DIR/synapse.out" "$DIR/env" "$DIR/homeserver.pid.synapse"
   mkdir -p "$DIR/media_store"
-  PORT=$(free_ports 1)
+  # A restart in the same DIR keeps its port, so clients configured with MATRIX_URL reconnect.
+  if [[ -s $DIR/port ]] && ! tcp_open "$(cat "$DIR/port")"; then
+    PORT=$(cat "$DIR/port")
+  else
+    PORT=$(free_ports 1)
+    echo "$PORT" >"$DIR/port"
+  fi
   if [[ -s $DIR/secret ]]; then
     SECRET=$(cat "$DIR/secret")
   else

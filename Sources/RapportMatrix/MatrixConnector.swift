@@ -1,0 +1,368 @@
+import Foundation
+public import Logging
+public import RapportCore
+
+/// A Matrix account as a ``Connector``: logs in, long-polls `/sync`, turns room events into
+/// ``ChatEvent``s, and sends messages, replies and DMs.
+///
+/// ```swift
+/// let matrix = MatrixConnector(network: "example", configuration: config, store: store, logger: logger)
+/// let bot = Bot(configuration: botConfig, store: store, plugins: plugins, connectors: [matrix])
+/// ```
+///
+/// Channels are room IDs (`!abc:example.org`); ``join(_:)``, ``part(_:reason:)`` and
+/// ``send(_:)`` also take aliases (`#lobby:example.org`). A direct message goes to the DM room
+/// recorded in the bot's `m.direct`, created on first use. Messages in DM rooms arrive with
+/// `channel == nil`. See ``MatrixConfiguration`` for invites and ``MatrixSessionStore`` for what
+/// is persisted. End-to-end encryption is not supported: in an encrypted room the bot says so
+/// once and logs it.
+public actor MatrixConnector: Connector {
+    public nonisolated let network: String
+    let configuration: MatrixConfiguration
+    let logger: Logger
+    let saved: MatrixSessionStore
+    private var client: MatrixClient
+    private var session: Task<Session, any Error>?
+    private var translator: MatrixEventTranslator?
+    private var sink: (any EventSink)?
+    private var nick: String
+    private var aliases: [String: String] = [:]
+    private var directCreation: [String: Task<String, any Error>] = [:]
+    private var transactionCount = 0
+    private let transactionPrefix: String
+    private var seenWritten: [String] = []
+
+    struct Session: Sendable {
+        var userID: String
+        var deviceID: String?
+    }
+
+    /// The `/sync` filter: lazy-loaded members, a larger timeline, no presence.
+    nonisolated var filter: String {
+        #"{"room":{"state":{"lazy_load_members":true},"timeline":{"limit":\#(configuration.timelineLimit),"lazy_load_members":true}},"presence":{"not_types":["*"]}}"#
+    }
+
+    public init(network: String, configuration: MatrixConfiguration, store: any Store, logger: Logger) {
+        self.network = network
+        self.configuration = configuration
+        var logger = logger
+        logger[metadataKey: "network"] = "\(network)"
+        self.logger = logger
+        self.saved = MatrixSessionStore(store: store, network: network)
+        self.client = MatrixClient(homeserver: configuration.homeserver, logger: logger)
+        self.nick = MatrixIdentifiers.localpart(of: configuration.userID)
+        self.transactionPrefix = "rapport.\(Int(Date().timeIntervalSince1970 * 1000)).\(UInt32.random(in: 0...UInt32.max))"
+    }
+
+    // MARK: - Connector
+
+    public func run(events: any EventSink) async throws {
+        sink = events
+        while true {
+            do {
+                try Task.checkCancellation()
+                try await runSession()
+            } catch is CancellationError {
+                return
+            } catch let error as MatrixError where error.code == .unknownToken {
+                if configuration.password == nil {
+                    throw MatrixError(.configuration, "the configured access_token for \(configuration.userID) is not valid (any more); set a new one or use password")
+                }
+                logger.warning("access token refused; logging in again")
+                session = nil
+                try? await saved.set("access_token", nil)
+            } catch let error as MatrixError where error.code == .configuration {
+                logger.error("Matrix connector stopped", metadata: ["error": "\(error)"])
+                throw error
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("Matrix session failed; starting over in 5 s", metadata: ["error": "\(error)"])
+                session = nil
+                try? await Task.sleep(for: .seconds(5))
+            }
+        }
+    }
+
+    public func send(_ message: OutgoingMessage) async throws {
+        let me = try await currentSession()
+        let text = MatrixMessageFormatter.sanitized(message.text)
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
+        let roomID: String =
+            switch message.target {
+            case .channel(let channel): try await roomID(for: channel)
+            case .user(let address): try await directRoom(with: address)
+            }
+        let msgtype =
+            switch message.style {
+            case .reply: configuration.replyMsgtype.rawValue
+            case .message: "m.text"
+            case .action: "m.emote"
+            }
+        let reply = message.replyTo.map { id in
+            let info = translator?.recentEvent(id.rawValue)
+            return MatrixMessageFormatter.ReplyContext(eventID: id.rawValue, sender: info?.sender, threadRoot: info?.threadRoot)
+        }
+        let members = (translator?.room(roomID)?.displayNames) ?? [:]
+        let content = MatrixMessageFormatter(members: members, ownUserID: me.userID)
+            .content(text: text, msgtype: msgtype, replyTo: reply)
+        _ = try await client.send(roomID, type: "m.room.message", content: content, transactionID: nextTransactionID())
+    }
+
+    public func join(_ channel: String) async throws {
+        _ = try await currentSession()
+        let roomID = try await client.join(channel)
+        if channel.hasPrefix("#") { aliases[channel] = roomID }
+        translator?.noteJoined(roomID)
+        logger.info("joined room", metadata: ["room": "\(channel)", "room_id": "\(roomID)"])
+    }
+
+    public func part(_ channel: String, reason: String?) async throws {
+        _ = try await currentSession()
+        let roomID = try await roomID(for: channel)
+        try await client.leave(roomID, reason: reason)
+        try? await client.forget(roomID)
+        translator?.removeRoom(roomID)
+        logger.info("left room", metadata: ["room_id": "\(roomID)"])
+    }
+
+    public func isOnline(_ address: String) async -> Bool? { nil }
+
+    public func currentNick() async -> String { nick }
+
+    public func casemapping() async -> Casemapping { .none }
+
+    // MARK: - Session
+
+    /// The logged-in session, logging in (once, shared by concurrent callers) if needed.
+    func currentSession() async throws -> Session {
+        if let session {
+            do {
+                return try await session.value
+            } catch {
+                self.session = nil
+                throw error
+            }
+        }
+        let task = Task { try await self.establishSession() }
+        session = task
+        do {
+            return try await task.value
+        } catch {
+            session = nil
+            throw error
+        }
+    }
+
+    private func establishSession() async throws -> Session {
+        let user = configuration.userID
+        if try await saved.get("user_id") != user {
+            try await saved.resetSession()
+            try await saved.set("user_id", user)
+        }
+        if let token = configuration.accessToken, !token.isEmpty {
+            client.accessToken = token
+            let whoami = try await client.whoAmI()
+            guard whoami.userID == user else {
+                throw MatrixError(.configuration, "access_token belongs to \(whoami.userID), not to the configured user_id \(user)")
+            }
+            logger.info("using the configured access token", metadata: ["device": "\(whoami.deviceID ?? "?")"])
+            return try await started(Session(userID: user, deviceID: whoami.deviceID))
+        }
+        if let token = try await saved.get("access_token") {
+            client.accessToken = token
+            do {
+                let whoami = try await client.whoAmI()
+                if whoami.userID == user {
+                    logger.info("reusing the saved session", metadata: ["device": "\(whoami.deviceID ?? "?")"])
+                    return try await started(Session(userID: user, deviceID: whoami.deviceID))
+                }
+            } catch let error as MatrixError where error.code == .unknownToken {
+                logger.info("saved access token expired; logging in again with the same device")
+            }
+        }
+        guard let password = configuration.password else {
+            throw MatrixError(.configuration, "no password or access_token for \(user)")
+        }
+        let deviceID = try await saved.get("device_id")
+        let login: API.LoginResponse
+        do {
+            login = try await client.login(userID: user, password: password, deviceID: deviceID, deviceName: configuration.deviceName)
+        } catch let error as MatrixError where error.status == 403 || error.status == 401 || error.status == 400 {
+            throw MatrixError(.configuration, "login as \(user) refused: \(error.message)", status: error.status, errcode: error.errcode)
+        }
+        client.accessToken = login.accessToken
+        try await saved.set("access_token", login.accessToken)
+        try await saved.set("device_id", login.deviceID)
+        logger.info("logged in with password", metadata: ["device": "\(login.deviceID)", "reused_device": "\(deviceID == login.deviceID)"])
+        return try await started(Session(userID: login.userID, deviceID: login.deviceID))
+    }
+
+    /// Loads the persisted state for a fresh session.
+    private func started(_ session: Session) async throws -> Session {
+        var translator = MatrixEventTranslator(
+            network: network, ownUserID: session.userID, configuration: configuration, seen: try await saved.seen())
+        translator.announcedEncryption = try await saved.announcedEncryption()
+        if let direct = try? await client.accountData(session.userID, type: "m.direct") { translator.setDirect(direct) }
+        self.translator = translator
+        seenWritten = translator.seen.elements
+        if let name = try? await client.displayName(of: session.userID), !name.isEmpty { nick = name }
+        return session
+    }
+
+    // MARK: - Sync
+
+    private func runSession() async throws {
+        _ = try await currentSession()
+        for room in configuration.rooms {
+            do {
+                try await join(room)
+            } catch let error as MatrixError where !error.isTransient {
+                logger.error("cannot join configured room", metadata: ["room": "\(room)", "error": "\(error)"])
+            }
+        }
+        let client = self.client
+        let filter = self.filter
+        let timeout = Duration.milliseconds(Int64(configuration.syncTimeout * 1000))
+        let loop = MatrixSyncLoop(
+            fetch: { since, fullState in
+                try await client.sync(since: since, filter: filter, timeout: since == nil ? .zero : timeout, fullState: fullState)
+            },
+            process: { batch, initial in await self.process(batch, initial: initial) },
+            save: { since in try await self.saved.set("since", since) },
+            logger: logger)
+        try await loop.run(since: try await saved.get("since"))
+    }
+
+    /// Handles one batch: delivers its events and carries out the room actions, then saves the
+    /// seen event IDs (before the loop saves `since`).
+    func process(_ batch: SyncResponse, initial: Bool) async {
+        guard var translator else { return }
+        let actions = translator.process(batch, initial: initial)
+        self.translator = translator
+        let failures = batch.decodingFailures + translator.skippedLastBatch
+        if !failures.isEmpty {
+            logger.warning("skipped malformed events", metadata: ["count": "\(failures.count)", "first": "\(failures[0])"])
+        }
+        for action in actions {
+            do {
+                try await perform(action)
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.error("room action failed", metadata: ["action": "\(action.summary)", "error": "\(error)"])
+            }
+        }
+        let seen = translator.seen.elements
+        if seen.last != seenWritten.last || seen.count != seenWritten.count {
+            do {
+                try await saved.setSeen(seen)
+                seenWritten = seen
+            } catch {
+                logger.error("could not save seen event IDs", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    private func perform(_ action: MatrixEventTranslator.Action) async throws {
+        switch action {
+        case .deliver(let event):
+            await sink?.receive(event)
+        case .acceptInvite(let roomID, let inviter, let isDirect):
+            logger.info("accepting invite", metadata: ["room_id": "\(roomID)", "inviter": "\(inviter)"])
+            try await join(roomID)
+            if isDirect { try await recordDirect(roomID, with: inviter) }
+        case .declineInvite(let roomID, let inviter):
+            logger.notice("declining invite: inviter not in allow_invites_from", metadata: ["room_id": "\(roomID)", "inviter": "\(inviter)"])
+            try await client.leave(roomID, reason: "Sorry, I only join rooms when my operators invite me.")
+        case .forget(let roomID):
+            logger.notice("removed from room (kicked or banned); forgetting it", metadata: ["room_id": "\(roomID)"])
+            try await client.forget(roomID)
+        case .announceEncryption(let roomID):
+            logger.warning("room is end-to-end encrypted; the bot cannot read messages there", metadata: ["room_id": "\(roomID)"])
+            let content = MatrixMessageFormatter(ownUserID: configuration.userID).content(
+                text: "This room is end-to-end encrypted, and I can't read encrypted messages, so I won't see anything said here. Please talk to me in an unencrypted room.",
+                msgtype: "m.notice", replyTo: nil)
+            _ = try await client.send(roomID, type: "m.room.message", content: content, transactionID: nextTransactionID())
+            try await saved.set("encryption_notice/\(roomID)", "1")
+        }
+    }
+
+    // MARK: - Rooms and DMs
+
+    /// The room ID for a room ID or alias (a user ID means the DM room).
+    func roomID(for channel: String) async throws -> String {
+        if channel.hasPrefix("!") { return channel }
+        if channel.hasPrefix("@") { return try await directRoom(with: channel) }
+        guard channel.hasPrefix("#") else {
+            throw MatrixError(.invalidTarget, "'\(channel)' is not a Matrix room ID (!…) or alias (#…)")
+        }
+        if let known = aliases[channel] { return known }
+        let roomID = try await client.resolveAlias(channel)
+        aliases[channel] = roomID
+        return roomID
+    }
+
+    /// The DM room with `userID`: the one in `m.direct`, or a new one (created once even when
+    /// several sends ask at the same time).
+    func directRoom(with userID: String) async throws -> String {
+        guard MatrixIdentifiers.isUserID(userID) else {
+            throw MatrixError(.invalidTarget, "'\(userID)' is not a Matrix user ID (@name:server)")
+        }
+        let me = try await currentSession().userID
+        for (roomID, usable) in translator?.directRooms(with: userID) ?? [] {
+            if usable == true { return roomID }
+            if usable == nil, await isUsableDirectRoom(roomID, me: me, partner: userID) { return roomID }
+        }
+        if let pending = directCreation[userID] { return try await pending.value }
+        let task = Task { () async throws -> String in
+            let roomID = try await self.client.createDirectRoom(with: userID)
+            logger.info("created DM room", metadata: ["room_id": "\(roomID)", "user": "\(userID)"])
+            try await self.noteCreatedDirect(roomID, with: userID)
+            return roomID
+        }
+        directCreation[userID] = task
+        defer { directCreation[userID] = nil }
+        return try await task.value
+    }
+
+    /// Asks the server about a DM room not synced yet (right after a restart).
+    private func isUsableDirectRoom(_ roomID: String, me: String, partner: String) async -> Bool {
+        guard let own = try? await client.state(roomID, type: "m.room.member", stateKey: me),
+            own["membership"]?.string == "join"
+        else { return false }
+        let theirs = (try? await client.state(roomID, type: "m.room.member", stateKey: partner))?["membership"]?.string
+        return theirs == nil || theirs == "join" || theirs == "invite"
+    }
+
+    private func noteCreatedDirect(_ roomID: String, with userID: String) async throws {
+        translator?.noteJoined(roomID)
+        try await recordDirect(roomID, with: userID)
+    }
+
+    /// Adds the room to the bot's `m.direct`, merged with what the server has now.
+    private func recordDirect(_ roomID: String, with userID: String) async throws {
+        let me = try await currentSession().userID
+        let current = try await client.accountData(me, type: "m.direct")
+        if let current { translator?.setDirect(current) }
+        guard let content = translator?.recordDirect(roomID, with: userID) else { return }
+        try await client.setAccountData(me, type: "m.direct", content: content)
+    }
+
+    private func nextTransactionID() -> String {
+        transactionCount += 1
+        return "\(transactionPrefix).\(transactionCount)"
+    }
+}
+
+extension MatrixEventTranslator.Action {
+    /// For logs: the action without message text.
+    var summary: String {
+        switch self {
+        case .deliver(let event): "deliver \(event.id?.rawValue ?? "-")"
+        case .acceptInvite(let room, _, _): "accept invite to \(room)"
+        case .declineInvite(let room, _): "decline invite to \(room)"
+        case .forget(let room): "forget \(room)"
+        case .announceEncryption(let room): "announce encryption in \(room)"
+        }
+    }
+}
