@@ -85,7 +85,7 @@ let package = Package(
         .target(
             name: "RapportApp",
             dependencies: [
-                "RapportCore", "RapportStoreSQLite", "RapportStorePostgres", "RapportHTTP", "RapportConsole",
+                "RapportCore", "RapportStoreSQLite", "RapportStorePostgres", "RapportHTTP", "RapportConsole", "RapportIRC", "RapportMatrix",
                 "RapportPluginHost", "CorePlugin", "AdminPlugin", "NudgesPlugin", "PrivacyPlugin", "ThanksPlugin", log, metrics,
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Yams", package: "Yams"),
@@ -108,7 +108,7 @@ let package = Package(
             name: "RapportAppTests",
             dependencies: [
                 "RapportApp", "RapportConsole", "RapportPluginHost", "RapportTesting", "RapportCore", "RapportStorePostgres",
-                "RapportStoreSQLite", log, .product(name: "Yams", package: "Yams"),
+                "RapportStoreSQLite", "RapportIRC", log, .product(name: "Yams", package: "Yams"),
             ]
         ),
         .testTarget(name: "RapportCoreTests", dependencies: ["RapportCore", "RapportTesting"]),

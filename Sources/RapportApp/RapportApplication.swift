@@ -5,6 +5,8 @@ import CoreMetrics
 import Prometheus
 import RapportConsole
 import RapportHTTP
+import RapportIRC
+import RapportMatrix
 import RapportPluginHost
 public import RapportStorePostgres
 public import RapportStoreSQLite
@@ -61,7 +63,17 @@ public enum RapportApplication {
 
     /// The connectors for the configured networks.
     public static func makeConnectors(_ file: ConfigurationFile, store: any Store, logger: Logger) throws -> [any Connector] {
-        []
+        file.networks.compactMap { network -> (any Connector)? in
+            var networkLogger = logger
+            networkLogger[metadataKey: "network"] = "\(network.name)"
+            if let irc = network.irc {
+                return IRCConnector(network: network.name, configuration: irc, logger: networkLogger)
+            }
+            if let matrix = network.matrix {
+                return MatrixConnector(network: network.name, configuration: matrix, store: store, logger: networkLogger)
+            }
+            return nil
+        }
     }
 
     /// Starts the external plugins of `file` (their handshakes tell their commands and

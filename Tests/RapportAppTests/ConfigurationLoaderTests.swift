@@ -64,7 +64,17 @@ struct ConfigurationLoaderTests {
     }
 
     @Test func duplicateNetworkNamesAreRefused() {
-        #expect(problem("networks: [{ name: a }, { name: a }]")?.path == "networks[1].name")
+        #expect(problem("networks: [{ name: a, irc: { host: h } }, { name: a, irc: { host: h } }]")?.path == "networks[1].name")
+    }
+
+    @Test func networksAreIRCOrMatrix() {
+        #expect(problem("networks: [{ name: a, irc: { host: irc.example.org, port: 6697, sasl: { password: '${RAPPORT_SECRET}' } } }]") == nil)
+        #expect(problem("networks: [{ name: a }]")?.problem == "say which kind of network: add an irc or a matrix section.")
+        #expect(problem("networks: [{ name: a, irc: { host: h, port: many } }]")?.path == "networks[0].irc.port")
+        #expect(problem("networks: [{ name: a, irc: { host: h, colour: red } }]")?.path == "networks[0].irc.colour")
+        #expect(problem("networks: [{ name: m, matrix: { homeserver: 'http://127.0.0.1:8008', user_id: '@bot:localhost', password: x } }]") == nil)
+        let secret = problem("networks: [{ name: a, irc: { host: h, sasl: { password: '${RAPPORT_SECRET}', mechanism: NOPE } } }]")
+        #expect(secret != nil && secret?.description.contains("hunter2") == false)
     }
 
     @Test func externalPluginsAreDeclaredWithACommandLine() throws {

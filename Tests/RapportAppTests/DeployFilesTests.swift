@@ -1,5 +1,6 @@
 import Foundation
 import RapportApp
+import RapportIRC
 import RapportTesting
 import Testing
 import Yams
@@ -186,7 +187,12 @@ struct DeployFilesTests {
         let (file, _) = try loader.load(Self.root.appendingPathComponent("deploy/compose/rapport.yaml").path)
         #expect(file.storage.postgres == "postgres://rapport:pw-from-env@postgres:5432/rapport?sslmode=disable")
         #expect(file.http?.listen == "0.0.0.0:9300")
-        _ = try loader.load(Self.root.appendingPathComponent("deploy/rapport.example.yaml").path)
+        let example = ConfigurationLoader(
+            descriptors: BuiltInPlugins.all.map(\.descriptor),
+            environment: ["RAPPORT_IRC_PASSWORD": "irc-pw", "RAPPORT_MATRIX_PASSWORD": "matrix-pw"])
+        let (exampleFile, _) = try example.load(Self.root.appendingPathComponent("deploy/rapport.example.yaml").path)
+        #expect(exampleFile.networks.map(\.name) == ["local", "matrix"])
+        #expect(exampleFile.networks.first?.irc?.sasl?.password == "irc-pw")
     }
 
     /// The compose IRC image's InspIRCd and Atheme configurations, rendered as its entrypoint

@@ -27,6 +27,9 @@ struct CheckConfigCommandTests {
     }
 
     @Test func theExampleConfigurationIsValid() async throws {
+        // The example keeps its secrets in the environment, as a real installation should.
+        setenv("RAPPORT_IRC_PASSWORD", "irc-pw", 1)
+        setenv("RAPPORT_MATRIX_PASSWORD", "matrix-pw", 1)
         let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../deploy/rapport.example.yaml").path
         #expect(await run(["check-config", example]) == 0)
     }

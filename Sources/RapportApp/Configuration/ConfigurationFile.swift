@@ -1,4 +1,6 @@
 public import RapportCore
+public import RapportIRC
+public import RapportMatrix
 public import RapportPluginHost
 
 /// The YAML configuration file, as written by people: see `deploy/rapport.example.yaml`.
@@ -107,6 +109,10 @@ public struct ConfigurationFile: Codable, Sendable {
     public struct Network: Codable, Sendable {
         /// `name` (text, required): how the network is called in identities, logs and scopes.
         public var name: String
+        /// `irc` (map): an IRC network; see ``IRCConfiguration`` for its keys.
+        public var irc: IRCConfiguration?
+        /// `matrix` (map): a Matrix homeserver account; see ``MatrixConfiguration`` for its keys.
+        public var matrix: MatrixConfiguration?
         /// `plugins` (map): plugin settings for this network only, as under the top-level `plugins`.
         public var plugins: [String: [String: SettingValue]]?
     }

@@ -82,6 +82,11 @@ public struct ConfigurationLoader: Sendable {
             guard names.insert(network.name).inserted else {
                 throw fail("networks[\(index)].name", "another network is already called '\(network.name)'.")
             }
+            switch (network.irc, network.matrix) {
+            case (nil, nil): throw fail("networks[\(index)]", "say which kind of network: add an irc or a matrix section.")
+            case (.some, .some): throw fail("networks[\(index)]", "a network is either irc or matrix, not both.")
+            default: break
+            }
         }
         let sections = [("plugins", file.plugins)] + file.networks.enumerated().map { ("networks[\($0.offset)].plugins", $0.element.plugins ?? [:]) }
         for (path, plugins) in sections {
