@@ -51,7 +51,8 @@ struct LeaseTests {
             }
             let elapsed = try #require(tookOver, "B never took over")
             #expect(elapsed <= ttl + every + .milliseconds(500), "took over after \(elapsed)")
-            #expect(elapsed >= ttl - .milliseconds(300), "not before A's lease expired: \(elapsed)")
+            // A's last renewal may have come up to `every` before the crash; its lease ends `ttl` after that.
+            #expect(elapsed >= ttl - every - .milliseconds(100), "not before A's lease expired: \(elapsed)")
             #expect(try await tableA.currentHolder(of: "network/oftc") == "instance-b")
 
             // A graceful stop releases at once.
