@@ -175,23 +175,6 @@ public final class PostgresStore: Store {
         }
     }
 
-    public func value(forKey key: String, in namespace: String) async throws -> String? {
-        try await query("SELECT value FROM rapport_kv WHERE namespace = ? AND key = ?", [.text(namespace), .text(key)])
-            .first?["value"].string
-    }
-
-    public func setValue(_ value: String?, forKey key: String, in namespace: String) async throws {
-        if let value {
-            try await execute(
-                """
-                INSERT INTO rapport_kv (namespace, key, value) VALUES (?, ?, ?)
-                ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value
-                """, [.text(namespace), .text(key), .text(value)])
-        } else {
-            try await execute("DELETE FROM rapport_kv WHERE namespace = ? AND key = ?", [.text(namespace), .text(key)])
-        }
-    }
-
     public func entries(in namespace: String, keyPrefix: String) async throws -> [(key: String, value: String)] {
         try await query(
             "SELECT key, value FROM rapport_kv WHERE namespace = ? AND starts_with(key, ?) ORDER BY key COLLATE \"C\"",

@@ -9,7 +9,8 @@
 ///
 /// ## Conforming
 /// Every call is atomic. ``transaction(_:)`` runs its body with no other writer interleaved and
-/// commits only when the body returns. Run ``StoreConformance`` (RapportTesting) on a new backend.
+/// commits only when the body returns. A backend that keeps a `rapport_kv (namespace, key, value)`
+/// table gets ``value(forKey:in:)`` and ``setValue(_:forKey:in:)`` from the extension below. Run ``StoreConformance`` (RapportTesting) on a new backend.
 public protocol Store: Sendable {
     /// Applies the migrations of `namespace` that have not been applied yet, in version order,
     /// each in its own transaction, and records them.
@@ -60,5 +61,26 @@ extension Store {
     /// Runs one query.
     public func query(_ sql: String, _ arguments: [SQLValue] = []) async throws -> [SQLRow] {
         try await transaction { try await $0.query(sql, arguments) }
+    }
+}
+
+extension Store {
+    /// Reads from the `rapport_kv` table every backend keeps (namespace, key, value).
+    public func value(forKey key: String, in namespace: String) async throws -> String? {
+        try await query("SELECT value FROM rapport_kv WHERE namespace = ? AND key = ?", [.text(namespace), .text(key)])
+            .first?["value"].string
+    }
+
+    /// Writes to (or deletes from) the `rapport_kv` table every backend keeps.
+    public func setValue(_ value: String?, forKey key: String, in namespace: String) async throws {
+        if let value {
+            try await execute(
+                """
+                INSERT INTO rapport_kv (namespace, key, value) VALUES (?, ?, ?)
+                ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value
+                """, [.text(namespace), .text(key), .text(value)])
+        } else {
+            try await execute("DELETE FROM rapport_kv WHERE namespace = ? AND key = ?", [.text(namespace), .text(key)])
+        }
     }
 }
