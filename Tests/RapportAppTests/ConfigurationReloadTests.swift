@@ -89,8 +89,12 @@ struct ConfigurationReloadTests {
         try await hangUp()
         try say("?version")
         #expect(await lines.next() == "<rapport> Rapport \(RapportVersion.current)")
-        try input.fileHandleForWriting.close()
-        #expect(await lines.next() == nil)
+        // End with /quit rather than closing stdin: servers that other tests start at the same
+        // time may inherit the pipe's write end, so end-of-file is not a reliable signal here.
+        try say("/quit")
+        for _ in 0..<200 where process.isRunning { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(!process.isRunning, "the console did not end on /quit")
+        if process.isRunning { process.terminate() }
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
     }
