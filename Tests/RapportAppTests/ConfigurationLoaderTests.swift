@@ -8,14 +8,7 @@ struct ConfigurationLoaderTests {
     let loader = ConfigurationLoader(
         descriptors: BuiltInPlugins.all.map(\.descriptor), environment: ["RAPPORT_SECRET": "hunter2", "PREFIX": "."])
 
-    func problem(_ yaml: String) -> ConfigurationError? {
-        do {
-            _ = try loader.parse(yaml, file: "test.yaml")
-            return nil
-        } catch {
-            return error
-        }
-    }
+    func problem(_ yaml: String) -> ConfigurationError? { loader.problem(yaml) }
 
     @Test func aMinimalFileLoadsWithDefaults() throws {
         let (file, bot) = try loader.parse("bot: { owners: ['irc:local:alice'] }", file: "test.yaml")

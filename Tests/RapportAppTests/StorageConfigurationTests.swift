@@ -9,14 +9,7 @@ struct StorageConfigurationTests {
     let loader = ConfigurationLoader(
         descriptors: BuiltInPlugins.all.map(\.descriptor), environment: ["PG_URL": "postgres://rapport:hunter2@db:5432/rapport"])
 
-    func problem(_ yaml: String) -> ConfigurationError? {
-        do {
-            _ = try loader.parse(yaml, file: "test.yaml")
-            return nil
-        } catch {
-            return error
-        }
-    }
+    func problem(_ yaml: String) -> ConfigurationError? { loader.problem(yaml) }
 
     @Test func exactlyOneBackend() throws {
         let (file, _) = try loader.parse("storage: { postgres: '${PG_URL}' }", file: "test.yaml")

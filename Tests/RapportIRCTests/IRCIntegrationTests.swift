@@ -128,11 +128,7 @@ struct IRCIntegrationTests {
             var config = Self.config(server, nick: "rapport")
             config.sasl = .init(mechanism: .plain, username: "rapport", password: "rapportpass")
             try await withBot(config) { bot in
-                async let aliceConnect = TestIRCClient.connect(port: server.port, nick: "alice")
-                try await bot.waitUntilJoined(["#rapport"])
-                let alice = try await aliceConnect
-                try await alice.send("JOIN #rapport")
-                _ = try await alice.waitFor { $0.command == "366" }
+                let alice = try await aliceInRapport(server, bot)
                 try await server.command("stop-services")
                 try await Task.sleep(for: .seconds(3))  // serverpingfreq=2s: the ircd notices the loss
                 try await alice.send("PRIVMSG #rapport :!ping")
@@ -184,11 +180,7 @@ struct IRCIntegrationTests {
     func crLfNulInEchoedTextNeverInjectsALine() async throws {
         try await withIRCServer(.inspircd) { server in
             try await withBot(Self.config(server, nick: "rapport")) { bot in
-                async let aliceConnect = TestIRCClient.connect(port: server.port, nick: "alice")
-                try await bot.waitUntilJoined(["#rapport"])
-                let alice = try await aliceConnect
-                try await alice.send("JOIN #rapport")
-                _ = try await alice.waitFor { $0.command == "366" }
+                let alice = try await aliceInRapport(server, bot)
                 try await alice.send(#"PRIVMSG #rapport :!echo one\rtwo\0three"#)
                 let lines = try await alice.collect(for: 1.5) { $0.sourceNick == "rapport" }
                 #expect(lines.map { IRCMessage(command: $0.command, parameters: $0.parameters).serialized() }
@@ -209,11 +201,7 @@ struct IRCIntegrationTests {
     func longReplyIsSplitWithinTheLineLimit() async throws {
         try await withIRCServer(.inspircd) { server in
             try await withBot(Self.config(server, nick: "rapport")) { bot in
-                async let aliceConnect = TestIRCClient.connect(port: server.port, nick: "alice", caps: [])
-                try await bot.waitUntilJoined(["#rapport"])
-                let alice = try await aliceConnect
-                try await alice.send("JOIN #rapport")
-                _ = try await alice.waitFor { $0.command == "366" }
+                let alice = try await aliceInRapport(server, bot, caps: [])
                 try await alice.send("PRIVMSG #rapport :!long 400")
                 let lines = try await alice.collect(for: 2) { $0.isText(from: "rapport", to: "#rapport") }
                 #expect(lines.count >= 4)
@@ -256,11 +244,7 @@ struct IRCIntegrationTests {
     func basicFlowOnNgircdWithoutIRCv3() async throws {
         try await withIRCServer(.ngircd) { server in
             try await withBot(Self.config(server, nick: "rapport")) { bot in
-                async let aliceConnect = TestIRCClient.connect(port: server.port, nick: "alice", caps: [])
-                try await bot.waitUntilJoined(["#rapport"])
-                let alice = try await aliceConnect
-                try await alice.send("JOIN #rapport")
-                _ = try await alice.waitFor { $0.command == "366" }
+                let alice = try await aliceInRapport(server, bot, caps: [])
                 try await alice.send("PRIVMSG #rapport :!ping")
                 let reply = try await alice.waitFor { $0.isText(from: "rapport", to: "#rapport") }
                 #expect(reply.parameters.last == "pong")
@@ -271,4 +255,16 @@ struct IRCIntegrationTests {
             }
         }
     }
+}
+
+/// alice, connecting while the bot joins #rapport, then in #rapport herself.
+func aliceInRapport(_ server: TestIRCServer, _ bot: RunningBot, caps: [String]? = nil) async throws -> TestIRCClient {
+    async let connect = caps == nil
+        ? TestIRCClient.connect(port: server.port, nick: "alice")
+        : TestIRCClient.connect(port: server.port, nick: "alice", caps: caps ?? [])
+    try await bot.waitUntilJoined(["#rapport"])
+    let alice = try await connect
+    try await alice.send("JOIN #rapport")
+    _ = try await alice.waitFor { $0.command == "366" }
+    return alice
 }
