@@ -182,12 +182,12 @@ struct IRCIntegrationTests {
             try await withBot(Self.config(server, nick: "rapport")) { bot in
                 let alice = try await aliceInRapport(server, bot)
                 try await alice.send(#"PRIVMSG #rapport :!echo one\rtwo\0three"#)
-                let lines = try await alice.collect(for: 1.5) { $0.sourceNick == "rapport" }
+                let lines = try await alice.collect(1) { $0.sourceNick == "rapport" }
                 #expect(lines.map { IRCMessage(command: $0.command, parameters: $0.parameters).serialized() }
                     == ["PRIVMSG #rapport :one twothree"])
                 // LF separates messages by contract: the injected "command" arrives as chat text.
                 try await alice.send(#"PRIVMSG #rapport :!echo hi\r\nQUIT :pwned\nJOIN #evil"#)
-                let more = try await alice.collect(for: 1.5) { $0.sourceNick == "rapport" }
+                let more = try await alice.collect(3) { $0.sourceNick == "rapport" }
                 #expect(more.map(\.command) == ["PRIVMSG", "PRIVMSG", "PRIVMSG"])
                 #expect(more.map { $0.parameters.last ?? "" } == ["hi", "QUIT :pwned", "JOIN #evil"])
                 #expect(await bot.connector.joinedChannels() == ["#rapport"])
@@ -203,7 +203,9 @@ struct IRCIntegrationTests {
             try await withBot(Self.config(server, nick: "rapport")) { bot in
                 let alice = try await aliceInRapport(server, bot, caps: [])
                 try await alice.send("PRIVMSG #rapport :!long 400")
-                let lines = try await alice.collect(for: 2) { $0.isText(from: "rapport", to: "#rapport") }
+                let lines = try await alice.collect(until: { $0.last?.parameters.last?.hasSuffix("w400") == true }) {
+                    $0.isText(from: "rapport", to: "#rapport")
+                }
                 #expect(lines.count >= 4)
                 #expect(lines.allSatisfy { $0.serialized().utf8.count + 2 <= 512 })
                 let words = lines.flatMap { ($0.parameters.last ?? "").split(separator: " ").map(String.init) }
@@ -233,7 +235,7 @@ struct IRCIntegrationTests {
                 let history = await EventLog.shared.events(on: bot.network).filter(\.isHistory)
                 #expect(history.count >= 1)  // plugins saw the replay, marked as history
                 try await alice.send("PRIVMSG #hist :!ping")
-                let live = try await alice.collect(for: 1.5) { $0.isText(from: "rapport") }
+                let live = try await alice.collect(1) { $0.isText(from: "rapport") }
                 #expect(live.map { $0.parameters.last } == ["pong"])
                 await alice.close()
             }

@@ -102,6 +102,35 @@ actor TestIRCClient {
         return received[start...].filter(predicate)
     }
 
+    /// Every message from now on that satisfies `predicate`, once `count` of them have arrived
+    /// (failing after `timeout` seconds), plus any that arrive in the `settle` seconds after:
+    /// extras show up as a wrong count instead of being cut off by a fixed window under load.
+    func collect(
+        _ count: Int, timeout: Double = 10, settle: Double = 0.5, _ predicate: @Sendable (IRCMessage) -> Bool
+    ) async throws -> [IRCMessage] {
+        try await collect(until: { $0.count >= count }, timeout: timeout, settle: settle, predicate)
+    }
+
+    /// Every message from now on that satisfies `predicate`, once the matches so far satisfy
+    /// `done` (failing after `timeout` seconds), plus any that arrive in the `settle` seconds after.
+    func collect(
+        until done: @Sendable ([IRCMessage]) -> Bool, timeout: Double = 10, settle: Double = 0.5,
+        _ predicate: @Sendable (IRCMessage) -> Bool
+    ) async throws -> [IRCMessage] {
+        let start = received.count
+        let deadline = Date().addingTimeInterval(timeout)
+        while !done(received[start...].filter(predicate)) {
+            guard Date() < deadline else {
+                throw Timeout(description: "\(nick): the expected messages did not arrive in \(timeout) s; last lines:\n"
+                    + received.suffix(15).map { $0.serialized() }.joined(separator: "\n"))
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        try await Task.sleep(for: .seconds(settle))
+        cursor = received.count
+        return received[start...].filter(predicate)
+    }
+
     /// Messages received so far (all of them).
     func all() -> [IRCMessage] { received }
 
