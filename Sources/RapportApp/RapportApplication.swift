@@ -124,7 +124,15 @@ public enum RapportApplication {
         onHTTPListening: @escaping @Sendable (Int) async -> Void
     ) async throws {
         let (plugins, configuration) = try await preparePlugins(file, fileConfiguration, path: path, logger: logger)
-        let connectors = try makeConnectors(file, store: store, logger: logger)
+        var connectors = try makeConnectors(file, store: store, logger: logger)
+        // With PostgreSQL, several instances may share the store: each network is served by one.
+        var leases: NetworkLeases?
+        if file.storage.postgres != nil, !connectors.isEmpty {
+            let shared = try await NetworkLeases.prepare(
+                store: store, networks: connectors.map(\.network), instances: file.instances ?? .init(), logger: logger)
+            connectors = connectors.map { shared.leased($0, logger: logger) }
+            leases = shared
+        }
         let registry = PrometheusCollectorRegistry()
         var metrics = RapportMetrics()
         if file.http != nil {
@@ -144,7 +152,7 @@ public enum RapportApplication {
         let reloads = await ConfigurationReloader(path: path, running: file, bot: bot, logger: logger).watchSIGHUP()
         defer { reloads.cancel() }
         logger.info("starting", metadata: ["version": "\(RapportVersion.current)", "networks": "\(connectors.map(\.network))"])
-        // ServiceGroup stops services in reverse order: the bot first, then the HTTP endpoint.
+        // ServiceGroup stops services in reverse order: the bot first, then the leases, then the HTTP endpoint.
         var services: [any Service] = []
         if let http = file.http, let address = HTTPAddress(http.listen) {
             if !address.isLoopback {
@@ -155,6 +163,7 @@ public enum RapportApplication {
                     address: address, registry: registry, logger: logger,
                     readiness: { await readiness(store: store, bot: bot) }, onListening: onHTTPListening))
         }
+        if let leases { services.append(leases) }
         services.append(BotService(bot: bot, hasNetworks: !connectors.isEmpty))
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -173,7 +182,7 @@ public enum RapportApplication {
             checks.append(ReadinessCheck(name: "store", ok: false, detail: "unreachable"))
         }
         for (network, status) in await bot.networkStatus().sorted(by: { $0.key < $1.key }) {
-            checks.append(ReadinessCheck(name: "network \(network)", ok: status == .connected, detail: status.rawValue))
+            checks.append(ReadinessCheck(name: "network \(network)", ok: status.isReady, detail: status.rawValue))
         }
         return checks
     }

@@ -34,6 +34,8 @@ public actor IRCConnector: Connector {
     var nextWaiterID = 0
     var monitorStatus: [String: Bool] = [:]
     var registeredAt: Date?
+    /// Whether ``run(events:)`` is running (connected, connecting or waiting to reconnect).
+    var running = false
     /// Connections that completed registration, for tests and metrics.
     public private(set) var registrations = 0
     /// Lines the parser rejected.
@@ -54,6 +56,8 @@ public actor IRCConnector: Connector {
 
     public func run(events: any EventSink) async throws {
         self.events = events
+        running = true
+        defer { running = false }
         try validate()
         var attempt = 0
         while !Task.isCancelled {
@@ -130,6 +134,10 @@ public actor IRCConnector: Connector {
 
     /// Whether the connection is registered right now.
     public func isConnected() -> Bool { session?.isRegistered ?? false }
+
+    public func status() async -> ConnectorStatus {
+        isConnected() ? .connected : running ? .connecting : .disconnected
+    }
 
     /// The services account we logged in to on this connection, if any.
     public func loggedInAccount() -> String? { session?.account }

@@ -31,6 +31,8 @@ public actor MatrixConnector: Connector {
     private var transactionCount = 0
     private let transactionPrefix: String
     private var seenWritten: [String] = []
+    /// Connected once a `/sync` succeeds, connecting while it fails or before the first.
+    private var link = ConnectorStatus.disconnected
 
     struct Session: Sendable {
         var userID: String
@@ -58,6 +60,8 @@ public actor MatrixConnector: Connector {
 
     public func run(events: any EventSink) async throws {
         sink = events
+        link = .connecting
+        defer { link = .disconnected }
         while true {
             do {
                 try Task.checkCancellation()
@@ -77,6 +81,7 @@ public actor MatrixConnector: Connector {
             } catch {
                 if Task.isCancelled { return }
                 logger.warning("Matrix session failed; starting over in 5 s", metadata: ["error": "\(error)"])
+                link = .connecting
                 session = nil
                 try? await Task.sleep(for: .seconds(5))
             }
@@ -130,6 +135,10 @@ public actor MatrixConnector: Connector {
     public func currentNick() async -> String { nick }
 
     public func casemapping() async -> Casemapping { .none }
+
+    public func status() async -> ConnectorStatus { link }
+
+    private func syncAnswered(_ answered: Bool) { link = answered ? .connected : .connecting }
 
     // MARK: - Session
 
@@ -225,7 +234,14 @@ public actor MatrixConnector: Connector {
         let timeout = Duration.milliseconds(Int64(configuration.syncTimeout * 1000))
         let loop = MatrixSyncLoop(
             fetch: { since, fullState in
-                try await client.sync(since: since, filter: filter, timeout: since == nil ? .zero : timeout, fullState: fullState)
+                do {
+                    let batch = try await client.sync(since: since, filter: filter, timeout: since == nil ? .zero : timeout, fullState: fullState)
+                    await self.syncAnswered(true)
+                    return batch
+                } catch {
+                    await self.syncAnswered(false)
+                    throw error
+                }
             },
             process: { batch, initial in await self.process(batch, initial: initial) },
             save: { since in try await self.saved.set("since", since) },

@@ -37,6 +37,20 @@ struct StorageConfigurationTests {
         #expect(problem("http: { port: 1 }")?.path == "http.port")
     }
 
+    @Test func instancesSectionSetsTheLeaseOnlyForPostgres() throws {
+        let postgres = "storage: { postgres: '${PG_URL}' }"
+        #expect(try loader.parse(postgres, file: "t").file.instances == nil)
+        #expect(try loader.parse(postgres + "\ninstances: {}", file: "t").file.instances?.leaseSeconds == 15)
+        #expect(try loader.parse(postgres + "\ninstances: { lease_seconds: 6 }", file: "t").file.instances?.leaseSeconds == 6)
+        #expect(
+            problem(postgres + "\ninstances: { lease_seconds: 1 }")
+                == ConfigurationError(file: "test.yaml", path: "instances.lease_seconds", problem: "must be between 2 and 300 seconds."))
+        #expect(problem(postgres + "\ninstances: { lease_seconds: 301 }")?.path == "instances.lease_seconds")
+        #expect(problem(postgres + "\ninstances: { lease_seconds: soon }")?.problem == "expected a number.")
+        #expect(problem(postgres + "\ninstances: { ttl: 5 }")?.path == "instances.ttl")
+        #expect(problem("storage: { sqlite: a.sqlite }\ninstances: { lease_seconds: 15 }")?.path == "instances")
+    }
+
     @Test func makeStorePicksTheBackend() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }

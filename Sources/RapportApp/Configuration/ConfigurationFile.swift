@@ -72,6 +72,30 @@ public struct ConfigurationFile: Codable, Sendable {
         }
     }
 
+    /// `instances:` — several `rapport run` processes sharing one PostgreSQL store (only with
+    /// `storage.postgres`, where it is always in force with these defaults).
+    ///
+    /// Each network is served by the one instance that holds its lease in the database; the
+    /// others stand by and take over when it stops renewing.
+    public struct Instances: Codable, Sendable {
+        /// `lease_seconds` (int, 15, 2…300): how long a network's lease lasts without renewal.
+        /// A dead instance's networks are taken over within about `lease_seconds × 4/3` plus
+        /// the time to connect; renewals happen every third of it.
+        public var leaseSeconds: Int = 15
+
+        enum CodingKeys: String, CodingKey { case leaseSeconds = "lease_seconds" }
+
+        public init() {}
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            leaseSeconds = try c.decodeIfPresent(Int.self, forKey: .leaseSeconds) ?? leaseSeconds
+        }
+
+        /// The range `lease_seconds` must lie in.
+        static let leaseRange = 2...300
+    }
+
     /// `logging:` — how much to log, and how.
     public struct Logging: Codable, Sendable {
         /// `level` (trace|debug|info|notice|warning|error|critical, `info`).
@@ -121,6 +145,7 @@ public struct ConfigurationFile: Codable, Sendable {
     public var storage = Storage()
     public var logging = Logging()
     public var http: HTTP?
+    public var instances: Instances?
     public var retention = Retention()
     public var networks: [Network] = []
     /// `plugins:` — per plugin id, `enabled` and the plugin's own settings.
@@ -130,7 +155,7 @@ public struct ConfigurationFile: Codable, Sendable {
     public var externalPlugins: [ExternalPluginConfiguration] = []
 
     enum CodingKeys: String, CodingKey {
-        case bot, storage, logging, http, retention, networks, plugins, externalPlugins = "external_plugins"
+        case bot, storage, logging, http, instances, retention, networks, plugins, externalPlugins = "external_plugins"
     }
 
     public init() {}
@@ -141,6 +166,7 @@ public struct ConfigurationFile: Codable, Sendable {
         storage = try c.decodeIfPresent(Storage.self, forKey: .storage) ?? storage
         logging = try c.decodeIfPresent(Logging.self, forKey: .logging) ?? logging
         http = try c.decodeIfPresent(HTTP.self, forKey: .http)
+        instances = try c.decodeIfPresent(Instances.self, forKey: .instances)
         retention = try c.decodeIfPresent(Retention.self, forKey: .retention) ?? retention
         networks = try c.decodeIfPresent([Network].self, forKey: .networks) ?? networks
         plugins = try c.decodeIfPresent([String: [String: SettingValue]].self, forKey: .plugins) ?? plugins

@@ -113,6 +113,15 @@ public struct ConfigurationLoader: Sendable {
         case (nil, nil):
             throw fail("storage", "name a database: sqlite: PATH or postgres: URL.")
         }
+        if let instances = file.instances {
+            if file.storage.postgres == nil {
+                throw fail("instances", "several instances share a PostgreSQL store: set storage.postgres, or remove this section.")
+            }
+            let range = ConfigurationFile.Instances.leaseRange
+            if !range.contains(instances.leaseSeconds) {
+                throw fail("instances.lease_seconds", "must be between \(range.lowerBound) and \(range.upperBound) seconds.")
+            }
+        }
         if let http = file.http, HTTPAddress(http.listen) == nil {
             throw fail("http.listen", "expected HOST:PORT, such as 127.0.0.1:9300.")
         }

@@ -6,4 +6,10 @@ public enum ConnectorStatus: String, Sendable, Hashable {
     case connecting
     /// Not connected and not trying (stopped, or failed for good).
     case disconnected
+    /// Not connected because another instance sharing the store serves this network.
+    case standby
+
+    /// Whether `/readyz` counts this state as ready: connected, or waiting to take over from
+    /// another instance.
+    public var isReady: Bool { self == .connected || self == .standby }
 }

@@ -68,6 +68,14 @@ public struct PluginContext: Sendable {
         await bot.isOnline(address, on: network)
     }
 
+    /// Whether this instance serves `network` now. With several instances sharing a PostgreSQL
+    /// store only one serves each network; a job that acts on a network (sends DMs, say) skips
+    /// the networks this instance does not serve, so the work is done once.
+    public func serves(_ network: String) async -> Bool { await bot.serves(network) }
+
+    /// The bot's metrics, for the series a plugin owns (see ``RapportMetrics``).
+    public var metrics: RapportMetrics { bot.metrics }
+
     /// The bot's own nick on `network`.
     public func botNick(on network: String) async -> String? { await bot.nick(on: network) }
 

@@ -263,6 +263,12 @@ public actor Bot: EventSink {
         return result
     }
 
+    /// Whether this instance serves `network`: `false` only while another instance sharing the
+    /// store does (see ``ConnectorStatus/standby``).
+    func serves(_ network: String) async -> Bool {
+        await connectors[network]?.status() != .standby
+    }
+
     /// Adds a connector after start (used by tests and by networks added on reload).
     public func add(_ connector: any Connector) { connectors[connector.network] = connector }
 }

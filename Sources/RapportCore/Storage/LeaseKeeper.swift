@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import Logging
 
 /// Keeps this instance's leases alive: every ``renewEvery`` it takes or renews each wanted
@@ -11,7 +11,7 @@ public import Logging
 ///
 /// Takeover bound after a crash: `ttl + renewEvery` (plus clock skew between the instances).
 public actor LeaseKeeper {
-    public let table: LeaseTable
+    public nonisolated let table: LeaseTable
     public let names: [String]
     public let renewEvery: Duration
     public let margin: Duration

@@ -8,23 +8,29 @@ import RapportCore
 /// nudge is sent at most once even across restarts or several bot instances. A nudge claimed by
 /// a sender that stopped before recording the outcome is retried after a restart: the only
 /// window for a duplicate is a crash between handing the DM to the connection and recording it.
+///
+/// With several instances (PostgreSQL) each network is served by one of them, and only that one
+/// delivers the network's nudges. A claim left by an instance that died mid-delivery stays
+/// claimed, since the DM may have gone out: at most once rather than twice.
 struct NudgeDelivery: Sendable {
     let store: NudgeStore
     let context: PluginContext
     static let retryDelay: TimeInterval = 5 * 60
     static let maxAttempts = 3
 
-    /// Puts back nudges claimed by a run of the bot that stopped mid-delivery.
+    /// Puts back nudges claimed by a run of the bot that stopped mid-delivery, on the networks
+    /// this instance serves as it starts: all of them with a single instance, none while
+    /// networks wait for their leases (another instance may be sending).
     func recoverClaimed() async throws {
-        for nudge in try await store.claimed() {
+        for nudge in try await store.claimed() where await context.serves(nudge.network) {
             try await store.transition(nudge.id, from: .sending, to: .pending, reason: "restarted")
         }
     }
 
-    /// Considers every due nudge once.
+    /// Considers every due nudge on the networks this instance serves, once.
     func deliverDue() async throws {
         let now = context.time.now
-        for nudge in try await store.due(at: now) {
+        for nudge in try await store.due(at: now) where await context.serves(nudge.network) {
             try await consider(nudge, now: now)
         }
     }

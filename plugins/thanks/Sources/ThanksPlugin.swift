@@ -39,6 +39,7 @@ public struct ThanksPlugin: BuiltInPlugin, PersonalDataPlugin {
         guard !events.isEmpty else { return }
         let settings = await context.settings(network: event.network, channel: event.channel)
         for help in events {
+            context.metrics.helpEvent(network: help.network)
             try await recordCapped(help, casemapping: casemapping, cap: settings.int("daily_cap"), context: context)
         }
     }

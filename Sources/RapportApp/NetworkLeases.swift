@@ -1,0 +1,41 @@
+import Logging
+import RapportCore
+import ServiceLifecycle
+
+/// Shares the networks among several instances that use one PostgreSQL store: one lease per
+/// network in `rapport_leases`, renewed by a ``LeaseKeeper`` for as long as this service runs.
+///
+/// Each network's connector is wrapped in a ``LeasedConnector``, which connects only while this
+/// instance holds that network's lease. A graceful stop releases the leases (after the bot, which
+/// stops first, has said goodbye), so another instance takes over at once; after a crash the
+/// leases expire after `instances.lease_seconds`.
+struct NetworkLeases: Service {
+    let keeper: LeaseKeeper
+    /// How often each connector asks whether its lease is still held.
+    let check: Duration
+
+    /// Creates the lease table if needed, for the given networks.
+    static func prepare(
+        store: any Store, networks: [String], instances: ConfigurationFile.Instances, logger: Logger
+    ) async throws -> NetworkLeases {
+        let ttl = Duration.seconds(instances.leaseSeconds)
+        let table = LeaseTable(store: store, holder: LeaseTable.processHolder(), ttl: ttl)
+        try await table.prepare()
+        var leaseLogger = logger
+        leaseLogger[metadataKey: "component"] = "leases"
+        let keeper = LeaseKeeper(table: table, names: networks.map(LeasedConnector.leaseName), logger: leaseLogger)
+        leaseLogger.info("sharing networks with other instances", metadata: ["holder": "\(table.holder)", "lease_seconds": "\(instances.leaseSeconds)"])
+        return NetworkLeases(keeper: keeper, check: min(.seconds(1), ttl / 10))
+    }
+
+    /// `connector`, run only while this instance holds its network's lease.
+    func leased(_ connector: any Connector, logger: Logger) -> any Connector {
+        var networkLogger = logger
+        networkLogger[metadataKey: "network"] = "\(connector.network)"
+        return LeasedConnector(connector, leases: keeper, check: check, logger: networkLogger)
+    }
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await keeper.run() }
+    }
+}
