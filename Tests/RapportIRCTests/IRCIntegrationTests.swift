@@ -111,10 +111,12 @@ struct IRCIntegrationTests {
                 try await bot.waitUntilJoined(["#rapport", "#runtime"])
                 try await server.command("stop-ircd")
                 try await eventually("connection lost") { await !bot.connector.isConnected() }
+                #expect(await bot.connector.status() == .connecting, "/readyz: reconnecting")
                 try await bot.connector.send(OutgoingMessage(to: .channel("#rapport"), text: "queued while offline", style: .message))
                 try await server.command("start-ircd")
                 try await bot.waitUntilJoined(["#rapport", "#runtime"], timeout: 30)
                 #expect(await bot.connector.registrations >= 2)
+                #expect(await bot.connector.status() == .connected)
                 try await eventually("queued line delivered (echo-message)") {
                     await EventLog.shared.events(on: bot.network).contains { $0.isOwn && $0.message?.text == "queued while offline" }
                 }

@@ -1,0 +1,99 @@
+import Foundation
+import Logging
+import RapportCore
+import RapportStorePostgres
+import RapportTesting
+import Testing
+
+@testable import RapportApp
+
+/// Two instances' connectors for one network, sharing leases through one real PostgreSQL:
+/// only the lease holder's connector runs, and it stops when its store stops answering, before
+/// the other instance takes over.
+struct LeasedConnectorTests {
+    struct Instance {
+        let store: PostgresStore
+        let keeper: LeaseKeeper
+        let inner: RecordingConnector
+        let leased: LeasedConnector
+        let tasks: [Task<Void, Never>]
+
+        init(_ url: String, holder: String, ttl: Duration) async throws {
+            store = try await PostgresStore.open(try PostgresURL(url))
+            let table = LeaseTable(store: store, holder: holder, ttl: ttl)
+            try await table.prepare()
+            keeper = LeaseKeeper(table: table, names: [LeasedConnector.leaseName("irc")])
+            inner = RecordingConnector(network: "irc")
+            leased = LeasedConnector(inner, leases: keeper, check: .milliseconds(50), logger: Logger(label: holder))
+            let (keeper, leased) = (keeper, leased)
+            tasks = [
+                Task { await keeper.run() },
+                Task { try? await leased.run(events: NoEvents()) },
+            ]
+        }
+
+        func stop() async {
+            for task in tasks.reversed() {
+                task.cancel()
+                await task.value
+            }
+        }
+    }
+
+    /// The connectors here produce no events.
+    struct NoEvents: EventSink {
+        func receive(_ event: ChatEvent) async {}
+        func settle() async {}
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func onlyTheHolderRunsAndAnUnreachableStoreHandsTheNetworkOver() async throws {
+        try await TestPostgres.withDatabase { url in
+            let ttl = Duration.seconds(2)
+            let a = try await Instance(url, holder: "a", ttl: ttl)
+            try await eventually("a connects") { await a.leased.status() == .connected }
+            let b = try await Instance(url, holder: "b", ttl: ttl)
+            try await b.leased.join("#rapport")
+            try await Task.sleep(for: .seconds(1))
+            #expect(await b.leased.status() == .standby)
+            #expect(await b.inner.joined.isEmpty, "a join on standby waits for the lease")
+            await #expect(throws: CommandError.self) {
+                try await b.leased.send(OutgoingMessage(to: .channel("#rapport"), text: "from b"))
+            }
+            try await a.leased.send(OutgoingMessage(to: .channel("#rapport"), text: "from a"))
+            #expect(await a.inner.sent.map(\.text) == ["from a"])
+
+            // A's store goes away: its renewals fail, so it stops at expiry minus the margin,
+            // and B connects only after the lease expired. Never both at once.
+            let cut = ContinuousClock.now
+            await a.store.close()
+            var stoppedA: Duration?
+            var startedB: Duration?
+            while startedB == nil, ContinuousClock.now - cut < .seconds(10) {
+                let (statusA, statusB) = (await a.leased.status(), await b.leased.status())
+                #expect(statusA == .standby || statusB == .standby, "never two bots on one network")
+                if stoppedA == nil, statusA == .standby { stoppedA = ContinuousClock.now - cut }
+                if statusB == .connected { startedB = ContinuousClock.now - cut }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let stopped = try #require(stoppedA, "A kept its connection")
+            let started = try #require(startedB, "B never took over")
+            #expect(stopped < ttl, "A stopped within the lease: \(stopped)")
+            #expect(started <= ttl + ttl / 3 + .milliseconds(500), "B took over in \(started)")
+            #expect(await b.inner.joined == ["#rapport"], "the join made on standby applies on takeover")
+            try await b.leased.send(OutgoingMessage(to: .channel("#rapport"), text: "from b"))
+            #expect(await b.inner.sent.map(\.text) == ["from b"])
+            await a.stop()
+            await b.stop()
+            await b.store.close()
+        }
+    }
+
+    func eventually(_ what: String, within limit: Duration = .seconds(10), _ condition: () async -> Bool) async throws {
+        let deadline = ContinuousClock.now + limit
+        while !(await condition()) {
+            guard ContinuousClock.now < deadline else { throw RapportProcess.Failure("not within \(limit): \(what)") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+}
