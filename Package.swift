@@ -113,7 +113,7 @@ let package = Package(
             name: "RapportAppTests",
             dependencies: [
                 "RapportApp", "RapportConsole", "RapportPluginHost", "RapportTesting", "RapportCore", "RapportStorePostgres",
-                "RapportStoreSQLite", "RapportIRC", log, .product(name: "Yams", package: "Yams"),
+                "RapportStoreSQLite", "RapportIRC", "RapportServerTesting", log, .product(name: "Yams", package: "Yams"),
             ]
         ),
         .testTarget(name: "RapportCoreTests", dependencies: ["RapportCore", "RapportTesting"]),

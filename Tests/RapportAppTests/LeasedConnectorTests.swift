@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RapportCore
+import RapportServerTesting
 import RapportStorePostgres
 import RapportTesting
 import Testing
@@ -86,14 +87,6 @@ struct LeasedConnectorTests {
             await a.stop()
             await b.stop()
             await b.store.close()
-        }
-    }
-
-    func eventually(_ what: String, within limit: Duration = .seconds(10), _ condition: () async -> Bool) async throws {
-        let deadline = ContinuousClock.now + limit
-        while !(await condition()) {
-            guard ContinuousClock.now < deadline else { throw RapportProcess.Failure("not within \(limit): \(what)") }
-            try await Task.sleep(for: .milliseconds(50))
         }
     }
 }

@@ -1,0 +1,119 @@
+import Foundation
+import RapportCore
+import RapportIRC
+import RapportServerTesting
+import RapportStorePostgres
+import RapportTesting
+import Testing
+
+/// Two real `rapport run` processes share one real PostgreSQL and one real InspIRCd: one bot on
+/// the network at a time, and after `kill -9` of the owner the other takes over, with no
+/// duplicate replies and no nudge sent twice.
+struct FailoverTests {
+    /// The default lease, so the measured takeover is the one people get.
+    static let leaseSeconds = 15
+
+    func configuration(port: Int, in folder: URL) throws -> String {
+        let path = folder.appendingPathComponent("rapport.yaml").path
+        try """
+            storage: { postgres: '${RAPPORT_TEST_DB}' }
+            instances: { lease_seconds: \(Self.leaseSeconds) }
+            logging: { format: json, level: info }
+            plugins: { nudges: { enabled: true } }
+            networks:
+              - name: local
+                irc: { host: 127.0.0.1, port: \(port), tls: false, nick: rapport, channels: ['#rapport'], reconnect: { min: 0.3, max: 1 } }
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// A thank nudge for carol, due now, as the nudges plugin would have recorded it.
+    func addDueNudge(_ url: String) async throws {
+        let store = try await PostgresStore.open(try PostgresURL(url))
+        let now = Date().timeIntervalSince1970
+        try await store.execute(
+            """
+            INSERT INTO nudges_nudge (id, kind, network, channel, recipient, address, other, excerpt, created_at,
+                due_at, expires_at, state, reason) VALUES ('failover-1', 'thank', 'local', '#rapport', 'carol', 'carol',
+                'bob', 'use lsblk', ?, ?, ?, 'pending', 'due')
+            """, [.real(now - 600), .real(now - 1), .real(now + 3600)])
+        try await store.execute(
+            "INSERT INTO nudges_person (network, nick, address, person, last_active, away, is_bot) VALUES ('local', 'carol', 'carol', 'irc:local:carol', ?, 0, 0)",
+            [.real(now)])
+        await store.close()
+    }
+
+    func nudgeRow(_ url: String) async throws -> (state: String?, attempts: Int?) {
+        let store = try await PostgresStore.open(try PostgresURL(url))
+        let row = try await store.query("SELECT state, attempts FROM nudges_nudge WHERE id = 'failover-1'", []).first
+        await store.close()
+        return (row?["state"].string, row?["attempts"].int)
+    }
+
+    func botJoins(_ client: TestIRCClient) async -> [IRCMessage] {
+        await client.all().filter { $0.command == "JOIN" && $0.sourceNick?.hasPrefix("rapport") == true }
+    }
+
+    /// Exactly one `pong` for one `!ping`, from whichever instance serves the network.
+    func pingIsAnsweredOnce(_ alice: TestIRCClient) async throws {
+        try await alice.send("PRIVMSG #rapport :!ping")
+        let replies = try await alice.collect(1, timeout: 20, settle: 2) {
+            $0.isText(from: "rapport", to: "#rapport")
+        }
+        #expect(replies.map { $0.parameters.last } == ["pong"])
+    }
+
+    @Test(.timeLimit(.minutes(5)))
+    func killedOwnersNetworkIsTakenOverWithoutDuplicateRepliesOrNudges() async throws {
+        try await withIRCServer(.inspircd) { server in
+            try await TestPostgres.withDatabase { url in
+                let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-failover-\(UUID().uuidString)")
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                defer { try? FileManager.default.removeItem(at: folder) }
+                let path = try configuration(port: server.port, in: folder)
+                let alice = try await TestIRCClient.connect(port: server.port, nick: "alice")
+                try await alice.send("JOIN #rapport")
+                _ = try await alice.waitFor { $0.command == "366" }
+                let carol = try await TestIRCClient.connect(port: server.port, nick: "carol")
+
+                let first = try RapportProcess(["run", "-c", path], environment: ["RAPPORT_TEST_DB": url], folder: folder)
+                _ = try await first.waitForLog("network lease held: connecting")
+                _ = try await alice.waitFor(timeout: 30) { $0.command == "JOIN" && $0.sourceNick == "rapport" }
+                let second = try RapportProcess(["run", "-c", path], environment: ["RAPPORT_TEST_DB": url], folder: folder)
+                _ = try await second.waitForLog("sharing networks with other instances")
+                // Long enough for the second instance to try for the lease twice.
+                try await Task.sleep(for: .seconds(Self.leaseSeconds * 2 / 3 + 1))
+                #expect(!second.log.contains("network lease held"), "the second instance stands by")
+                #expect(await botJoins(alice).count == 1, "only one bot joined")
+                try await pingIsAnsweredOnce(alice)
+
+                // A nudge falls due, and the owner dies at once.
+                try await addDueNudge(url)
+                let killed = ContinuousClock.now
+                let (_, reason) = try await first.stop(with: SIGKILL)
+                #expect(reason == .uncaughtSignal)
+                let join = try await alice.waitFor(timeout: 45) { $0.command == "JOIN" && $0.sourceNick?.hasPrefix("rapport") == true }
+                let takeover = ContinuousClock.now - killed
+                print("failover: the second instance joined \(takeover) after kill -9 (lease \(Self.leaseSeconds) s)")
+                #expect(join.sourceNick == "rapport", "the nick was free: the dead bot's connection is gone")
+                #expect(takeover <= .seconds(30), "took over within the 30 s target: \(takeover)")
+                #expect(second.log.contains("network lease held: connecting"))
+                #expect(await botJoins(alice).count == 2, "one join each, never two bots at once")
+                try await pingIsAnsweredOnce(alice)
+
+                // The due nudge goes out once, from the instance that serves the network now
+                // (its delivery job runs once a minute).
+                let nudges = try await carol.collect(1, timeout: 100, settle: 5) { $0.isText(from: "rapport", to: "carol") }
+                #expect(nudges.count == 1, "\(nudges.map { $0.parameters.last ?? "" })")
+                let row = try await nudgeRow(url)
+                #expect(row.state == "sent")
+                #expect(row.attempts == 0, "no instance tried to deliver on a network it does not serve")
+
+                let (status, _) = try await second.stop()
+                #expect(status == 0, "\(second.log)")
+                await alice.close()
+                await carol.close()
+            }
+        }
+    }
+}
