@@ -125,7 +125,7 @@ let package = Package(
         .testTarget(
             name: "RapportHTTPTests",
             dependencies: [
-                "RapportHTTP", "RapportTesting", "RapportCore", log,
+                "RapportHTTP", "RapportTesting", "RapportCore", "ThanksPlugin", log,
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -7,6 +7,7 @@ import RapportTesting
 import ServiceLifecycle
 import Synchronization
 import Testing
+import ThanksPlugin
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -86,8 +87,12 @@ struct ObservabilityServiceTests {
         let registry = PrometheusCollectorRegistry()
         let metrics = RapportMetrics(factory: PrometheusMetricsFactory(registry: registry))
         metrics.preregister(networks: ["test"])
-        let chat = try await PluginHarness([PluginRegistration(WorkPlugin.self)], metrics: metrics)
+        let chat = try await PluginHarness([PluginRegistration(WorkPlugin.self), PluginRegistration(ThanksPlugin.self)], metrics: metrics)
         #expect(try await chat.say("hello", as: "alice") == [])
+        // An answer and a thanks: two help events.
+        #expect(try await chat.say("how do I mount a usb stick?", as: "alice") == [])
+        #expect(try await chat.say("alice: plug it in, Files mounts it for you", as: "bob") == [])
+        #expect(try await chat.say("thanks bob", as: "alice") == [])
         #expect(try await chat.say("!work", as: "alice") == ["done"])
         #expect(try await chat.say("!work", as: "bob") == ["done"])
         #expect(try await chat.say("!fail", as: "bob") == ["Sorry, something went wrong with that command."])
@@ -96,15 +101,15 @@ struct ObservabilityServiceTests {
         try await withService(registry: registry, readiness: Readiness()) { base in
             let (status, text) = try await get(base.appendingPathComponent("metrics"))
             #expect(status == 200)
-            #expect(sample(#"rapport_messages_received_total{network="test"}"#, in: text) == 4)
+            #expect(sample(#"rapport_messages_received_total{network="test"}"#, in: text) == 7)
+            #expect(sample(#"rapport_help_events_total{network="test"}"#, in: text) == 2)
             #expect(sample(#"rapport_messages_sent_total{network="test"}"#, in: text) == 3)
             #expect(sample(#"rapport_command_duration_seconds_count{plugin="work",command="work"}"#, in: text) == 2)
             let slow = sample(#"rapport_command_duration_seconds_bucket{plugin="work",command="work",le="0.01"}"#, in: text)
             #expect(slow == 0, "each !work sleeps 20 ms")
             #expect(sample(#"rapport_plugin_errors_total{plugin="work",kind="command"}"#, in: text) == 1)
             #expect(sample(#"rapport_plugin_queue_depth{plugin="work"}"#, in: text) == 0)
-            // Declared for later features, present at zero, never faked.
-            #expect(sample(#"rapport_help_events_total{network="test"}"#, in: text) == 0)
+            // Counted by connectors and the nudges plugin, not in this session: present at zero.
             #expect(sample(#"rapport_reconnects_total{network="test"}"#, in: text) == 0)
             #expect(sample(#"rapport_nudges_total{outcome="sent"}"#, in: text) == 0)
             #expect(sample(#"rapport_nudges_total{outcome="suppressed"}"#, in: text) == 0)

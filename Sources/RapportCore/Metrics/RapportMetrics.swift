@@ -14,12 +14,13 @@ public import CoreMetrics
 /// | `rapport_plugin_events_dropped_total` | counter | `plugin` | the plugin runner, when its queue is full |
 /// | `rapport_reconnects_total` | counter | `network` | connectors, each time they connect again |
 /// | `rapport_outgoing_queue_depth` | gauge | `network` | connectors: messages waiting for flood control |
-/// | `rapport_help_events_total` | counter | `network` | the reciprocity feature, per detected help event |
+/// | `rapport_help_events_total` | counter | `network` | `plugins/thanks`, per detected help event |
 /// | `rapport_nudges_total` | counter | `outcome` (sent, suppressed) | the nudge feature |
 ///
-/// The last four are declared for features that own them; nothing else increments them. Code
-/// without a handle (a plugin, a connector) uses `RapportMetrics()`: the app points the
-/// process-wide swift-metrics factory at the same Prometheus registry when `http:` is set.
+/// The last four are counted by the features that own them. A plugin reaches the bot's metrics
+/// through `PluginContext.metrics`; code without a handle (a connector) uses `RapportMetrics()`:
+/// the app points the process-wide swift-metrics factory at the same Prometheus registry when
+/// `http:` is set.
 /// ``preregister(networks:)`` creates every series at zero so dashboards see them from the start.
 public struct RapportMetrics: Sendable {
     /// Where the metrics go; tests pass their own, the application a Prometheus factory.
