@@ -65,13 +65,7 @@ public struct PluginHarness: Sendable {
     /// the bot sent meanwhile.
     @discardableResult
     public func advance(_ time: ManualTime, by duration: Duration) async throws -> [OutgoingMessage] {
-        // Every job loop must be asleep on the clock before it moves, or it would miss the move.
-        let sleepers = await bot.scheduledJobCount
-        for _ in 0..<1000 where time.sleeperCount < sleepers { try await Task.sleep(for: .milliseconds(1)) }
-        time.advance(by: duration)
-        // Each woken job loop queues its job and then sleeps again.
-        for _ in 0..<1000 where time.sleeperCount < sleepers { try await Task.sleep(for: .milliseconds(1)) }
-        await bot.settle()
+        try await bot.advance(time, by: duration)
         return await connector.takeSent()
     }
 

@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+@testable import RapportApp
 import RapportCore
 import RapportIRC
 import RapportServerTesting
@@ -27,27 +29,35 @@ struct FailoverTests {
         return path
     }
 
-    /// A thank nudge for carol, due now, as the nudges plugin would have recorded it.
-    func addDueNudge(_ url: String) async throws {
-        let store = try await PostgresStore.open(try PostgresURL(url))
-        let now = Date().timeIntervalSince1970
+    /// A thank nudge for carol on `network`, due at `now`, as the nudges plugin would have recorded it.
+    func addDueNudge(_ store: any Store, network: String, now: Date = Date()) async throws {
+        let now = now.timeIntervalSince1970
         try await store.execute(
             """
             INSERT INTO nudges_nudge (id, kind, network, channel, recipient, address, other, excerpt, created_at,
-                due_at, expires_at, state, reason) VALUES ('failover-1', 'thank', 'local', '#rapport', 'carol', 'carol',
+                due_at, expires_at, state, reason) VALUES ('failover-1', 'thank', ?, '#rapport', 'carol', 'carol',
                 'bob', 'use lsblk', ?, ?, ?, 'pending', 'due')
-            """, [.real(now - 600), .real(now - 1), .real(now + 3600)])
+            """, [.text(network), .real(now - 600), .real(now - 1), .real(now + 3600)])
         try await store.execute(
-            "INSERT INTO nudges_person (network, nick, address, person, last_active, away, is_bot) VALUES ('local', 'carol', 'carol', 'irc:local:carol', ?, 0, 0)",
-            [.real(now)])
-        await store.close()
+            "INSERT INTO nudges_person (network, nick, address, person, last_active, away, is_bot) VALUES (?, 'carol', 'carol', 'carol', ?, 0, 0)",
+            [.text(network), .real(now)])
     }
 
-    func nudgeRow(_ url: String) async throws -> (state: String?, attempts: Int?) {
-        let store = try await PostgresStore.open(try PostgresURL(url))
+    func nudgeRow(_ store: any Store) async throws -> (state: String?, attempts: Int?) {
         let row = try await store.query("SELECT state, attempts FROM nudges_nudge WHERE id = 'failover-1'", []).first
-        await store.close()
         return (row?["state"].string, row?["attempts"].int)
+    }
+
+    func withStore<T: Sendable>(_ url: String, _ body: (PostgresStore) async throws -> T) async throws -> T {
+        let store = try await PostgresStore.open(try PostgresURL(url))
+        do {
+            let result = try await body(store)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
     }
 
     func botJoins(_ client: TestIRCClient) async -> [IRCMessage] {
@@ -88,7 +98,7 @@ struct FailoverTests {
                 try await pingIsAnsweredOnce(alice)
 
                 // A nudge falls due, and the owner dies at once.
-                try await addDueNudge(url)
+                try await withStore(url) { try await addDueNudge($0, network: "local") }
                 let killed = ContinuousClock.now
                 let (_, reason) = try await first.stop(with: SIGKILL)
                 #expect(reason == .uncaughtSignal)
@@ -105,7 +115,7 @@ struct FailoverTests {
                 // (its delivery job runs once a minute).
                 let nudges = try await carol.collect(1, timeout: 100, settle: 5) { $0.isText(from: "rapport", to: "carol") }
                 #expect(nudges.count == 1, "\(nudges.map { $0.parameters.last ?? "" })")
-                let row = try await nudgeRow(url)
+                let row = try await withStore(url) { try await nudgeRow($0) }
                 #expect(row.state == "sent")
                 #expect(row.attempts == 0, "no instance tried to deliver on a network it does not serve")
 
@@ -113,6 +123,48 @@ struct FailoverTests {
                 #expect(status == 0, "\(second.log)")
                 await alice.close()
                 await carol.close()
+            }
+        }
+    }
+
+    /// The nudge delivery job runs in every instance; one on standby for a network leaves that
+    /// network's due nudges alone (no claim, no failed attempt), and delivers once it serves it.
+    @Test(.timeLimit(.minutes(1)))
+    func aStandbyInstanceLeavesDueNudgesToTheServingOne() async throws {
+        try await TestPostgres.withDatabase { url in
+            try await withStore(url) { store in
+                let lease = LeasedConnector.leaseName("irc")
+                let other = LeaseTable(store: store, holder: "other", ttl: .seconds(60))
+                try await other.prepare()
+                #expect(try await other.acquire(lease) != nil)
+                let keeper = LeaseKeeper(table: LeaseTable(store: store, holder: "this", ttl: .seconds(2)), names: [lease])
+                let inner = RecordingConnector(network: "irc")
+                await inner.setOnline(["carol"])
+                let leased = LeasedConnector(inner, leases: keeper, check: .milliseconds(50), logger: Logger(label: "irc"))
+                let nudges = try #require(BuiltInPlugins.all.first { $0.descriptor.id == "nudges" })
+                let time = ManualTime(Date())
+                let bot = Bot(
+                    configuration: try BotConfiguration(plugins: ["nudges": .init(enabled: true)]).validated(against: [nudges.descriptor]),
+                    store: store, plugins: [nudges], connectors: [leased], time: time)
+                try await bot.start()
+                let tasks: [Task<Void, Never>] = [Task { await keeper.run() }, Task { try? await leased.run(events: bot) }]
+                try await addDueNudge(store, network: "irc", now: time.now)
+
+                try await bot.advance(time, by: .seconds(61))
+                #expect(await leased.status() == .standby)
+                #expect(await inner.sent.isEmpty)
+                #expect(try await nudgeRow(store) == ("pending", 0), "not claimed, no failed attempt")
+
+                try await other.release(lease)
+                try await eventually("this instance takes the network over") { await leased.status() == .connected }
+                try await bot.advance(time, by: .seconds(61))
+                #expect(await inner.sent.map(\.target) == [.user(address: "carol")])
+                #expect(try await nudgeRow(store) == ("sent", 0))
+                for task in tasks.reversed() {
+                    task.cancel()
+                    await task.value
+                }
+                await bot.stop()
             }
         }
     }
