@@ -21,6 +21,7 @@ struct FailoverTests {
             storage: { postgres: '${RAPPORT_TEST_DB}' }
             instances: { lease_seconds: \(Self.leaseSeconds) }
             logging: { format: json, level: info }
+            http: { listen: '127.0.0.1:0' }
             plugins: { nudges: { enabled: true } }
             networks:
               - name: local
@@ -90,10 +91,11 @@ struct FailoverTests {
                 _ = try await first.waitForLog("network lease held: connecting")
                 _ = try await alice.waitFor(timeout: 30) { $0.command == "JOIN" && $0.sourceNick == "rapport" }
                 let second = try RapportProcess(["run", "-c", path], environment: ["RAPPORT_TEST_DB": url], folder: folder)
-                _ = try await second.waitForLog("sharing networks with other instances")
+                let readiness = "http://\(try #require(try await second.waitForLog("http listening")["address"] as? String))/readyz"
                 // Long enough for the second instance to try for the lease twice.
                 try await Task.sleep(for: .seconds(Self.leaseSeconds * 2 / 3 + 1))
                 #expect(!second.log.contains("network lease held"), "the second instance stands by")
+                #expect(try await httpGet(readiness) == (200, "ok store: reachable\nok network local: standby\n"))
                 #expect(await botJoins(alice).count == 1, "only one bot joined")
                 try await pingIsAnsweredOnce(alice)
 
@@ -108,6 +110,7 @@ struct FailoverTests {
                 #expect(join.sourceNick == "rapport", "the nick was free: the dead bot's connection is gone")
                 #expect(takeover <= .seconds(30), "took over within the 30 s target: \(takeover)")
                 #expect(second.log.contains("network lease held: connecting"))
+                #expect(try await httpGet(readiness) == (200, "ok store: reachable\nok network local: connected\n"))
                 #expect(await botJoins(alice).count == 2, "one join each, never two bots at once")
                 try await pingIsAnsweredOnce(alice)
 
