@@ -21,6 +21,9 @@ struct NudgeEvalCommand: AsyncParsableCommand {
     @Option(name: .customLong("reply-after"), help: "The reply_after setting (such as 2h).")
     var replyAfter = "2h"
 
+    @Flag(name: .customLong("any-answer"), help: "Owe thanks for every answer, not only substantive ones (the tracker before tuning).")
+    var anyAnswer = false
+
     @Flag(help: "Print every thank nudge with its verdict.")
     var show = false
 
@@ -31,6 +34,7 @@ struct NudgeEvalCommand: AsyncParsableCommand {
         var settings = NudgeReplay.Settings()
         settings.thankAfter = try Self.seconds(thankAfter, "--thank-after")
         settings.replyAfter = try Self.seconds(replyAfter, "--reply-after")
+        settings.tracker.substantiveAnswersOnly = !anyAnswer
         let replay = NudgeReplay(settings: settings)
         var report = NudgeEvaluation.Report()
         for path in logs {

@@ -11,6 +11,8 @@ public import RapportReciprocity
 public struct NudgeTracker: Sendable {
     public struct Configuration: Sendable {
         public var excerptLength = 120
+        /// Owe thanks only for answers that say something (``NudgeTracker/isSubstantive(_:)``).
+        public var substantiveAnswersOnly = true
         public var engine = ReciprocityEngine.Configuration()
         public init() {}
     }
@@ -75,6 +77,7 @@ public struct NudgeTracker: Sendable {
                     .answered(
                         network: observation.network, channel: observation.channel, asker: fold(event.from), helper: fold(event.to),
                         question: question, time: time))
+                if configuration.substantiveAnswersOnly, !Self.isSubstantive(observation.text) { continue }
                 changes.append(.owe(owed(.thank, recipient: event.from, other: event.to, question: question, observation, event.sequence, event.relatedSequence)))
             case .thanked:
                 changes.append(.settle(kind: .thank, network: observation.network, channel: observation.channel, recipient: fold(event.from), other: fold(event.to)))
@@ -149,6 +152,16 @@ public struct NudgeTracker: Sendable {
                 start + phrase.count <= words.count && Array(words[start..<start + phrase.count]) == phrase
             }
         } && !words.contains("not") && !words.contains("doesn't") && !words.contains("didn't") && !words.contains("don't")
+    }
+
+    /// Whether an answer is worth a thanks: two words or more besides the addressee, asking
+    /// nothing back ("in what? gnome?"), not a bot command (`!ask | nick`), not a shrug ("not sure").
+    static func isSubstantive(_ text: String) -> Bool {
+        let body = excerpt(text, length: .max).lowercased()
+        guard !body.contains("?"), !body.hasPrefix("!") else { return false }
+        let words = body.split { !$0.isLetter && !$0.isNumber && $0 != "'" }
+        let shrugs = ["not sure", "no idea", "don't know", "dont know", "no clue", "sorry"]
+        return words.count >= 2 && !shrugs.contains { body.contains($0) }
     }
 
     /// The first `length` characters of `text`, cut at a word, on one line.
