@@ -57,7 +57,12 @@ let package = Package(
     targets: [
         .target(name: "RapportCore", dependencies: [log, metrics]),
         .target(name: "RapportIRC", dependencies: ["RapportCore", log] + nio),
-        .testTarget(name: "RapportIRCTests", dependencies: ["RapportIRC", "RapportCore", "RapportStoreSQLite", log] + nio),
+        .testTarget(name: "RapportIRCTests", dependencies: ["RapportIRC", "RapportCore", "RapportStoreSQLite", "RapportServerTesting", log] + nio),
+        .target(
+            name: "RapportServerTesting",
+            dependencies: ["RapportCore", "RapportIRC", "RapportMatrix"] + nio,
+            exclude: ["human.py"]
+        ),
         .executableTarget(name: "RapportIRCBenchmarks", dependencies: ["RapportIRC", "RapportCore", log]),
         .target(
             name: "RapportStoreSQLite",
@@ -137,7 +142,7 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "RapportMatrixTests", dependencies: ["RapportMatrix", "RapportCore", "RapportTesting", "RapportStoreSQLite", "CorePlugin", log], exclude: ["human.py"]
+            name: "RapportMatrixTests", dependencies: ["RapportMatrix", "RapportCore", "RapportTesting", "RapportStoreSQLite", "RapportServerTesting", "CorePlugin", log]
         ),
         .executableTarget(name: "RapportMatrixBenchmarks", dependencies: ["RapportMatrix", "RapportCore", nioCore, log]),
     ]

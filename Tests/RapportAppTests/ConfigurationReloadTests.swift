@@ -58,7 +58,8 @@ struct ConfigurationReloadTests {
         let folder = try folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("rapport.yaml").path
-        let storage = "storage: { sqlite: \(folder.path)/rapport.sqlite }\n"
+        // notice: the reload outcome is logged at that level, and the test waits for it.
+        let storage = "storage: { sqlite: \(folder.path)/rapport.sqlite }\nlogging: { level: notice }\n"
         try storage.write(toFile: path, atomically: true, encoding: .utf8)
 
         let process = Process()
@@ -66,27 +67,32 @@ struct ConfigurationReloadTests {
         process.arguments = ["console", "--config", path, "--user", "alice"]
         let input = Pipe()
         let output = Pipe()
+        let errors = Pipe()
         process.standardInput = input
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        process.standardError = errors
         try process.run()
         let lines = LineReader(output.fileHandleForReading)
+        let log = LineReader(errors.fileHandleForReading)
         func say(_ text: String) throws { try input.fileHandleForWriting.write(contentsOf: Data((text + "\n").utf8)) }
-        func hangUp() async throws {
+        /// Sends SIGHUP and waits for the log line that says how the (asynchronous) reload ended.
+        func hangUp(expecting outcome: String) async throws {
             kill(process.processIdentifier, SIGHUP)
-            // The reload is asynchronous; on a loaded 2-core machine it can take a while.
-            try await Task.sleep(for: .seconds(2))
+            while let line = await log.next(), !line.hasPrefix("(nothing") {
+                if line.contains("configuration reload") { #expect(line.contains(outcome), "\(line)"); return }
+            }
+            Issue.record("no reload log line after SIGHUP")
         }
 
         try say("!ping")
         #expect(await lines.next() == "<rapport> pong")
         try (storage + "plugins: { core: { prefix: '?' } }").write(toFile: path, atomically: true, encoding: .utf8)
-        try await hangUp()
+        try await hangUp(expecting: "configuration reloaded")
         try say("!ping")
         try say("?ping")
         #expect(await lines.next() == "<rapport> pong")
         try (storage + "plugins: { core: { prefix: 3, colour: red } }").write(toFile: path, atomically: true, encoding: .utf8)
-        try await hangUp()
+        try await hangUp(expecting: "configuration reload refused")
         try say("?version")
         #expect(await lines.next() == "<rapport> Rapport \(RapportVersion.current)")
         // End with /quit rather than closing stdin: servers that other tests start at the same

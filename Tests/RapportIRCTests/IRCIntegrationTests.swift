@@ -1,3 +1,4 @@
+import RapportServerTesting
 import Foundation
 import Logging
 import RapportCore

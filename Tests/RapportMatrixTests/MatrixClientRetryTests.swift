@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import RapportServerTesting
 import Glibc
 #endif
 import Foundation

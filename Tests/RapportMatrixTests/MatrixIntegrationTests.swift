@@ -1,3 +1,4 @@
+import RapportServerTesting
 import CorePlugin
 import Foundation
 import RapportCore

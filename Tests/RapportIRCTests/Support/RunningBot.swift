@@ -1,3 +1,4 @@
+import RapportServerTesting
 import Foundation
 import Logging
 import RapportCore
@@ -37,20 +38,6 @@ struct RunningBot: Sendable {
     }
 }
 
-struct EventuallyTimeout: Error, CustomStringConvertible {
-    var description: String
-}
-
-/// Polls `condition` every 50 ms until it holds, or throws after `timeout` seconds.
-func eventually(_ what: String, timeout: Double = 15, _ condition: @Sendable () async throws -> Bool) async throws {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    throw EventuallyTimeout(description: "timed out after \(timeout) s waiting for: \(what)")
-}
-
 /// Runs `body` with the bot and stops it whatever happens.
 func withBot<T: Sendable>(_ configuration: IRCConfiguration, _ body: (RunningBot) async throws -> T) async throws -> T {
     let bot = try await RunningBot.start(configuration)
@@ -62,11 +49,4 @@ func withBot<T: Sendable>(_ configuration: IRCConfiguration, _ body: (RunningBot
         await bot.stop()
         throw error
     }
-}
-
-/// Collects events without a runtime (for connector-only tests).
-actor RecordingSink: EventSink {
-    var events: [ChatEvent] = []
-    func receive(_ event: ChatEvent) async { events.append(event) }
-    func settle() async {}
 }

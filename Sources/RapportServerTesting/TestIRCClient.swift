@@ -1,15 +1,15 @@
-import Foundation
+public import Foundation
 import NIOCore
 import NIOPosix
-import RapportIRC
+public import RapportIRC
 
 /// A raw IRC client that plays a user in integration tests.
-actor TestIRCClient {
-    struct Timeout: Error, CustomStringConvertible {
-        var description: String
+public actor TestIRCClient {
+    public struct Timeout: Error, CustomStringConvertible {
+        public var description: String
     }
 
-    let nick: String
+    public let nick: String
     private let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
     private var received: [IRCMessage] = []
     private var cursor = 0
@@ -21,7 +21,7 @@ actor TestIRCClient {
     }
 
     /// Connects and registers; with `sasl` logs in with SASL PLAIN first.
-    static func connect(
+    public static func connect(
         port: Int, nick: String, caps: [String] = ["message-tags", "server-time", "account-tag", "batch", "echo-message"],
         sasl: (String, String)? = nil
     ) async throws -> TestIRCClient {
@@ -75,12 +75,12 @@ actor TestIRCClient {
     private func append(_ message: IRCMessage) { received.append(message) }
 
     /// Sends one raw line (CR LF is added).
-    func send(_ line: String) async throws {
+    public func send(_ line: String) async throws {
         try await channel.channel.writeAndFlush(ByteBuffer(string: line + "\r\n"))
     }
 
     /// Waits for the next message (after earlier matches) that satisfies `predicate`.
-    func waitFor(timeout: Double = 10, _ predicate: @Sendable (IRCMessage) -> Bool) async throws -> IRCMessage {
+    public func waitFor(timeout: Double = 10, _ predicate: @Sendable (IRCMessage) -> Bool) async throws -> IRCMessage {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             while cursor < received.count {
@@ -95,7 +95,7 @@ actor TestIRCClient {
     }
 
     /// Every message received from now on for `seconds` that satisfies `predicate`.
-    func collect(for seconds: Double, _ predicate: @Sendable (IRCMessage) -> Bool) async throws -> [IRCMessage] {
+    public func collect(for seconds: Double, _ predicate: @Sendable (IRCMessage) -> Bool) async throws -> [IRCMessage] {
         let start = received.count
         try await Task.sleep(for: .seconds(seconds))
         cursor = received.count
@@ -105,7 +105,7 @@ actor TestIRCClient {
     /// Every message from now on that satisfies `predicate`, once `count` of them have arrived
     /// (failing after `timeout` seconds), plus any that arrive in the `settle` seconds after:
     /// extras show up as a wrong count instead of being cut off by a fixed window under load.
-    func collect(
+    public func collect(
         _ count: Int, timeout: Double = 10, settle: Double = 0.5, _ predicate: @Sendable (IRCMessage) -> Bool
     ) async throws -> [IRCMessage] {
         try await collect(until: { $0.count >= count }, timeout: timeout, settle: settle, predicate)
@@ -113,7 +113,7 @@ actor TestIRCClient {
 
     /// Every message from now on that satisfies `predicate`, once the matches so far satisfy
     /// `done` (failing after `timeout` seconds), plus any that arrive in the `settle` seconds after.
-    func collect(
+    public func collect(
         until done: @Sendable ([IRCMessage]) -> Bool, timeout: Double = 10, settle: Double = 0.5,
         _ predicate: @Sendable (IRCMessage) -> Bool
     ) async throws -> [IRCMessage] {
@@ -132,9 +132,9 @@ actor TestIRCClient {
     }
 
     /// Messages received so far (all of them).
-    func all() -> [IRCMessage] { received }
+    public func all() -> [IRCMessage] { received }
 
-    func close() async {
+    public func close() async {
         try? await send("QUIT :bye")
         try? await channel.channel.close()
         reader?.cancel()
@@ -143,7 +143,7 @@ actor TestIRCClient {
 
 extension IRCMessage {
     /// Whether this is a PRIVMSG or NOTICE from `nick` to `target` (case-insensitive).
-    func isText(from nick: String, to target: String? = nil) -> Bool {
+    public func isText(from nick: String, to target: String? = nil) -> Bool {
         (command == "PRIVMSG" || command == "NOTICE") && sourceNick?.lowercased() == nick.lowercased()
             && (target == nil || parameter(0)?.lowercased() == target?.lowercased())
     }

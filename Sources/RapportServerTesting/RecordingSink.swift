@@ -1,0 +1,29 @@
+import Foundation
+public import RapportCore
+import Synchronization
+
+/// Collects what a connector delivers.
+public final class RecordingSink: EventSink {
+    public init() {}
+
+    private let events = Mutex<[ChatEvent]>([])
+
+    public func receive(_ event: ChatEvent) async { events.withLock { $0.append(event) } }
+    public func settle() async {}
+
+    public var all: [ChatEvent] { events.withLock { $0 } }
+
+    /// Waits until `predicate` holds for the events so far; fails after `seconds`.
+    @discardableResult
+    public func wait(
+        _ what: String, seconds: Double = 30, until predicate: @Sendable ([ChatEvent]) -> Bool
+    ) async throws -> [ChatEvent] {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            let now = all
+            if predicate(now) { return now }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw TestFailure("timed out waiting for \(what); got: \(all.map { "\($0.id?.rawValue ?? "-") \($0.kind)" })")
+    }
+}
