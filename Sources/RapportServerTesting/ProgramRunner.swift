@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-public import Foundation
+import Foundation
 
 /// Runs a program to its end without blocking a concurrency thread; output goes through files,
 /// so a chatty program never fills a pipe. (posix_spawn + waitpid on a thread of its own:
