@@ -101,7 +101,8 @@ let package = Package(
         .executableTarget(
             name: "RapportCLI",
             dependencies: [
-                "RapportApp", "RapportCore", "RapportConsole", "RapportReciprocity", "RapportStorePostgres", "RapportStoreSQLite", log,
+                "RapportApp", "RapportCore", "RapportConsole", "RapportReciprocity", "RapportStorePostgres", "RapportStoreSQLite", "NudgesPlugin",
+                log,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -76,33 +76,10 @@ public struct Replay: Sendable {
             let links = try options.linksDirectory.map { try OutputFile($0.appendingPathComponent("\(name).annotation.txt")) }
             summary.files += 1
             var lineNumber = 0
-            var minute = 0
-            var day = 0
-            // Read in chunks so memory stays flat however long the log.
-            try LineReader.forEachLine(in: file) { line in
-                let parsed = CorpusLine(line)
-                if let m = parsed.minute {
-                    if m < minute - 60 { day += 1 }  // past midnight
-                    minute = m
-                }
-                let kind: Observation.Kind
-                switch parsed.kind {
-                case .message: kind = .message
-                case .action: kind = .action
-                case .join: kind = .join
-                case .leave: kind = .leave
-                case .nickChange(let new): kind = .nickChange(newNick: new)
-                case .other: kind = .other
-                case .invalid:
-                    kind = .other
-                    summary.invalidLines += 1
-                }
-                if kind == .message || kind == .action { summary.messages += 1 }
-                let observation = Observation(
-                    kind: kind, network: "corpus", channel: name, nick: parsed.nick,
-                    time: Double(day * 86400 + minute * 60), text: parsed.text)
-                let dumpHere = features != nil && lineNumber >= options.featuresFromLine
-                let number = lineNumber
+            try Self.forEachObservation(in: file) { number, observation, valid in
+                if !valid { summary.invalidLines += 1 }
+                if observation.kind == .message || observation.kind == .action { summary.messages += 1 }
+                let dumpHere = features != nil && number >= options.featuresFromLine
                 let outcome = engine.observe(
                     observation,
                     dump: dumpHere
@@ -110,8 +87,8 @@ public struct Replay: Sendable {
                             featureIndex?.write("\(name) \(number) \(candidates.map(String.init).joined(separator: ","))\n")
                             rows.withUnsafeBytes { features?.write($0) }
                         } : nil)
-                let antecedent = outcome.decision?.antecedent ?? lineNumber
-                links?.write("\(antecedent) \(lineNumber) -\n")
+                let antecedent = outcome.decision?.antecedent ?? number
+                links?.write("\(antecedent) \(number) -\n")
                 for event in outcome.events {
                     switch event.kind {
                     case .answered: summary.answered += 1
@@ -119,7 +96,7 @@ public struct Replay: Sendable {
                     }
                     events?.write(Self.json(event, file: name))
                 }
-                lineNumber += 1
+                lineNumber = number + 1
             }
             summary.lines += lineNumber
             try links?.close()
@@ -132,8 +109,42 @@ public struct Replay: Sendable {
         return summary
     }
 
+    /// Reads one log in the corpus format and hands each line, in order, to `body` as an
+    /// observation of the channel `NAME` (network `corpus`), with its line number (from 0) and
+    /// whether the line was in the format (other lines become `.other` observations).
+    ///
+    /// Times come from the log's `[HH:MM]` stamps, counting days when the clock goes back past
+    /// midnight, in seconds from the log's first midnight.
+    public static func forEachObservation(in file: URL, _ body: (_ line: Int, _ observation: Observation, _ valid: Bool) throws -> Void) throws {
+        let name = logName(file)
+        var lineNumber = 0
+        var minute = 0
+        var day = 0
+        // Read in chunks so memory stays flat however long the log.
+        try LineReader.forEachLine(in: file) { line in
+            let parsed = CorpusLine(line)
+            if let m = parsed.minute {
+                if m < minute - 60 { day += 1 }  // past midnight
+                minute = m
+            }
+            let kind: Observation.Kind
+            switch parsed.kind {
+            case .message: kind = .message
+            case .action: kind = .action
+            case .join: kind = .join
+            case .leave: kind = .leave
+            case .nickChange(let new): kind = .nickChange(newNick: new)
+            case .other, .invalid: kind = .other
+            }
+            let observation = Observation(
+                kind: kind, network: "corpus", channel: name, nick: parsed.nick, time: Double(day * 86400 + minute * 60), text: parsed.text)
+            try body(lineNumber, observation, parsed.kind != .invalid)
+            lineNumber += 1
+        }
+    }
+
     /// `NAME` of `NAME.raw.txt` (or of any other file name, without its last extension).
-    static func logName(_ file: URL) -> String {
+    public static func logName(_ file: URL) -> String {
         let base = file.lastPathComponent
         for suffix in [".raw.txt", ".ascii.txt", ".txt", ".log"] where base.hasSuffix(suffix) {
             return String(base.dropLast(suffix.count))

@@ -9,7 +9,8 @@ struct NudgeCommands: Sendable {
 
     func run(_ command: CommandInvocation) async throws -> String {
         let casemapping = await context.casemapping(of: command.network)
-        let key = NudgeStore.personKey(command.sender, network: command.network, foldedNick: casemapping.fold(command.sender.nick))
+        let nick = casemapping.fold(command.sender.nick)
+        let key = NudgeStore.personKey(command.sender, network: command.network, foldedNick: nick)
         var preferences = try await store.preferences(key)
         let prefix = await context.administration.commandPrefix(network: command.network, channel: command.channel)
         if command.name == "stop" {
@@ -40,24 +41,31 @@ struct NudgeCommands: Sendable {
                 }
                 preferences.quiet = quiet
             }
+        case "digest":
+            let periods: [String: TimeInterval?] = ["on": 7 * 86400, "weekly": 7 * 86400, "daily": 86400, "off": nil]
+            guard let period = periods[rest.lowercased()] else { throw CommandError.usage("nudges digest on|off|daily|weekly") }
+            // Someone who never spoke yet has no address to send to: note them now.
+            try await store.notePerson(network: command.network, nick: nick, user: command.sender, at: context.time.now, away: nil)
+            try await store.setDigest(network: command.network, nick: nick, period: period, now: context.time.now)
         case "status":
-            return status(preferences)
+            break
         case "why":
             return try await why(command, casemapping: casemapping)
         default:
             throw CommandError.usage(NudgesPlugin.descriptor.commands[0].usage)
         }
-        try await store.setPreferences(preferences, for: key)
-        return status(preferences)
+        if sub != "status" { try await store.setPreferences(preferences, for: key) }
+        return status(preferences, digest: try await store.digestPeriod(network: command.network, nick: nick))
     }
 
-    private func status(_ preferences: NudgePreferences) -> String {
+    private func status(_ preferences: NudgePreferences, digest: TimeInterval?) -> String {
         if preferences.off { return "Your reminders are off." }
         var parts = ["Your reminders are on"]
         if let until = preferences.snoozedUntil, until > context.time.now {
             parts.append("snoozed until \(until.formatted(.iso8601))")
         }
         if let quiet = preferences.quiet { parts.append("quiet \(quiet)") }
+        if let digest { parts.append(digest < 7 * 86400 ? "daily digest" : "weekly digest") }
         return parts.joined(separator: "; ") + "."
     }
 
@@ -65,25 +73,36 @@ struct NudgeCommands: Sendable {
         guard let last = try await store.lastSent(network: command.network, recipient: casemapping.fold(command.sender.nick)) else {
             return "I have not sent you any reminder."
         }
+        if last.kind == .digest { return "That was the give-back digest you asked for; say nudges digest off to stop it." }
         let settings = await context.settings(network: last.network, channel: last.channel)
         let waited = Duration.seconds(Int64(last.dueAt.timeIntervalSince(last.createdAt))).chatText
         switch last.kind {
         case .thank:
             return "In \(last.channel), \(last.other) answered your question, you were active afterwards, and I saw no thanks or reply to \(last.other) within \(waited). Reminders come at most once per \(settings.duration("min_gap").chatText) and \(settings.int("weekly_limit")) a week."
-        case .reply:
+        case .reply, .digest:
             return "In \(last.channel), \(last.other) asked you something directly, you were active afterwards, and I saw no answer to \(last.other) within \(waited). Reminders come at most once per \(settings.duration("min_gap").chatText) and \(settings.int("weekly_limit")) a week."
         }
     }
 
-    /// The words of a nudge, in the configured language or text.
-    static func text(for nudge: NudgeStore.Nudge, settings: PluginSettings, context: PluginContext) async -> String {
-        let templates = NudgeTemplates.languages[settings.string("language")] ?? NudgeTemplates.languages["en"]
+    /// The words of a nudge or digest, in the configured language or text; `nil` for a digest
+    /// with nothing to report.
+    static func text(for nudge: NudgeStore.Nudge, settings: PluginSettings, store: NudgeStore, context: PluginContext) async throws -> String? {
+        let templates = NudgeTemplates.languages[settings.string("language")] ?? NudgeTemplates.english
         let prefix = await context.administration.commandPrefix(network: nudge.network, channel: nil)
-        let custom = settings.string(nudge.kind == .thank ? "thank_text" : "reply_text")
-        let body = custom.isEmpty ? (nudge.kind == .thank ? templates?.thank : templates?.reply) ?? "" : custom
         let values = [
             "helper": nudge.other, "asker": nudge.other, "channel": nudge.channel, "excerpt": nudge.excerpt, "prefix": prefix,
         ]
-        return NudgeTemplates.render(body, values) + " " + NudgeTemplates.render(templates?.footer ?? "", values)
+        let body: String
+        switch nudge.kind {
+        case .thank, .reply:
+            let custom = settings.string(nudge.kind == .thank ? "thank_text" : "reply_text")
+            body = NudgeTemplates.render(custom.isEmpty ? (nudge.kind == .thank ? templates.thank : templates.reply) : custom, values)
+        case .digest:
+            let now = context.time.now
+            let figures = try await store.digestFigures(network: nudge.network, nick: nudge.recipient, since: nudge.createdAt)
+            if figures.helped == 0, figures.helpedBy == 0, figures.open.isEmpty { return nil }
+            body = templates.digestText(figures, days: Int((now.timeIntervalSince(figures.since) / 86400).rounded()), now: now)
+        }
+        return body + " " + NudgeTemplates.render(templates.footer, values)
     }
 }

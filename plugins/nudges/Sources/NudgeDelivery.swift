@@ -27,9 +27,11 @@ struct NudgeDelivery: Sendable {
         }
     }
 
-    /// Considers every due nudge on the networks this instance serves, once.
+    /// Creates the digests that fell due, then considers every due nudge on the networks this
+    /// instance serves, once.
     func deliverDue() async throws {
         let now = context.time.now
+        try await store.scheduleDigests(at: now)
         for nudge in try await store.due(at: now) where await context.serves(nudge.network) {
             try await consider(nudge, now: now)
         }
@@ -43,31 +45,43 @@ struct NudgeDelivery: Sendable {
             try await store.transition(nudge.id, from: .pending, to: .dropped, reason: reason)
             context.logger.info("nudge dropped", metadata: ["network": "\(nudge.network)", "kind": "\(nudge.kind)", "reason": "\(reason)"])
         }
+        let isDigest = nudge.kind == .digest
+        // A digest is the person's own choice: it covers every channel and has no rate limit.
+        let channel = isDigest ? nil : nudge.channel
         if now >= nudge.expiresAt { return try await drop("expired") }
-        guard await context.isEnabled(network: nudge.network, channel: nudge.channel) else {
-            return try await drop("nudges are off in \(nudge.channel)")
+        if let channel, await !context.isEnabled(network: nudge.network, channel: channel) {
+            return try await drop("nudges are off in \(channel)")
         }
         guard let person = try await store.person(network: nudge.network, nick: nudge.recipient) else {
             return try await drop("unknown person")
         }
         if person.isBot { return try await drop("the recipient is a bot") }
+        let who = Person(network: nudge.network, nick: nudge.recipient, identity: Identity(person.key))
+        guard await context.administration.isTracked(who) else { return try await drop("the recipient said track off") }
         // Only someone who was active afterwards had the chance and let it pass.
-        if person.lastActive <= nudge.createdAt { return try await wait(now.addingTimeInterval(Self.retryDelay), "not active since") }
+        if !isDigest, person.lastActive <= nudge.createdAt {
+            return try await wait(now.addingTimeInterval(Self.retryDelay), "not active since")
+        }
         if person.away { return try await wait(nudge.expiresAt, "away") }
         if await context.isOnline(person.address, on: nudge.network) == false {
             return try await wait(nudge.expiresAt, "offline")
         }
         let preferences = try await store.preferences(person.key)
-        let settings = await context.settings(network: nudge.network, channel: nudge.channel)
-        let policy = NudgePolicy(minimumGap: settings.duration("min_gap").timeInterval, weeklyLimit: settings.int("weekly_limit"))
-        let sent = try await store.sentTimes(network: nudge.network, recipient: nudge.recipient)
+        let settings = await context.settings(network: nudge.network, channel: channel)
+        let policy =
+            isDigest
+            ? NudgePolicy(minimumGap: 0, weeklyLimit: .max)
+            : NudgePolicy(minimumGap: settings.duration("min_gap").timeInterval, weeklyLimit: settings.int("weekly_limit"))
+        let sent = isDigest ? [] : try await store.sentTimes(network: nudge.network, recipient: nudge.recipient)
         switch policy.decide(now: now, preferences: preferences, sent: sent, expires: nudge.expiresAt) {
         case .drop(let reason): return try await drop(reason)
         case .wait(let until, let reason): return try await wait(until, reason)
         case .send: break
         }
+        guard let text = try await NudgeCommands.text(for: nudge, settings: settings, store: store, context: context) else {
+            return try await drop("nothing to report")
+        }
         guard try await store.transition(nudge.id, from: .pending, to: .sending) else { return }
-        let text = await NudgeCommands.text(for: nudge, settings: settings, context: context)
         do {
             try await context.send(OutgoingMessage(to: .user(address: person.address), text: text, style: .message), on: nudge.network)
             try await store.transition(nudge.id, from: .sending, to: .sent, reason: "sent", sentAt: now)

@@ -8,8 +8,6 @@ public struct NudgePreferences: Sendable, Hashable, Codable {
     public var snoozedUntil: Date?
     /// `!nudges quiet 22:00-08:00 Europe/Berlin`.
     public var quiet: QuietHours?
-    /// `!nudges digest on`: the weekly give-back digest.
-    public var digest = false
 
     public init() {}
 }

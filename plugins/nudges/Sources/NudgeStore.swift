@@ -20,7 +20,11 @@ public struct NudgeStore: Sendable {
         case dropped
     }
 
-    public enum Kind: String, Sendable, Codable { case thank, reply }
+    public enum Kind: String, Sendable, Codable {
+        case thank, reply
+        /// The opt-in give-back digest; its text is written when it goes out.
+        case digest
+    }
 
     /// One nudge, pending or done.
     public struct Nudge: Sendable, Hashable {
@@ -63,7 +67,27 @@ public struct NudgeStore: Sendable {
                 network TEXT NOT NULL, nick TEXT NOT NULL, address TEXT NOT NULL, person TEXT NOT NULL,
                 last_active REAL NOT NULL, away INTEGER NOT NULL, is_bot INTEGER NOT NULL, PRIMARY KEY (network, nick))
             """,
-        ])
+        ]),
+        Migration(2, "Folded other nick; help, open questions, channels and digests for the give-back digest", [
+            "ALTER TABLE nudges_nudge ADD COLUMN other_key TEXT NOT NULL DEFAULT ''",
+            "UPDATE nudges_nudge SET other_key = lower(other)",
+            "CREATE TABLE nudges_help (network TEXT NOT NULL, channel TEXT NOT NULL, helper TEXT NOT NULL, asker TEXT NOT NULL, at REAL NOT NULL)",
+            "CREATE INDEX nudges_help_at ON nudges_help (network, at)",
+            """
+            CREATE TABLE nudges_question (
+                id TEXT PRIMARY KEY, network TEXT NOT NULL, channel TEXT NOT NULL, asker TEXT NOT NULL, excerpt TEXT NOT NULL,
+                at REAL NOT NULL, answered INTEGER NOT NULL DEFAULT 0)
+            """,
+            "CREATE INDEX nudges_question_open ON nudges_question (network, channel, answered, at)",
+            """
+            CREATE TABLE nudges_member (
+                network TEXT NOT NULL, nick TEXT NOT NULL, channel TEXT NOT NULL, last_active REAL NOT NULL, PRIMARY KEY (network, nick, channel))
+            """,
+            """
+            CREATE TABLE nudges_digest (
+                network TEXT NOT NULL, nick TEXT NOT NULL, period REAL NOT NULL, next_due REAL NOT NULL, PRIMARY KEY (network, nick))
+            """,
+        ]),
     ]
 
     public func migrate() async throws { try await store.migrate(Self.migrations) }
@@ -71,16 +95,18 @@ public struct NudgeStore: Sendable {
     // MARK: - Nudges
 
     /// Records a new nudge; returns `false` if this very nudge existed already.
+    ///
+    /// - Parameter otherKey: The other person's folded nick, which settling matches.
     @discardableResult
-    public func add(_ nudge: Nudge) async throws -> Bool {
+    public func add(_ nudge: Nudge, otherKey: String) async throws -> Bool {
         try await sql.execute(
             """
-            INSERT INTO nudges_nudge (id, kind, network, channel, recipient, address, other, excerpt, created_at,
+            INSERT INTO nudges_nudge (id, kind, network, channel, recipient, address, other, other_key, excerpt, created_at,
                 due_at, expires_at, state, reason, sent_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL) ON CONFLICT (id) DO NOTHING
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL) ON CONFLICT (id) DO NOTHING
             """,
             [.text(nudge.id), .text(nudge.kind.rawValue), .text(nudge.network), .text(nudge.channel),
-             .text(nudge.recipient), .text(nudge.address), .text(nudge.other), .text(nudge.excerpt),
+             .text(nudge.recipient), .text(nudge.address), .text(nudge.other), .text(otherKey), .text(nudge.excerpt),
              .real(nudge.createdAt.timeIntervalSince1970), .real(nudge.dueAt.timeIntervalSince1970),
              .real(nudge.expiresAt.timeIntervalSince1970), .text(nudge.state.rawValue), .text(nudge.reason)]) == 1
     }
@@ -102,7 +128,7 @@ public struct NudgeStore: Sendable {
         try await sql.execute(
             """
             UPDATE nudges_nudge SET state = 'resolved', reason = 'acknowledged'
-            WHERE network = ? AND channel = ? AND recipient = ? AND other = ? AND kind = ? AND state = 'pending'
+            WHERE network = ? AND channel = ? AND recipient = ? AND other_key = ? AND kind = ? AND state = 'pending'
             """, [.text(network), .text(channel), .text(recipient), .text(other), .text(kind.rawValue)])
     }
 
@@ -114,15 +140,15 @@ public struct NudgeStore: Sendable {
     /// Nudges left claimed by a sender that stopped before recording the outcome.
     public func claimed() async throws -> [Nudge] { try await nudges("WHERE state = 'sending'", []) }
 
-    /// The times nudges were sent to `recipient`.
+    /// The times nudges (not digests) were sent to `recipient`.
     public func sentTimes(network: String, recipient: String) async throws -> [Date] {
         try await sql.query(
-            "SELECT sent_at FROM nudges_nudge WHERE network = ? AND recipient = ? AND state = 'sent'",
+            "SELECT sent_at FROM nudges_nudge WHERE network = ? AND recipient = ? AND state = 'sent' AND kind <> 'digest'",
             [.text(network), .text(recipient)]
         ).compactMap { $0["sent_at"].double.map(Date.init(timeIntervalSince1970:)) }
     }
 
-    /// The last nudge sent to `recipient`.
+    /// The last nudge or digest sent to `recipient`.
     public func lastSent(network: String, recipient: String) async throws -> Nudge? {
         try await nudges(
             "WHERE network = ? AND recipient = ? AND state = 'sent' ORDER BY sent_at DESC LIMIT 1",
@@ -241,15 +267,22 @@ extension NudgeStore {
             "SELECT kind, channel, other, excerpt, state, created_at, sent_at FROM nudges_nudge WHERE network = ? AND recipient = ?",
             [.text(person.network), .text(person.nick)])
         let named = try await sql.query(
-            "SELECT kind, channel, state, created_at FROM nudges_nudge WHERE network = ? AND lower(other) = ?",
+            "SELECT kind, channel, state, created_at FROM nudges_nudge WHERE network = ? AND other_key = ?",
             [.text(person.network), .text(person.nick)])
         let seen = try await sql.query(
             "SELECT address, last_active, away FROM nudges_person WHERE network = ? AND nick = ?", [.text(person.network), .text(person.nick)])
+        let ids: [SQLValue] = [.text(person.network), .text(person.nick)]
+        let help = try await sql.query(
+            "SELECT channel, helper, asker, at FROM nudges_help WHERE network = ? AND (helper = ? OR asker = ?)", ids + [.text(person.nick)])
+        let questions = try await sql.query("SELECT channel, excerpt, at, answered FROM nudges_question WHERE network = ? AND asker = ?", ids)
+        let channels = try await sql.query("SELECT channel, last_active FROM nudges_member WHERE network = ? AND nick = ?", ids)
+        let digest = try await sql.query("SELECT period, next_due FROM nudges_digest WHERE network = ? AND nick = ?", ids)
         let preferences = try await self.preferences(person.key)
         let prefs = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(preferences))
         return .object([
             "preferences": prefs, "reminders_to_you": JSONValue(rows: reminded), "reminders_naming_you": JSONValue(rows: named),
-            "last_seen": JSONValue(rows: seen),
+            "last_seen": JSONValue(rows: seen), "help": JSONValue(rows: help), "open_questions": JSONValue(rows: questions),
+            "channels": JSONValue(rows: channels), "digest": JSONValue(rows: digest),
         ])
     }
 
@@ -259,15 +292,21 @@ extension NudgeStore {
         try await sql.transaction { sql in
             try await sql.execute("DELETE FROM nudges_nudge WHERE network = ? AND recipient = ?", [.text(person.network), .text(person.nick)])
             try await sql.execute(
-                "UPDATE nudges_nudge SET other = 'someone', excerpt = '' WHERE network = ? AND lower(other) = ?",
+                "UPDATE nudges_nudge SET other = 'someone', other_key = '', excerpt = '' WHERE network = ? AND other_key = ?",
                 [.text(person.network), .text(person.nick)])
-            try await sql.execute("DELETE FROM nudges_person WHERE network = ? AND nick = ?", [.text(person.network), .text(person.nick)])
+            let ids: [SQLValue] = [.text(person.network), .text(person.nick)]
+            for table in ["nudges_person", "nudges_member", "nudges_digest"] {
+                try await sql.execute("DELETE FROM \(table) WHERE network = ? AND nick = ?", ids)
+            }
+            try await sql.execute("DELETE FROM nudges_question WHERE network = ? AND asker = ?", ids)
+            try await sql.execute("DELETE FROM nudges_help WHERE network = ? AND (helper = ? OR asker = ?)", ids + [.text(person.nick)])
         }
         try await store.set(NudgePreferences?.none, "prefs/\(person.key)")
     }
 
-    /// Blanks the excerpts of reminders created before `date`.
+    /// Blanks the excerpts of reminders and questions from before `date`.
     func deleteText(olderThan date: Date) async throws {
         try await sql.execute("UPDATE nudges_nudge SET excerpt = '' WHERE created_at < ? AND excerpt <> ''", [.real(date.timeIntervalSince1970)])
+        try await sql.execute("UPDATE nudges_question SET excerpt = '' WHERE at < ? AND excerpt <> ''", [.real(date.timeIntervalSince1970)])
     }
 }

@@ -11,6 +11,8 @@ public import RapportReciprocity
 public struct NudgeTracker: Sendable {
     public struct Configuration: Sendable {
         public var excerptLength = 120
+        /// Owe thanks only for answers that say something (``NudgeTracker/isSubstantive(_:)``).
+        public var substantiveAnswersOnly = true
         public var engine = ReciprocityEngine.Configuration()
         public init() {}
     }
@@ -39,6 +41,10 @@ public struct NudgeTracker: Sendable {
         case settle(kind: NudgeStore.Kind, network: String, channel: String, recipient: String, other: String)
         /// `nick` spoke at `time`.
         case active(network: String, nick: String, time: Date)
+        /// `helper` answered `asker`'s question (its key): for the digest's counts.
+        case answered(network: String, channel: String, asker: String, helper: String, question: String, time: Date)
+        /// `nick` asked something in the open (to no one in particular), starting a conversation.
+        case asked(network: String, channel: String, nick: String, question: String, excerpt: String, time: Date)
     }
 
     public let configuration: Configuration
@@ -66,7 +72,12 @@ public struct NudgeTracker: Sendable {
         for event in outcome.events {
             switch event.kind {
             case .answered:
-                let question = event.relatedMessageID?.rawValue ?? "seq\(event.relatedSequence ?? event.sequence)@\(Int(observation.time) / 86400)"
+                let question = Self.questionKey(event.relatedMessageID, sequence: event.relatedSequence ?? event.sequence, time: observation.time)
+                changes.append(
+                    .answered(
+                        network: observation.network, channel: observation.channel, asker: fold(event.from), helper: fold(event.to),
+                        question: question, time: time))
+                if configuration.substantiveAnswersOnly, !Self.isSubstantive(observation.text) { continue }
                 changes.append(.owe(owed(.thank, recipient: event.from, other: event.to, question: question, observation, event.sequence, event.relatedSequence)))
             case .thanked:
                 changes.append(.settle(kind: .thank, network: observation.network, channel: observation.channel, recipient: fold(event.from), other: fold(event.to)))
@@ -85,12 +96,25 @@ public struct NudgeTracker: Sendable {
         for nick in named.union(linked.map { [$0] } ?? []) where nick != me {
             changes.append(.settle(kind: .reply, network: observation.network, channel: observation.channel, recipient: me, other: nick))
         }
-        // A question put directly to someone.
-        if let addressee = addressee(of: observation, decision), fold(addressee) != me, questions.isQuestion(observation.text) {
-            let question = observation.id?.rawValue ?? "seq\(decision.sequence)@\(Int(observation.time) / 86400)"
-            changes.append(.owe(owed(.reply, recipient: addressee, other: observation.nick, question: question, observation, decision.sequence, nil)))
+        guard questions.isQuestion(observation.text) else { return (changes, outcome.events) }
+        let question = Self.questionKey(observation.id, sequence: decision.sequence, time: observation.time)
+        if let addressee = addressee(of: observation, decision) {
+            // A question put directly to someone.
+            if fold(addressee) != me {
+                changes.append(.owe(owed(.reply, recipient: addressee, other: observation.nick, question: question, observation, decision.sequence, nil)))
+            }
+        } else if decision.startsConversation {
+            changes.append(
+                .asked(
+                    network: observation.network, channel: observation.channel, nick: me, question: question,
+                    excerpt: Self.excerpt(observation.text, length: configuration.excerptLength), time: time))
         }
         return (changes, outcome.events)
+    }
+
+    /// A question's key: its message ID, or its sequence number and day when it has none.
+    static func questionKey(_ id: MessageID?, sequence: Int, time: Double) -> String {
+        id?.rawValue ?? "seq\(sequence)@\(Int(time) / 86400)"
     }
 
     /// The person a message is put to: an explicit reply's author, or a nick it starts with.
@@ -113,8 +137,10 @@ public struct NudgeTracker: Sendable {
             sequence: sequence, relatedSequence: related)
     }
 
-    /// Short replies that say an answer landed: "that worked", "ok got it", "fixed!".
+    /// Short replies that say an answer landed: "that worked", "ok got it", "fixed!" — not
+    /// questions ("how do I see …?", "works for you?").
     static func isAcknowledgement(_ text: String) -> Bool {
+        guard !text.contains("?") else { return false }
         let words = text.lowercased().split { !$0.isLetter && $0 != "'" }
         guard !words.isEmpty, words.count <= 8 else { return false }
         let phrases: [[Substring]] = [
@@ -126,6 +152,16 @@ public struct NudgeTracker: Sendable {
                 start + phrase.count <= words.count && Array(words[start..<start + phrase.count]) == phrase
             }
         } && !words.contains("not") && !words.contains("doesn't") && !words.contains("didn't") && !words.contains("don't")
+    }
+
+    /// Whether an answer is worth a thanks: two words or more besides the addressee, asking
+    /// nothing back ("in what? gnome?"), not a bot command (`!ask | nick`), not a shrug ("not sure").
+    static func isSubstantive(_ text: String) -> Bool {
+        let body = excerpt(text, length: .max).lowercased()
+        guard !body.contains("?"), !body.hasPrefix("!") else { return false }
+        let words = body.split { !$0.isLetter && !$0.isNumber && $0 != "'" }
+        let shrugs = ["not sure", "no idea", "don't know", "dont know", "no clue", "sorry"]
+        return words.count >= 2 && !shrugs.contains { body.contains($0) }
     }
 
     /// The first `length` characters of `text`, cut at a word, on one line.

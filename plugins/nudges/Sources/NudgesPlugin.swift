@@ -11,8 +11,8 @@ public struct NudgesPlugin: BuiltInPlugin, PersonalDataPlugin {
         version: RapportVersion.current,
         commands: [
             .init(
-                "nudges", usage: "nudges on|off|status|why|snooze DURATION|quiet HH:MM-HH:MM [ZONE]|quiet off",
-                help: "Your reminders: turn them off or on, pause them (snooze 1d), set quiet hours in your time zone (quiet 22:00-08:00 Europe/Berlin), see your settings (status) or why you got the last one (why)."),
+                "nudges", usage: "nudges on|off|status|why|snooze DURATION|quiet HH:MM-HH:MM [ZONE]|quiet off|digest on|off|daily|weekly",
+                help: "Your reminders: turn them off or on, pause them (snooze 1d), set quiet hours in your time zone (quiet 22:00-08:00 Europe/Berlin), see your settings (status) or why you got the last one (why). digest on (weekly, or daily) sends you a private summary of how often you helped and were helped, with up to three questions in your channels still waiting for an answer."),
             .init("stop", help: "Reply stop to a reminder and you get no more (same as nudges off)."),
         ],
         settings: [
@@ -59,11 +59,17 @@ public struct NudgesPlugin: BuiltInPlugin, PersonalDataPlugin {
                 let delay = settings.duration(owed.kind == .thank ? "thank_after" : "reply_after").timeInterval
                 var nudge = NudgeStore.Nudge(owed, recipient: recipient, delay: delay, expiry: settings.duration("expiry").timeInterval)
                 if context.textRetention == .zero { nudge.excerpt = "" }
-                try await store.add(nudge)
+                try await store.add(nudge, otherKey: casemapping.fold(owed.other))
             case .settle(let kind, let network, let channel, let recipient, let other):
                 try await store.resolve(network: network, channel: channel, recipient: recipient, other: other, kind: kind)
-            case .active:
-                break
+            case .active(let network, let nick, let time):
+                try await store.noteMember(network: network, nick: nick, channel: observation.channel, at: time)
+            case .answered(let network, let channel, let asker, let helper, let question, let time):
+                try await store.recordHelp(network: network, channel: channel, helper: helper, asker: asker, at: time)
+                try await store.markAnswered(network: network, channel: channel, question: question)
+            case .asked(let network, let channel, let nick, let question, let excerpt, let time):
+                guard context.textRetention != .zero else { continue }
+                try await store.recordQuestion(network: network, channel: channel, question: question, asker: nick, excerpt: excerpt, at: time)
             }
         }
     }
