@@ -122,6 +122,7 @@ struct FailoverTests {
 
     /// The nudge delivery job runs in every instance; one on standby for a network leaves that
     /// network's due nudges alone (no claim, no failed attempt), and delivers once it serves it.
+    /// On taking over it also joins the channels the other instance joined at run time.
     @Test(.timeLimit(.minutes(1)))
     func aStandbyInstanceLeavesDueNudgesToTheServingOne() async throws {
         try await TestPostgres.withDatabase { url in
@@ -148,11 +149,14 @@ struct FailoverTests {
             #expect(await inner.sent.isEmpty)
             #expect(try await nudgeRow(store) == ("pending", 0), "not claimed, no failed attempt")
 
+            // The other instance joined a channel at run time (`!join`); this one takes it on.
+            try await store.setValue("true", forKey: "channel/irc/#late", in: "rapport")
             try await other.release(lease)
             try await eventually("this instance takes the network over") { await leased.status() == .connected }
             try await bot.advance(time, by: .seconds(61))
             #expect(await inner.sent.map(\.target) == [.user(address: "carol")])
             #expect(try await nudgeRow(store) == ("sent", 0))
+            #expect(await inner.joined == ["#late"])
             for task in tasks.reversed() {
                 task.cancel()
                 await task.value
