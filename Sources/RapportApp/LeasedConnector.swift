@@ -11,8 +11,9 @@ import RapportCore
 /// Every ``check`` it asks the ``LeaseKeeper`` whether the lease is still held. The keeper
 /// answers from the time of its last renewal (expiry minus a margin), so a renewal stuck on an
 /// unreachable store stops the connection before another instance may take it over. While on
-/// standby it reports ``ConnectorStatus/standby``, refuses to send, and keeps joins and parts
-/// for when it takes over.
+/// standby it reports ``ConnectorStatus/standby``, refuses to send and ignores joins and parts:
+/// on taking over it tells the runtime (``EventSink/networkTakenOver(_:)``), which reads the
+/// run-time state, channels included, again from the store.
 actor LeasedConnector: Connector {
     nonisolated let network: String
     let inner: any Connector
@@ -21,7 +22,6 @@ actor LeasedConnector: Connector {
     let logger: Logger
     private var running: Task<Void, Never>?
     private var failure: (any Error)?
-    private var channelChanges: [(channel: String, join: Bool, reason: String?)] = []
 
     init(_ inner: any Connector, leases: LeaseKeeper, check: Duration, logger: Logger) {
         network = inner.network
@@ -48,7 +48,7 @@ actor LeasedConnector: Connector {
                 running = Task {
                     do { try await inner.run(events: events) } catch { self.innerFailed(error) }
                 }
-                await applyChannelChanges()
+                await events.networkTakenOver(network)
             } else if !owned, running != nil {
                 logger.warning("network lease not held any more: disconnecting", metadata: ["holder": "\(leases.table.holder)"])
                 await stopInner()
@@ -67,31 +67,17 @@ actor LeasedConnector: Connector {
         running = nil
     }
 
-    private func applyChannelChanges() async {
-        let changes = channelChanges
-        channelChanges = []
-        for change in changes {
-            do {
-                if change.join { try await inner.join(change.channel) } else { try await inner.part(change.channel, reason: change.reason) }
-            } catch {
-                logger.warning("channel change failed after taking over", metadata: ["channel": "\(change.channel)", "error": "\(error)"])
-            }
-        }
-    }
-
     func send(_ message: OutgoingMessage) async throws {
         guard running != nil else { throw CommandError(.unavailable, "Another instance serves \(network) right now.") }
         try await inner.send(message)
     }
 
     func join(_ channel: String) async throws {
-        guard running != nil else { return channelChanges.append((channel, true, nil)) }
-        try await inner.join(channel)
+        if running != nil { try await inner.join(channel) }
     }
 
     func part(_ channel: String, reason: String?) async throws {
-        guard running != nil else { return channelChanges.append((channel, false, reason)) }
-        try await inner.part(channel, reason: reason)
+        if running != nil { try await inner.part(channel, reason: reason) }
     }
 
     func isOnline(_ address: String) async -> Bool? { running == nil ? nil : await inner.isOnline(address) }

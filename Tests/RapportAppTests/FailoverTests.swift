@@ -49,18 +49,6 @@ struct FailoverTests {
         return (row?["state"].string, row?["attempts"].int)
     }
 
-    func withStore<T: Sendable>(_ url: String, _ body: (PostgresStore) async throws -> T) async throws -> T {
-        let store = try await PostgresStore.open(try PostgresURL(url))
-        do {
-            let result = try await body(store)
-            await store.close()
-            return result
-        } catch {
-            await store.close()
-            throw error
-        }
-    }
-
     func botJoins(_ client: TestIRCClient) async -> [IRCMessage] {
         await client.all().filter { $0.command == "JOIN" && $0.sourceNick?.hasPrefix("rapport") == true }
     }
@@ -100,7 +88,8 @@ struct FailoverTests {
                 try await pingIsAnsweredOnce(alice)
 
                 // A nudge falls due, and the owner dies at once.
-                try await withStore(url) { try await addDueNudge($0, network: "local") }
+                let store = try await PostgresStore.open(try PostgresURL(url))
+                try await addDueNudge(store, network: "local")
                 let killed = ContinuousClock.now
                 let (_, reason) = try await first.stop(with: SIGKILL)
                 #expect(reason == .uncaughtSignal)
@@ -118,7 +107,8 @@ struct FailoverTests {
                 // (its delivery job runs once a minute).
                 let nudges = try await carol.collect(1, timeout: 100, settle: 5) { $0.isText(from: "rapport", to: "carol") }
                 #expect(nudges.count == 1, "\(nudges.map { $0.parameters.last ?? "" })")
-                let row = try await withStore(url) { try await nudgeRow($0) }
+                let row = try await nudgeRow(store)
+                await store.close()
                 #expect(row.state == "sent")
                 #expect(row.attempts == 0, "no instance tried to deliver on a network it does not serve")
 
@@ -132,43 +122,47 @@ struct FailoverTests {
 
     /// The nudge delivery job runs in every instance; one on standby for a network leaves that
     /// network's due nudges alone (no claim, no failed attempt), and delivers once it serves it.
+    /// On taking over it also joins the channels the other instance joined at run time.
     @Test(.timeLimit(.minutes(1)))
     func aStandbyInstanceLeavesDueNudgesToTheServingOne() async throws {
         try await TestPostgres.withDatabase { url in
-            try await withStore(url) { store in
-                let lease = LeasedConnector.leaseName("irc")
-                let other = LeaseTable(store: store, holder: "other", ttl: .seconds(60))
-                try await other.prepare()
-                #expect(try await other.acquire(lease) != nil)
-                let keeper = LeaseKeeper(table: LeaseTable(store: store, holder: "this", ttl: .seconds(2)), names: [lease])
-                let inner = RecordingConnector(network: "irc")
-                await inner.setOnline(["carol"])
-                let leased = LeasedConnector(inner, leases: keeper, check: .milliseconds(50), logger: Logger(label: "irc"))
-                let nudges = try #require(BuiltInPlugins.all.first { $0.descriptor.id == "nudges" })
-                let time = ManualTime(Date())
-                let bot = Bot(
-                    configuration: try BotConfiguration(plugins: ["nudges": .init(enabled: true)]).validated(against: [nudges.descriptor]),
-                    store: store, plugins: [nudges], connectors: [leased], time: time)
-                try await bot.start()
-                let tasks: [Task<Void, Never>] = [Task { await keeper.run() }, Task { try? await leased.run(events: bot) }]
-                try await addDueNudge(store, network: "irc", now: time.now)
+            let store = try await PostgresStore.open(try PostgresURL(url))
+            let lease = LeasedConnector.leaseName("irc")
+            let other = LeaseTable(store: store, holder: "other", ttl: .seconds(60))
+            try await other.prepare()
+            #expect(try await other.acquire(lease) != nil)
+            let keeper = LeaseKeeper(table: LeaseTable(store: store, holder: "this", ttl: .seconds(2)), names: [lease])
+            let inner = RecordingConnector(network: "irc")
+            await inner.setOnline(["carol"])
+            let leased = LeasedConnector(inner, leases: keeper, check: .milliseconds(50), logger: Logger(label: "irc"))
+            let nudges = try #require(BuiltInPlugins.all.first { $0.descriptor.id == "nudges" })
+            let time = ManualTime(Date())
+            let bot = Bot(
+                configuration: try BotConfiguration(plugins: ["nudges": .init(enabled: true)]).validated(against: [nudges.descriptor]),
+                store: store, plugins: [nudges], connectors: [leased], time: time)
+            try await bot.start()
+            let tasks: [Task<Void, Never>] = [Task { await keeper.run() }, Task { try? await leased.run(events: bot) }]
+            try await addDueNudge(store, network: "irc", now: time.now)
 
-                try await bot.advance(time, by: .seconds(61))
-                #expect(await leased.status() == .standby)
-                #expect(await inner.sent.isEmpty)
-                #expect(try await nudgeRow(store) == ("pending", 0), "not claimed, no failed attempt")
+            try await bot.advance(time, by: .seconds(61))
+            #expect(await leased.status() == .standby)
+            #expect(await inner.sent.isEmpty)
+            #expect(try await nudgeRow(store) == ("pending", 0), "not claimed, no failed attempt")
 
-                try await other.release(lease)
-                try await eventually("this instance takes the network over") { await leased.status() == .connected }
-                try await bot.advance(time, by: .seconds(61))
-                #expect(await inner.sent.map(\.target) == [.user(address: "carol")])
-                #expect(try await nudgeRow(store) == ("sent", 0))
-                for task in tasks.reversed() {
-                    task.cancel()
-                    await task.value
-                }
-                await bot.stop()
+            // The other instance joined a channel at run time (`!join`); this one takes it on.
+            try await store.setValue("true", forKey: "channel/irc/#late", in: "rapport")
+            try await other.release(lease)
+            try await eventually("this instance takes the network over") { await leased.status() == .connected }
+            try await bot.advance(time, by: .seconds(61))
+            #expect(await inner.sent.map(\.target) == [.user(address: "carol")])
+            #expect(try await nudgeRow(store) == ("sent", 0))
+            #expect(await inner.joined == ["#late"])
+            for task in tasks.reversed() {
+                task.cancel()
+                await task.value
             }
+            await bot.stop()
+            await store.close()
         }
     }
 }

@@ -17,6 +17,7 @@ struct LeasedConnectorTests {
         let keeper: LeaseKeeper
         let inner: RecordingConnector
         let leased: LeasedConnector
+        let takeovers = Takeovers()
         let tasks: [Task<Void, Never>]
 
         init(_ url: String, holder: String, ttl: Duration) async throws {
@@ -26,10 +27,10 @@ struct LeasedConnectorTests {
             keeper = LeaseKeeper(table: table, names: [LeasedConnector.leaseName("irc")])
             inner = RecordingConnector(network: "irc")
             leased = LeasedConnector(inner, leases: keeper, check: .milliseconds(50), logger: Logger(label: holder))
-            let (keeper, leased) = (keeper, leased)
+            let (keeper, leased, takeovers) = (keeper, leased, takeovers)
             tasks = [
                 Task { await keeper.run() },
-                Task { try? await leased.run(events: NoEvents()) },
+                Task { try? await leased.run(events: takeovers) },
             ]
         }
 
@@ -41,10 +42,12 @@ struct LeasedConnectorTests {
         }
     }
 
-    /// The connectors here produce no events.
-    struct NoEvents: EventSink {
+    /// The runtime's side: the connectors here produce no events; takeovers are noted.
+    actor Takeovers: EventSink {
+        private(set) var networks: [String] = []
         func receive(_ event: ChatEvent) async {}
         func settle() async {}
+        func networkTakenOver(_ network: String) async { networks.append(network) }
     }
 
     @Test(.timeLimit(.minutes(1)))
@@ -57,7 +60,9 @@ struct LeasedConnectorTests {
             try await b.leased.join("#rapport")
             try await Task.sleep(for: .seconds(1))
             #expect(await b.leased.status() == .standby)
-            #expect(await b.inner.joined.isEmpty, "a join on standby waits for the lease")
+            #expect(await b.inner.joined.isEmpty, "no join on standby")
+            #expect(await a.takeovers.networks == ["irc"])
+            #expect(await b.takeovers.networks.isEmpty)
             await #expect(throws: CommandError.self) {
                 try await b.leased.send(OutgoingMessage(to: .channel("#rapport"), text: "from b"))
             }
@@ -81,7 +86,7 @@ struct LeasedConnectorTests {
             let started = try #require(startedB, "B never took over")
             #expect(stopped < ttl, "A stopped within the lease: \(stopped)")
             #expect(started <= ttl + ttl / 3 + .milliseconds(500), "B took over in \(started)")
-            #expect(await b.inner.joined == ["#rapport"], "the join made on standby applies on takeover")
+            #expect(await b.takeovers.networks == ["irc"], "the runtime hears of the takeover")
             try await b.leased.send(OutgoingMessage(to: .channel("#rapport"), text: "from b"))
             #expect(await b.inner.sent.map(\.text) == ["from b"])
             await a.stop()

@@ -79,13 +79,27 @@ public actor Bot: EventSink {
     public func start() async throws {
         try await store.migrate(RuntimeState.namespace, CoreMigrations.all)
         state = try await RuntimeState.load(from: store)
+        await joinStoredChannels()
+        for registration in registrations { await startPlugin(registration) }
+    }
+
+    /// Joins the channels joined at run time, on every network or only on `network`.
+    private func joinStoredChannels(on network: String? = nil) async {
         for (key, joined) in state.channels where joined {
             let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
-            if parts.count == 2, let connector = connectors[parts[0]] {
+            if parts.count == 2, network == nil || parts[0] == network, let connector = connectors[parts[0]] {
                 try? await connector.join(parts[1])
             }
         }
-        for registration in registrations { await startPlugin(registration) }
+    }
+
+    public func networkTakenOver(_ network: String) async {
+        do {
+            state = try await RuntimeState.load(from: store)
+        } catch {
+            logger.error("could not reload the run-time state", metadata: ["network": "\(network)", "error": "\(error)"])
+        }
+        await joinStoredChannels(on: network)
     }
 
     /// Stops every plugin.
