@@ -53,7 +53,8 @@ struct LeasedConnectorTests {
     @Test(.timeLimit(.minutes(1)))
     func onlyTheHolderRunsAndAnUnreachableStoreHandsTheNetworkOver() async throws {
         try await TestPostgres.withDatabase { url in
-            let ttl = Duration.seconds(2)
+            // Long enough that a renewal is never late on a loaded 2-core CI machine.
+            let ttl = Duration.seconds(6)
             let a = try await Instance(url, holder: "a", ttl: ttl)
             try await eventually("a connects") { await a.leased.status() == .connected }
             let b = try await Instance(url, holder: "b", ttl: ttl)
@@ -75,7 +76,7 @@ struct LeasedConnectorTests {
             await a.store.close()
             var stoppedA: Duration?
             var startedB: Duration?
-            while startedB == nil, ContinuousClock.now - cut < .seconds(10) {
+            while startedB == nil, ContinuousClock.now - cut < .seconds(20) {
                 let (statusA, statusB) = (await a.leased.status(), await b.leased.status())
                 #expect(statusA == .standby || statusB == .standby, "never two bots on one network")
                 if stoppedA == nil, statusA == .standby { stoppedA = ContinuousClock.now - cut }
@@ -85,7 +86,7 @@ struct LeasedConnectorTests {
             let stopped = try #require(stoppedA, "A kept its connection")
             let started = try #require(startedB, "B never took over")
             #expect(stopped < ttl, "A stopped within the lease: \(stopped)")
-            #expect(started <= ttl + ttl / 3 + .milliseconds(500), "B took over in \(started)")
+            #expect(started <= ttl + ttl / 3 + .seconds(2), "B took over in \(started)")
             #expect(await b.takeovers.networks == ["irc"], "the runtime hears of the takeover")
             try await b.leased.send(OutgoingMessage(to: .channel("#rapport"), text: "from b"))
             #expect(await b.inner.sent.map(\.text) == ["from b"])
