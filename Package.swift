@@ -148,7 +148,9 @@ let package = Package(
     ]
         + plugin("core", module: "CorePlugin")
         + plugin("admin", module: "AdminPlugin", testDependencies: ["CorePlugin"])
-        + plugin("nudges", module: "NudgesPlugin", dependencies: ["RapportReciprocity"])
+        + plugin(
+            "nudges", module: "NudgesPlugin", dependencies: ["RapportReciprocity"],
+            testDependencies: ["RapportServerTesting", "RapportIRC", "RapportStoreSQLite", log])
         + plugin("privacy", module: "PrivacyPlugin", testDependencies: ["NudgesPlugin"])
         + plugin("thanks", module: "ThanksPlugin", dependencies: ["RapportReciprocity"], testDependencies: ["PrivacyPlugin"]),
     swiftLanguageModes: [.v6]

@@ -15,8 +15,12 @@ import RapportCore
 struct NudgeDelivery: Sendable {
     let store: NudgeStore
     let context: PluginContext
-    static let retryDelay: TimeInterval = 5 * 60
+    /// How long a failed delivery, or a nudge whose recipient has not spoken since, waits.
+    let retryDelay: TimeInterval
     static let maxAttempts = 3
+
+    /// Five delivery intervals: five minutes with the default once-a-minute job.
+    static func retryDelay(every interval: TimeInterval) -> TimeInterval { 5 * interval }
 
     /// Puts back nudges claimed by a run of the bot that stopped mid-delivery, on the networks
     /// this instance serves as it starts: all of them with a single instance, none while
@@ -60,7 +64,7 @@ struct NudgeDelivery: Sendable {
         guard await context.administration.isTracked(who) else { return try await drop("the recipient said track off") }
         // Only someone who was active afterwards had the chance and let it pass.
         if !isDigest, person.lastActive <= nudge.createdAt {
-            return try await wait(now.addingTimeInterval(Self.retryDelay), "not active since")
+            return try await wait(now.addingTimeInterval(retryDelay), "not active since")
         }
         if person.away { return try await wait(nudge.expiresAt, "away") }
         if await context.isOnline(person.address, on: nudge.network) == false {
@@ -93,7 +97,7 @@ struct NudgeDelivery: Sendable {
                 context.logger.warning("nudge dropped after failed deliveries", metadata: ["error": "\(error)", "attempts": "\(attempts)"])
             } else {
                 try await store.transition(
-                    nudge.id, from: .sending, to: .pending, reason: "delivery failed", dueAt: now.addingTimeInterval(Self.retryDelay))
+                    nudge.id, from: .sending, to: .pending, reason: "delivery failed", dueAt: now.addingTimeInterval(retryDelay))
             }
         }
     }

@@ -16,6 +16,7 @@ public struct NudgeReplay: Sendable {
         public var thankAfter: TimeInterval = 20 * 60
         public var replyAfter: TimeInterval = 2 * 3600
         public var expiry: TimeInterval = 3 * 86400
+        public var deliveryInterval: TimeInterval = 60
         public var policy = NudgePolicy()
         public var tracker: NudgeTracker.Configuration = {
             var configuration = NudgeTracker.Configuration()
@@ -127,7 +128,7 @@ private struct Simulation {
         let expires = nudge.owed.created.timeIntervalSince1970 + settings.expiry
         if time >= expires || settings.tracker.engine.botNicks.contains(nudge.recipient) { return true }
         guard lastSpoke[nudge.recipient, default: -1] > nudge.owed.sequence else {
-            nudge.due = time + NudgeDelivery.retryDelay
+            nudge.due = time + NudgeDelivery.retryDelay(every: settings.deliveryInterval)
             return false
         }
         let date = Date(timeIntervalSince1970: time)

@@ -15,7 +15,7 @@ struct NudgeEvaluationTests {
         [10:05] <alice> anyone here using kde plasma?
         [10:06] <carol> the weather is nice today
         [10:30] <erin> what is the command to list usb devices?
-        [10:31] <frank> erin: lsusb
+        [10:31] <frank> erin: run lsusb in a terminal
         [10:32] <erin> brb, phone
         [10:50] <carol> dave: thank you
         [11:00] <erin> back

@@ -46,6 +46,15 @@ struct NudgesPluginTests {
         #expect(try await chat.advance(time, by: .seconds(3600)).isEmpty)
     }
 
+    @Test func aThanksSettlesItWhateverTheCaseOfTheHelpersNick() async throws {
+        let chat = try await chat()
+        try await chat.say("how do I mount an ntfs usb drive on ubuntu?", as: "alice", at: time.now)
+        try await chat.say("alice: sudo apt install ntfs-3g, then plug it in again", as: "Bob", at: time.now)
+        try await chat.advance(time, by: .seconds(120))
+        try await chat.say("thanks bob, that worked", as: "alice", at: time.now)
+        #expect(try await chat.advance(time, by: .seconds(3600)).isEmpty)
+    }
+
     @Test func nothingHappensWhereTheChannelHasNotSwitchedNudgesOn() async throws {
         let chat = try await chat(enabled: false)
         try await unthankedAnswer(chat)

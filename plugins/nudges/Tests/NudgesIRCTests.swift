@@ -1,0 +1,126 @@
+import Foundation
+import Logging
+import NudgesPlugin
+import RapportCore
+import RapportIRC
+import RapportServerTesting
+import RapportStoreSQLite
+import Testing
+
+/// Nudges end to end on a real InspIRCd started by `deploy/servers/inspircd.sh`, in real time
+/// with a short `thank_after` and a one-second delivery job.
+struct NudgesIRCTests {
+    static let thankAfter = 3.0
+
+    /// Runs a bot with only the nudges plugin on `server` (in `#rapport`) until `body` ends.
+    func withNudgeBot<T: Sendable>(_ server: TestIRCServer, store: any Store, _ body: () async throws -> T) async throws -> T {
+        var irc = IRCConfiguration(host: server.host, port: server.port, tls: false, tlsVerify: false, nick: "rapport", channels: ["#rapport"])
+        irc.flood = .init(burst: 50, perSecond: 50)
+        irc.connectTimeout = 5
+        let values: [String: SettingValue] = [
+            "thank_after": .int(Int(Self.thankAfter)), "delivery_interval": .int(1), "min_gap": .int(0), "weekly_limit": .int(50),
+        ]
+        let configuration = try BotConfiguration(plugins: ["nudges": .init(enabled: true, values: values)])
+            .validated(against: [NudgesPlugin.descriptor])
+        var logger = Logger(label: "rapport.nudges.test")
+        logger.logLevel = ProcessInfo.processInfo.environment["RAPPORT_TEST_LOG"] == "1" ? .debug : .critical
+        let connector = IRCConnector(network: "local", configuration: irc, logger: logger)
+        let bot = Bot(
+            configuration: configuration, store: store, plugins: [PluginRegistration(NudgesPlugin.self)], connectors: [connector], logger: logger)
+        let task = Task { try await bot.run() }
+        defer { task.cancel() }
+        try await eventually("bot joined #rapport", timeout: 20) { await connector.joinedChannels().contains("#rapport") }
+        let result = try await body()
+        task.cancel()
+        _ = await task.result
+        return result
+    }
+
+    func joined(_ nick: String, _ server: TestIRCServer) async throws -> TestIRCClient {
+        let client = try await TestIRCClient.connect(port: server.port, nick: nick)
+        try await client.send("JOIN #rapport")
+        _ = try await client.waitFor { $0.command == "366" }
+        return client
+    }
+
+    /// `helper` answers `asker`'s question, and `asker` goes on talking without thanks; returns when.
+    func unthankedAnswer(asker: TestIRCClient, helper: TestIRCClient, topic: String) async throws -> Date {
+        let (askerNick, helperNick) = (await asker.nick, await helper.nick)
+        try await asker.send("PRIVMSG #rapport :how do I \(topic) on ubuntu?")
+        _ = try await helper.waitFor { $0.isText(from: askerNick, to: "#rapport") }
+        try await helper.send("PRIVMSG #rapport :\(askerNick): install the \(topic) package, then log in again")
+        let answered = Date()
+        _ = try await asker.waitFor { $0.isText(from: helperNick, to: "#rapport") }
+        // A person takes a moment: a line stamped the very millisecond of the answer is not "afterwards".
+        try await Task.sleep(for: .milliseconds(50))
+        try await asker.send("PRIVMSG #rapport :anyone here using kde plasma?")
+        return answered
+    }
+
+    func dms(to nick: String) -> @Sendable (IRCMessage) -> Bool {
+        { $0.isText(from: "rapport", to: nick) }
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func anUnthankedAnswerGetsOneDirectMessageAfterTheDelayAndStopAndNudgesOffAreHonoured() async throws {
+        try await withIRCServer(.inspircd) { server in
+            try await withNudgeBot(server, store: try SQLiteStore()) {
+                let alice = try await joined("alice", server)
+                let bob = try await joined("bob", server)
+                let carol = try await joined("carol", server)
+                let dave = try await joined("dave", server)
+                let answered = try await unthankedAnswer(asker: alice, helper: bob, topic: "mount an ntfs drive")
+                let dm = try await alice.waitFor(timeout: 20, dms(to: "alice"))
+                #expect(Date().timeIntervalSince(answered) >= Self.thankAfter)
+                let text = dm.parameters.last ?? ""
+                #expect(text.contains("bob answered your question"))
+                #expect(text.contains("install the mount an ntfs drive package"))
+                #expect(text.contains("Reply stop"))
+                #expect(try await alice.collect(for: 2 * Self.thankAfter, dms(to: "alice")).isEmpty)
+
+                try await carol.send("PRIVMSG rapport :stop")
+                #expect(try await carol.waitFor(dms(to: "carol")).parameters.last?.hasPrefix("Understood: no more reminders") == true)
+                try await dave.send("PRIVMSG #rapport :!nudges off")
+                #expect(try await dave.waitFor { $0.isText(from: "rapport", to: "#rapport") }.parameters.last == "Your reminders are off.")
+                _ = try await unthankedAnswer(asker: carol, helper: bob, topic: "change the wallpaper")
+                _ = try await unthankedAnswer(asker: dave, helper: bob, topic: "list usb devices")
+                // Alice, with reminders on, gets hers for the same kind of exchange in the same time.
+                _ = try await unthankedAnswer(asker: alice, helper: bob, topic: "check the kernel version")
+                #expect(try await alice.collect(1, timeout: 20, dms(to: "alice")).count == 1)
+                #expect(try await carol.collect(for: 1, dms(to: "carol")).isEmpty)
+                #expect(try await dave.collect(for: 1, dms(to: "dave")).isEmpty)
+                for client in [alice, bob, carol, dave] { await client.close() }
+            }
+        }
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func aRestartBetweenDueAndSentSendsExactlyOneDirectMessage() async throws {
+        try await withIRCServer(.inspircd) { server in
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("nudges-\(UUID().uuidString).sqlite").path
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let alice = try await joined("alice", server)
+            let bob = try await joined("bob", server)
+            // The bot stops before the reminder is due, and is back only after.
+            let answered = try await withNudgeBot(server, store: try SQLiteStore(path: path)) {
+                let answered = try await unthankedAnswer(asker: alice, helper: bob, topic: "mount an ntfs drive")
+                _ = try await bob.waitFor { $0.isText(from: "alice", to: "#rapport") }
+                try await Task.sleep(for: .milliseconds(300))  // the bot has read alice's line too
+                return answered
+            }
+            let early = await alice.all().filter(dms(to: "alice"))
+            #expect(early.isEmpty)
+            try await Task.sleep(for: .seconds(max(0, Self.thankAfter + 1 - Date().timeIntervalSince(answered))))
+            // The reminder may go out the moment the bot is back, before it has even joined.
+            try await withNudgeBot(server, store: try SQLiteStore(path: path)) {
+                try await eventually("alice got her reminder", timeout: 20) { await !alice.all().filter(dms(to: "alice")).isEmpty }
+                try await Task.sleep(for: .seconds(3))
+            }
+            try await withNudgeBot(server, store: try SQLiteStore(path: path)) { try await Task.sleep(for: .seconds(3)) }
+            let sent = await alice.all().filter(dms(to: "alice"))
+            #expect(sent.count == 1)
+            await alice.close()
+            await bob.close()
+        }
+    }
+}
