@@ -25,6 +25,9 @@ public struct ThanksPlugin: BuiltInPlugin, PersonalDataPlugin {
 
     let ledger: ThanksLedger
     let engines = EngineState()
+    let questions = QuestionDetector()
+    /// Names this run's questions: the engine's sequence numbers start again with each run.
+    let run = UUID().uuidString
 
     public init(context: PluginContext) async throws {
         ledger = ThanksLedger(context.store)
@@ -35,12 +38,32 @@ public struct ThanksPlugin: BuiltInPlugin, PersonalDataPlugin {
         guard !event.isHistory, let observation = Observation(event) else { return }
         let casemapping = await context.casemapping(of: event.network)
         let botNick = await context.botNick(on: event.network)
-        let events = await engines.observe(observation, casemapping: casemapping, botNick: botNick)
-        guard !events.isEmpty else { return }
+        let outcome = await engines.observe(observation, casemapping: casemapping, botNick: botNick)
+        if let sequence = outcome.decision?.sequence, isQuestion(observation, botNick: botNick, casemapping: casemapping) {
+            try await ledger.recordQuestion(
+                id: questionID(observation, sequence: sequence), network: observation.network, channel: observation.channel,
+                nick: observation.nick, casemapping: casemapping, at: event.time,
+                excerpt: context.textRetention == .zero ? "" : observation.text)
+        }
+        guard !outcome.events.isEmpty else { return }
         let settings = await context.settings(network: event.network, channel: event.channel)
-        for help in events {
+        for help in outcome.events {
+            if help.kind == .answered, let question = help.relatedSequence {
+                try await ledger.markAnswered(questionID: questionID(observation, sequence: question), at: help.time)
+            }
             try await recordCapped(help, casemapping: casemapping, cap: settings.int("daily_cap"), context: context)
         }
+    }
+
+    /// Whether a person (not a bot) asked something.
+    private func isQuestion(_ observation: Observation, botNick: String?, casemapping: Casemapping) -> Bool {
+        guard observation.kind == .message || observation.kind == .action, !observation.isBot else { return false }
+        if let botNick, casemapping.equal(botNick, observation.nick) { return false }
+        return questions.isQuestion(observation.text)
+    }
+
+    private func questionID(_ observation: Observation, sequence: Int) -> String {
+        ThanksLedger.questionID(run: run, network: observation.network, channel: observation.channel, sequence: sequence)
     }
 
     /// Records `help` unless the pair reached its daily cap; returns whether it was recorded.
@@ -56,7 +79,7 @@ public struct ThanksPlugin: BuiltInPlugin, PersonalDataPlugin {
     }
 
     public func personalData(about person: Person, context: PluginContext) async throws -> JSONValue {
-        try await ledger.personalData(about: person)
+        .object(try await ledger.personalData(about: person))
     }
 
     public func forget(_ person: Person, context: PluginContext) async throws { try await ledger.forget(person) }
@@ -75,15 +98,15 @@ public struct ThanksPlugin: BuiltInPlugin, PersonalDataPlugin {
 actor EngineState {
     private var engines: [String: ReciprocityEngine] = [:]
 
-    func observe(_ observation: Observation, casemapping: Casemapping, botNick: String?) -> [HelpEvent] {
+    func observe(_ observation: Observation, casemapping: Casemapping, botNick: String?) -> ReciprocityEngine.Outcome {
         var engine = engines.removeValue(forKey: observation.network) ?? {
             // The plugin enforces the daily cap durably, through the ledger.
             var configuration = ReciprocityEngine.Configuration(casemapping: casemapping, dailyCapPerPair: .max)
             if let botNick { configuration.botNicks.insert(casemapping.fold(botNick)) }
             return ReciprocityEngine(configuration: configuration)
         }()
-        let events = engine.observe(observation).events
+        let outcome = engine.observe(observation)
         engines[observation.network] = engine
-        return events
+        return outcome
     }
 }
