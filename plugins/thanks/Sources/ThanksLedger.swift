@@ -31,6 +31,14 @@ public struct ThanksLedger: Sendable {
                 "ALTER TABLE thanks_event ALTER COLUMN at TYPE DOUBLE PRECISION", addDay,
                 "UPDATE thanks_event SET day = FLOOR(at / 86400)",
             ] + questionsAndIndexes),
+        Migration(3, "Weekly help digests admins opted into", [
+            """
+            CREATE TABLE thanks_digest (
+                network TEXT NOT NULL, channel TEXT NOT NULL, admin TEXT NOT NULL, address TEXT NOT NULL,
+                due_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (network, channel, admin))
+            """,
+            "CREATE INDEX thanks_digest_due ON thanks_digest (due_at)",
+        ]),
     ]
 
     private static let addDay = "ALTER TABLE thanks_event ADD COLUMN day INTEGER NOT NULL DEFAULT 0"

@@ -16,6 +16,11 @@ public struct ThanksPlugin: BuiltInPlugin, PersonalDataPlugin {
             .init("top", usage: "top [week|month|all]", help: "The most thanked people in this channel (default: week)."),
             .init("helped", usage: "helped [NICK]", help: "Who helped NICK (or you), and whom they helped."),
             .init("owe", help: "People who answered you recently and whom you have not thanked yet."),
+            .init(
+                "helpers", usage: "helpers [#channel] [week|month|all] | helpers digest on|off [#channel]",
+                help: "Top helpers, unsung helpers (3+ answers, at most one thanks per four) and newcomers who started helping (default: this channel, this week); admins also get, privately, who only asks. Admins: a weekly digest by DM with digest on|off.",
+                requires: .channelOperator),
+            .init("me", help: "Your own give and get (answers and thanks), and whom you helped, sent to you privately."),
         ],
         settings: [
             SettingSpec("daily_cap", .int, default: .int(3), help: "At most this many credits of one kind from one person to another per day.", minimum: 1, maximum: 100),
@@ -24,6 +29,8 @@ public struct ThanksPlugin: BuiltInPlugin, PersonalDataPlugin {
         ])
 
     let ledger: ThanksLedger
+    let statistics: HelpStatistics
+    let digest: HelpDigest
     let engines = EngineState()
     let questions = QuestionDetector()
     /// Names this run's questions: the engine's sequence numbers start again with each run.
@@ -32,6 +39,10 @@ public struct ThanksPlugin: BuiltInPlugin, PersonalDataPlugin {
     public init(context: PluginContext) async throws {
         ledger = ThanksLedger(context.store)
         try await ledger.migrate()
+        statistics = HelpStatistics(database: context.store.database)
+        let digest = HelpDigest(statistics: statistics, context: context)
+        self.digest = digest
+        await context.schedule(every: .seconds(3600), name: "send weekly help digests") { try await digest.deliverDue() }
     }
 
     public func handle(_ event: ChatEvent, context: PluginContext) async throws {
@@ -79,16 +90,24 @@ public struct ThanksPlugin: BuiltInPlugin, PersonalDataPlugin {
     }
 
     public func personalData(about person: Person, context: PluginContext) async throws -> JSONValue {
-        .object(try await ledger.personalData(about: person))
+        var data = try await ledger.personalData(about: person)
+        data["weekly_digests"] = try await digest.personalData(about: person)
+        return .object(data)
     }
 
-    public func forget(_ person: Person, context: PluginContext) async throws { try await ledger.forget(person) }
+    public func forget(_ person: Person, context: PluginContext) async throws {
+        try await ledger.forget(person)
+        try await digest.forget(person)
+    }
 
     public func deleteText(olderThan date: Date, context: PluginContext) async throws {
         try await ledger.deleteText(olderThan: date)
     }
 
     public func execute(_ command: CommandInvocation, context: PluginContext) async throws {
+        guard !["helpers", "me"].contains(command.name) else {
+            return try await HelpersCommands(statistics: statistics, digest: digest, context: context).run(command)
+        }
         let commands = ThanksCommands(plugin: self, context: context)
         try await context.reply(to: command, try await commands.run(command))
     }
