@@ -172,15 +172,16 @@ public struct HelpStatistics: Sendable {
 
     /// What `person` (folded nick) gave and got on `network`, and with whom (at most `limit` each).
     public func balance(network: String, person: String, limit: Int = 5) async throws -> Balance {
-        let rows = try await sql.query(
-            """
-            SELECT kind, SUM(CASE WHEN receiver = ? THEN 1 ELSE 0 END) AS given, SUM(CASE WHEN giver = ? THEN 1 ELSE 0 END) AS got
-            FROM thanks_event WHERE network = ? AND (receiver = ? OR giver = ?) GROUP BY kind
-            """, [.text(person), .text(person), .text(network), .text(person), .text(person)])
-        func count(_ kind: SQLValue, _ column: String) -> Int { rows.first { $0["kind"] == kind }?[column].int ?? 0 }
+        // Two statements, each on its own index (`thanks_event_helper`, `thanks_event_giver`).
+        func counts(_ column: String) async throws -> [SQLRow] {
+            try await sql.query(
+                "SELECT kind, COUNT(*) AS n FROM thanks_event WHERE network = ? AND \(column) = ? GROUP BY kind", [.text(network), .text(person)])
+        }
+        let given = try await counts("receiver"), got = try await counts("giver")
+        func count(_ rows: [SQLRow], _ kind: SQLValue) -> Int { rows.first { $0["kind"] == kind }?["n"].int ?? 0 }
         let helped = try await ledger.helped(network: network, person: person, limit: limit)
         return Balance(
-            answersGiven: count(Self.answered, "given"), answersReceived: count(Self.answered, "got"),
-            thanksReceived: count(Self.thanked, "given"), thanksGiven: count(Self.thanked, "got"), helped: helped.to, helpedBy: helped.by)
+            answersGiven: count(given, Self.answered), answersReceived: count(got, Self.answered),
+            thanksReceived: count(given, Self.thanked), thanksGiven: count(got, Self.thanked), helped: helped.to, helpedBy: helped.by)
     }
 }
