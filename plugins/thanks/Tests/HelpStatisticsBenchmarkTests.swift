@@ -1,6 +1,5 @@
 import Foundation
 import RapportCore
-import RapportStorePostgres
 import RapportStoreSQLite
 import RapportTesting
 import Testing
@@ -23,14 +22,7 @@ struct HelpStatisticsBenchmarkTests {
     }
 
     @Test func queriesOverABigLedgerOnPostgreSQL() async throws {
-        try await TestPostgres.withDatabase { url in
-            let store = try await PostgresStore.open(try PostgresURL(url))
-            do { try await measure(on: store, backend: "postgres", analyze: true) } catch {
-                await store.close()
-                throw error
-            }
-            await store.close()
-        }
+        try await TestStores.withPostgres { store in try await measure(on: store, backend: "postgres", analyze: true) }
     }
 
     /// 300 helpers answer (two thirds) or are thanked by (one third) 2,000 people in `#big`; a

@@ -1,7 +1,6 @@
 import Foundation
 import RapportCore
 import RapportReciprocity
-import RapportStorePostgres
 import RapportStoreSQLite
 import RapportTesting
 import Testing
@@ -18,14 +17,7 @@ struct HelpStatisticsTests {
     }
 
     @Test func answersEveryQuestionOnPostgreSQL() async throws {
-        try await TestPostgres.withDatabase { url in
-            let store = try await PostgresStore.open(try PostgresURL(url))
-            do { try await checkEverything(on: store) } catch {
-                await store.close()
-                throw error
-            }
-            await store.close()
-        }
+        try await TestStores.withPostgres { store in try await checkEverything(on: store) }
     }
 
     /// The history: carol has helped for a while; this week bob answers a lot and is never

@@ -82,7 +82,14 @@ struct HelpersCommandsTests {
 
 extension HelpersCommandsTests {
     @Test func theDigestComesWeeklyAndNeverTwiceAcrossRestarts() async throws {
-        let store = try SQLiteStore()
+        try await digestComesWeeklyAndNeverTwice(store: try SQLiteStore())
+    }
+
+    @Test func theDigestIsClaimedOnceOnPostgreSQLToo() async throws {
+        try await TestStores.withPostgres { store in try await digestComesWeeklyAndNeverTwice(store: store) }
+    }
+
+    func digestComesWeeklyAndNeverTwice(store: any Store) async throws {
         let first = try await chat(store: store)
         #expect(try await type(first, "!helpers digest on", as: "boss", account: "boss").first?.text.hasPrefix("Every week I'll send you") == true)
         #expect(try await first.advance(time, by: .seconds(3 * 86400)).isEmpty)
