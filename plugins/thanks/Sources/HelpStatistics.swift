@@ -7,7 +7,7 @@ import RapportReciprocity
 /// The helper of an event is always its receiver: the one who answered (`answered`) or was
 /// credited (`thanked`); the giver is the one who asked or thanked. People are their folded
 /// nicks, per network. Every query is one or two SQL statements that both store backends run,
-/// over indexes made for them (`thanks_event_period`, `thanks_question_*`).
+/// over indexes made for them (`thanks_event_period`, `thanks_event_*_pairs`, `thanks_question_*`).
 ///
 /// ```swift
 /// let stats = HelpStatistics(database: store)
@@ -172,7 +172,7 @@ public struct HelpStatistics: Sendable {
 
     /// What `person` (folded nick) gave and got on `network`, and with whom (at most `limit` each).
     public func balance(network: String, person: String, limit: Int = 5) async throws -> Balance {
-        // Two statements, each on its own index (`thanks_event_helper`, `thanks_event_giver`).
+        // Two statements, each on its own index (`thanks_event_helper_pairs`, `thanks_event_giver_pairs`).
         func counts(_ column: String) async throws -> [SQLRow] {
             try await sql.query(
                 "SELECT kind, COUNT(*) AS n FROM thanks_event WHERE network = ? AND \(column) = ? GROUP BY kind", [.text(network), .text(person)])

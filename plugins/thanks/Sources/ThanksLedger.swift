@@ -39,6 +39,12 @@ public struct ThanksLedger: Sendable {
             """,
             "CREATE INDEX thanks_digest_due ON thanks_digest (due_at)",
         ]),
+        // Without these, SQLite reads a whole network to group by the other person (balance, !helped).
+        Migration(4, "Indexes for one person's help, grouped by the other person", [
+            "DROP INDEX thanks_event_helper",
+            "CREATE INDEX thanks_event_helper_pairs ON thanks_event (network, receiver, giver, kind)",
+            "CREATE INDEX thanks_event_giver_pairs ON thanks_event (network, giver, receiver, kind)",
+        ]),
     ]
 
     private static let addDay = "ALTER TABLE thanks_event ADD COLUMN day INTEGER NOT NULL DEFAULT 0"
