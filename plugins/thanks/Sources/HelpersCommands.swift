@@ -22,7 +22,13 @@ struct HelpersCommands {
         var period = HelpPeriod.week(endingAt: context.time.now)
         var channel = command.channel
         for argument in command.arguments {
-            if let named = HelpPeriod(named: argument, endingAt: context.time.now) { period = named } else { channel = argument }
+            if let named = HelpPeriod(named: argument, endingAt: context.time.now) {
+                period = named
+            } else if let first = argument.first, "#&!+".contains(first) {
+                channel = argument
+            } else {
+                throw CommandError.usage(Self.usage)
+            }
         }
         guard let channel else { throw CommandError.usage(Self.usage) }
         try await checkAllowed(command, for: channel)

@@ -68,6 +68,7 @@ struct HelpersCommandsTests {
             == ["Channel operators see their own channel only; a bot admin can ask about #elsewhere."])
         #expect(try await type(chat, "!helpers digest on", as: "carol", operator: true).map(\.text) == ["You need to be a bot admin for that."])
         #expect(try await type(chat, "!helpers", as: "boss", account: "boss", in: nil).first?.text.contains(HelpersCommands.usage) == true)
+        #expect(try await type(chat, "!helpers year", as: "boss", account: "boss").first?.text.contains(HelpersCommands.usage) == true)
     }
 
     @Test func meAnswersPrivatelyWithTheBalance() async throws {
