@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "RapportIRCTests", dependencies: ["RapportIRC", "RapportCore", "RapportStoreSQLite", "RapportServerTesting", log] + nio),
         .target(
             name: "RapportServerTesting",
-            dependencies: ["RapportCore", "RapportIRC", "RapportMatrix"] + nio,
+            dependencies: ["RapportCore", "RapportIRC", "RapportMatrix", "RapportTesting"] + nio,
             exclude: ["human.py"]
         ),
         .executableTarget(name: "RapportIRCBenchmarks", dependencies: ["RapportIRC", "RapportCore", log]),

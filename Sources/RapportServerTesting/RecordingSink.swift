@@ -1,5 +1,6 @@
 import Foundation
 public import RapportCore
+import RapportTesting
 import Synchronization
 
 /// Collects what a connector delivers.

@@ -1,4 +1,5 @@
 public import Foundation
+import RapportTesting
 public import RapportMatrix
 
 /// A throw-away Synapse started through `deploy/servers/synapse.sh` in a fresh temp dir.
@@ -16,7 +17,7 @@ public final class TestHomeserver: Sendable {
         let venv = repo.appendingPathComponent(".cache/synapse-venv/bin/python").path
         if !FileManager.default.isExecutableFile(atPath: venv) {
             let install = try await runProgram("/bin/bash", [repo.appendingPathComponent("deploy/install-deps.sh").path, "matrix"])
-            guard install.status == 0 else { throw TestFailure("install-deps.sh matrix failed:\n\(install.out)\(install.err)") }
+            guard install.status == 0 else { throw TestFailure("install-deps.sh matrix failed:\n\(install.output)\(install.errors)") }
         }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-synapse-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -37,10 +38,10 @@ public final class TestHomeserver: Sendable {
     static func run(_ arguments: [String]) async throws -> [String: String] {
         let result = try await runProgram("/bin/bash", [script] + arguments)
         guard result.status == 0 else {
-            throw TestFailure("synapse.sh \(arguments.joined(separator: " ")) failed (\(result.status)):\n\(result.out)\n\(result.err)")
+            throw TestFailure("synapse.sh \(arguments.joined(separator: " ")) failed (\(result.status)):\n\(result.output)\n\(result.errors)")
         }
         var values: [String: String] = [:]
-        for line in result.out.split(separator: "\n") {
+        for line in result.output.split(separator: "\n") {
             let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
             if parts.count == 2 { values[parts[0]] = parts[1] }
         }
@@ -79,15 +80,15 @@ public struct Human: Sendable {
     @discardableResult
     public func run(_ command: String, _ arguments: String...) async throws -> MatrixJSON {
         let result = try await runProgram("/usr/bin/env", ["python3", Self.script, url.absoluteString, token, command] + arguments)
-        guard result.status == 0 else { throw TestFailure("human.py \(command) \(arguments) failed:\n\(result.err)") }
-        return try JSONDecoder().decode(MatrixJSON.self, from: Data(result.out.utf8))
+        guard result.status == 0 else { throw TestFailure("human.py \(command) \(arguments) failed:\n\(result.errors)") }
+        return try JSONDecoder().decode(MatrixJSON.self, from: Data(result.output.utf8))
     }
 
     public func createRoom(inviting users: String...) async throws -> String {
         let result = try await runProgram("/usr/bin/env", ["python3", Self.script, url.absoluteString, token, "create_room"] + users)
-        guard result.status == 0 else { throw TestFailure("create_room failed:\n\(result.err)") }
-        let value = try JSONDecoder().decode(MatrixJSON.self, from: Data(result.out.utf8))
-        guard let room = value["room_id"]?.string else { throw TestFailure("create_room printed \(result.out)") }
+        guard result.status == 0 else { throw TestFailure("create_room failed:\n\(result.errors)") }
+        let value = try JSONDecoder().decode(MatrixJSON.self, from: Data(result.output.utf8))
+        guard let room = value["room_id"]?.string else { throw TestFailure("create_room printed \(result.output)") }
         return room
     }
 

@@ -1,4 +1,5 @@
-public import Foundation
+import Foundation
+import RapportTesting
 
 /// A throw-away IRC server started with the project's deploy scripts
 /// (`deploy/servers/inspircd.sh` or `ngircd.sh`) in a fresh temp dir.
@@ -59,7 +60,7 @@ public struct TestIRCServer: Sendable {
 
     private static func shell(_ command: String) async throws -> (Int32, String) {
         let result = try await runProgram("/bin/bash", ["-c", command + " 2>&1"])
-        return (result.status, result.out)
+        return (result.status, result.output)
     }
 }
 

@@ -34,7 +34,7 @@ public enum TestPostgres {
     /// Creates a database with a unique name next to the one `url` names; returns its URL.
     public static func createDatabase(on url: String) async throws -> String {
         let name = "rapport_test_\(UUID().uuidString.prefix(8).lowercased())"
-        let created = try await run("/usr/bin/env", ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", url, "-c", "CREATE DATABASE \(name)"])
+        let created = try await runProgram("/usr/bin/env", ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", url, "-c", "CREATE DATABASE \(name)"])
         guard created.status == 0 else {
             throw Failure(description: "cannot create a test database with psql: \(created.errors)")
         }
@@ -59,45 +59,10 @@ public enum TestPostgres {
     }
 
     /// Runs a script that leaves a server running, with every descriptor above 2 closed first:
-    /// Foundation's `Process` watches for the child's exit through an inherited descriptor, and
-    /// a server that inherited it too would make the script seem to run forever.
+    /// a server that inherited another test's pipe would hold it open, and that test would never
+    /// see end-of-file.
     static func runDetached(_ script: String, _ arguments: [String]) async throws -> (status: Int32, output: String, errors: String) {
         let closeAndExec = #"for fd in /proc/$$/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ]; then eval "exec $n>&-"; fi; done 2>/dev/null; exec "$0" "$@""#
-        return try await run("/bin/bash", ["-c", closeAndExec, script] + arguments)
-    }
-
-    /// Runs a program to its end without blocking the cooperative thread pool.
-    ///
-    /// Output goes through files, not pipes: a server the program starts in the background
-    /// may inherit the descriptors and would keep a pipe open forever.
-    public static func run(
-        _ executable: String, _ arguments: [String], environment: [String: String]? = nil
-    ) async throws -> (status: Int32, output: String, errors: String) {
-        let folder = FileManager.default.temporaryDirectory
-        let outputURL = folder.appendingPathComponent("rapport-run-\(UUID().uuidString).out")
-        let errorsURL = folder.appendingPathComponent("rapport-run-\(UUID().uuidString).err")
-        FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errorsURL.path, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(at: outputURL)
-            try? FileManager.default.removeItem(at: errorsURL)
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        process.standardOutput = try FileHandle(forWritingTo: outputURL)
-        process.standardError = try FileHandle(forWritingTo: errorsURL)
-        process.standardInput = FileHandle.nullDevice
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        let output = (try? String(contentsOf: outputURL, encoding: .utf8)) ?? ""
-        let errors = (try? String(contentsOf: errorsURL, encoding: .utf8)) ?? ""
-        return (status, output, errors)
+        return try await runProgram("/bin/bash", ["-c", closeAndExec, script] + arguments)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import RapportApp
+import RapportCore
 import RapportIRC
 import RapportTesting
 import Testing
@@ -31,7 +32,7 @@ struct DeployFilesTests {
     @Test func systemdUnitVerifiesCleanly() async throws {
         let (path, folder) = try unitCopy()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let result = try await TestPostgres.run("/usr/bin/systemd-analyze", ["verify", path])
+        let result = try await runProgram("/usr/bin/systemd-analyze", ["verify", path])
         #expect(result.status == 0, "\(result.errors)")
         #expect(result.errors.isEmpty, "systemd-analyze verify complains: \(result.errors)")
     }
@@ -40,7 +41,7 @@ struct DeployFilesTests {
         let (path, folder) = try unitCopy()
         defer { try? FileManager.default.removeItem(at: folder) }
         // Exposure 0–10 as systemd scores it; the threshold is in tenths. 2.0 is "OK".
-        let result = try await TestPostgres.run("/usr/bin/systemd-analyze", ["security", "--offline=yes", "--threshold=20", path])
+        let result = try await runProgram("/usr/bin/systemd-analyze", ["security", "--offline=yes", "--threshold=20", path])
         #expect(result.status == 0, "exposure above 2.0:\n\(result.output.split(separator: "\n").suffix(3).joined(separator: "\n"))")
 
         var service: [String: [String]] = [:]
@@ -203,7 +204,7 @@ struct DeployFilesTests {
         for sub in ["bin", "inspircd", "atheme"] {
             try FileManager.default.createDirectory(at: folder.appendingPathComponent(sub), withIntermediateDirectories: true)
         }
-        let ports = try await TestPostgres.run(
+        let ports = try await runProgram(
             "/usr/bin/env", ["python3", "-c", "import socket\nss=[socket.socket() for _ in range(2)]\n[s.bind(('127.0.0.1',0)) for s in ss]\nprint(*[s.getsockname()[1] for s in ss])"])
         let numbers = ports.output.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
         let (client, link) = (try #require(numbers.first), try #require(numbers.last))
@@ -218,7 +219,7 @@ struct DeployFilesTests {
                 .replacingOccurrences(of: "target=\"/dev/stdout\"", with: "target=\"\(folder.path)/inspircd.log\"")
             try rendered.write(to: folder.appendingPathComponent("\(name)/\(name).conf"), atomically: true, encoding: .utf8)
         }
-        FileManager.default.createFile(atPath: folder.appendingPathComponent("atheme/services.db").path, contents: nil)
+        _ = FileManager.default.createFile(atPath: folder.appendingPathComponent("atheme/services.db").path, contents: nil)
         // A copy of the binary: Debian's AppArmor profile confines /usr/sbin/inspircd to /etc/inspircd.
         let ircdBinary = folder.appendingPathComponent("bin/inspircd")
         try FileManager.default.copyItem(at: URL(fileURLWithPath: "/usr/sbin/inspircd"), to: ircdBinary)
@@ -227,7 +228,7 @@ struct DeployFilesTests {
             let process = Process()
             process.executableURL = executable
             process.arguments = arguments
-            FileManager.default.createFile(atPath: folder.appendingPathComponent(log).path, contents: nil)
+            _ = FileManager.default.createFile(atPath: folder.appendingPathComponent(log).path, contents: nil)
             let output = try FileHandle(forWritingTo: folder.appendingPathComponent(log))
             process.standardOutput = output
             process.standardError = output
@@ -236,12 +237,12 @@ struct DeployFilesTests {
         }
         let ircd = try start(
             ircdBinary, ["--config", folder.appendingPathComponent("inspircd/inspircd.conf").path, "--nofork"]
-                + (getuid() == 0 ? ["--runasroot"] : []), log: "inspircd.out")
+                + (getuid() == 0 ? ["--runasroot"] : []), log: "inspircd.output")
         let services = try start(
             URL(fileURLWithPath: "/usr/bin/atheme-services"),
             ["-n", "-c", folder.appendingPathComponent("atheme/atheme.conf").path, "-D", folder.appendingPathComponent("atheme").path,
              "-l", folder.appendingPathComponent("atheme.log").path, "-p", folder.appendingPathComponent("atheme.pid").path],
-            log: "atheme.out")
+            log: "atheme.output")
         defer {
             for process in [ircd, services] where process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }
@@ -260,13 +261,13 @@ struct DeployFilesTests {
         var offered = ""
         for _ in 0..<100 where !offered.contains("sasl=") {
             try await Task.sleep(for: .milliseconds(200))
-            offered = (try await TestPostgres.run("/usr/bin/env", ["python3", "-c", probe, String(client)])).output
+            offered = (try await runProgram("/usr/bin/env", ["python3", "-c", probe, String(client)])).output
         }
-        let logs = ["inspircd.out", "atheme.out"].map { (try? String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8)) ?? "" }
+        let logs = ["inspircd.output", "atheme.output"].map { (try? String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8)) ?? "" }
         #expect(offered.contains("sasl=PLAIN,EXTERNAL"), "services linked and SASL offered; got \(offered)\n\(logs.joined(separator: "\n"))")
         #expect(ircd.isRunning && services.isRunning)
         let entrypoint = try text("deploy/compose/irc-entrypoint.sh")
-        let check = try await TestPostgres.run("/bin/sh", ["-n", Self.root.appendingPathComponent("deploy/compose/irc-entrypoint.sh").path])
+        let check = try await runProgram("/bin/sh", ["-n", Self.root.appendingPathComponent("deploy/compose/irc-entrypoint.sh").path])
         #expect(check.status == 0 && entrypoint.contains("@LINK_PASSWORD@"), "the entrypoint is valid sh and renders the password")
     }
 }

@@ -126,7 +126,7 @@ struct MigrateStoreTests {
         try await fill(source, plugins: BuiltInPlugins.all)
         await source.close()
         try await TestPostgres.withDatabase { url in
-            let result = try await TestPostgres.run(
+            let result = try await runProgram(
                 try RapportProcess.executable.path,
                 ["migrate-store", "--from", "sqlite:\(path)", "--to", "postgres:env:TARGET_URL"],
                 environment: ProcessInfo.processInfo.environment.merging(["TARGET_URL": url]) { $1 })
@@ -143,7 +143,7 @@ struct MigrateStoreTests {
             await target.close()
             await reopened.close()
 
-            let again = try await TestPostgres.run(
+            let again = try await runProgram(
                 try RapportProcess.executable.path, ["migrate-store", "--from", "sqlite:\(path)", "--to", "postgres:\(url)"])
             #expect(again.status != 0)
             #expect(again.errors.contains("already holds Rapport data"))

@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import RapportServerTesting
+import RapportTesting
 import Glibc
 #endif
 import Foundation

@@ -120,8 +120,8 @@ extension HelpersCommandsTests {
         #expect(export.first { $0.target == .user(address: "frank") }?.text.contains("where is the grub config?") == true)
         try await chat.advance(time, by: .seconds(31 * 86400))
         #expect(try await store.query("SELECT excerpt FROM thanks_question").map { $0["excerpt"].string } == [""])
-        try await type(chat, "!forget me", as: "frank", account: "frank")
-        try await type(chat, "!forget me confirm", as: "frank", account: "frank")
+        _ = try await type(chat, "!forget me", as: "frank", account: "frank")
+        _ = try await type(chat, "!forget me confirm", as: "frank", account: "frank")
         #expect(try await store.query("SELECT id FROM thanks_question").isEmpty)
     }
 }

@@ -6,7 +6,9 @@ import Foundation
 /// Runs a program to its end without blocking a concurrency thread; output goes through files,
 /// so a chatty program never fills a pipe. (posix_spawn + waitpid on a thread of its own:
 /// Foundation's `Process` did not always reap children under the test runner here.)
-public func runProgram(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, out: String, err: String) {
+public func runProgram(
+    _ executable: String, _ arguments: [String], environment: [String: String]? = nil
+) async throws -> (status: Int32, output: String, errors: String) {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-run-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
@@ -33,7 +35,11 @@ public func runProgram(_ executable: String, _ arguments: [String]) async throws
     posix_spawnattr_setsigdefault(&attributes, &defaults)
     posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+    let environmentStrings = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
+    defer { for pointer in environmentStrings ?? [] { free(pointer) } }
+    let spawned = environmentStrings.map { strings in
+        strings.withUnsafeBufferPointer { posix_spawn(&pid, executable, &actions, &attributes, argv, $0.baseAddress) }
+    } ?? posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
     guard spawned == 0 else { throw TestFailure("cannot run \(executable): error \(spawned)") }
     let child = pid
     let status: Int32 = await withCheckedContinuation { continuation in
