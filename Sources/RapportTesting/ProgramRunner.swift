@@ -13,16 +13,39 @@ public func runProgram(
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let outPath = dir.appendingPathComponent("out").path, errPath = dir.appendingPathComponent("err").path
+    let child = try spawnProgram(executable, arguments, environment: environment, output: (outPath, errPath))
+    let status: Int32 = await withCheckedContinuation { continuation in
+        Thread.detachNewThread {
+            var status: Int32 = 0
+            while waitpid(child, &status, 0) == -1 && errno == EINTR {}
+            continuation.resume(returning: status)
+        }
+    }
+    let exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+    let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+    return (exitCode, out, err)
+}
+
+/// Starts a program and returns its process id without waiting. With `output`, standard input is
+/// /dev/null and standard output and error go to those files; without, all three are inherited.
+///
+/// Children start with no blocked signals and default handlers (threads of the test runner block
+/// some, and a server started through a script would inherit that and ignore SIGTERM).
+public func spawnProgram(
+    _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+    output: (standard: String, errors: String)? = nil
+) throws -> Int32 {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    if let output {
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output.standard, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, output.errors, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    }
     let argv = ([executable] + arguments).map { strdup($0) } + [nil]
     defer { for pointer in argv { free(pointer) } }
-    // Children start with no blocked signals (threads of the test runner block some, and a
-    // server started through the script would inherit that and ignore SIGTERM).
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
@@ -41,18 +64,7 @@ public func runProgram(
         strings.withUnsafeBufferPointer { posix_spawn(&pid, executable, &actions, &attributes, argv, $0.baseAddress) }
     } ?? posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
     guard spawned == 0 else { throw TestFailure("cannot run \(executable): error \(spawned)") }
-    let child = pid
-    let status: Int32 = await withCheckedContinuation { continuation in
-        Thread.detachNewThread {
-            var status: Int32 = 0
-            while waitpid(child, &status, 0) == -1 && errno == EINTR {}
-            continuation.resume(returning: status)
-        }
-    }
-    let exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-    let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
-    let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
-    return (exitCode, out, err)
+    return pid
 }
 
 /// A failure a test helper reports, with what went wrong.

@@ -44,7 +44,7 @@ struct MatrixClientRetryTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let script = dir.appendingPathComponent("server.py"), portFile = dir.appendingPathComponent("port"), log = dir.appendingPathComponent("log")
         try Self.server.write(to: script, atomically: true, encoding: .utf8)
-        let pid = try spawnBackground("/usr/bin/env", ["python3", script.path, portFile.path, log.path])
+        let pid = try spawnProgram("/usr/bin/env", ["python3", script.path, portFile.path, log.path])
         defer { kill(pid, SIGTERM); var status: Int32 = 0; waitpid(pid, &status, 0) }
         var port: String?
         for _ in 0..<100 where port == nil {
@@ -76,21 +76,4 @@ struct MatrixClientRetryTests {
             retry: .init(maxAttempts: 2, initialBackoff: .milliseconds(10)), requestTimeout: .seconds(1))
         await #expect(throws: MatrixError.self) { _ = try await client.whoAmI() }
     }
-}
-
-/// Starts a program in the background with no blocked signals; returns its pid.
-func spawnBackground(_ executable: String, _ arguments: [String]) throws -> pid_t {
-    var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
-    defer { posix_spawnattr_destroy(&attributes) }
-    var signals = sigset_t()
-    sigemptyset(&signals)
-    posix_spawnattr_setsigmask(&attributes, &signals)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
-    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-    defer { for pointer in argv { free(pointer) } }
-    var pid: pid_t = 0
-    let result = posix_spawn(&pid, executable, nil, &attributes, argv, environ)
-    guard result == 0 else { throw TestFailure("cannot start \(executable): \(result)") }
-    return pid
 }
