@@ -1,21 +1,9 @@
+import RapportCore
+
 /// Small helpers for writing HTML by hand, safely.
 enum HTML {
     /// `text` with every character that means something in HTML (or in an attribute) escaped.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { text.htmlEscaped }
 
     /// A whole page: `title`, `body` and `head` go in as they are (escape what you put in them).
     static func page(title: String, body: String, head: String = "") -> String {
@@ -52,7 +40,7 @@ enum HTML {
         a{color:#0b4f8a}h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem}\
         table{border-collapse:collapse;width:100%;margin:.5rem 0}caption{text-align:left;font-weight:600}\
         th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #767676}\
-        svg{max-width:100%;height:auto}nav a{margin-right:1rem}.muted{color:#4a4a4a}\
+        svg{max-width:100%;height:auto}svg.graph{width:36rem}nav a{margin-right:1rem}.muted{color:#4a4a4a}\
         .counts{display:flex;gap:2rem;flex-wrap:wrap}.counts p{margin:0;font-size:1.2rem}
         """
 }

@@ -32,11 +32,12 @@ enum SVGChart {
         for edge in edges {
             for nick in [edge.helper, edge.helped] where !people.contains(nick) { people.append(nick) }
         }
-        let size = 420.0, centre = size / 2, radius = size / 2 - 70
+        // Wider than tall: names are written beside their node.
+        let width = 560.0, height = 400.0, centre = width / 2, radius = height / 2 - 40
         var position: [String: (x: Double, y: Double)] = [:]
         for (index, nick) in people.enumerated() {
             let angle = 2 * Double.pi * Double(index) / Double(max(people.count, 1)) - Double.pi / 2
-            position[nick] = (centre + radius * cos(angle), centre + radius * sin(angle))
+            position[nick] = (centre + radius * cos(angle), height / 2 + radius * sin(angle))
         }
         let heaviest = Double(max(edges.map(\.weight).max() ?? 1, 1))
         let lines = edges.compactMap { edge -> String? in
@@ -50,16 +51,16 @@ enum SVGChart {
             guard let p = position[nick] else { return nil }
             let anchor = p.x < centre - 1 ? "end" : (p.x > centre + 1 ? "start" : "middle")
             let dx = anchor == "end" ? -10.0 : (anchor == "start" ? 10.0 : 0)
-            let dy = anchor == "middle" ? (p.y < centre ? -12.0 : 20.0) : 4
+            let dy = anchor == "middle" ? (p.y < height / 2 ? -12.0 : 20.0) : 4
             return "<circle cx=\"\(format(p.x))\" cy=\"\(format(p.y))\" r=\"6\" fill=\"#1a1a1a\"/>"
                 + "<text x=\"\(format(p.x + dx))\" y=\"\(format(p.y + dy))\" font-size=\"13\" fill=\"#1a1a1a\" text-anchor=\"\(anchor)\">\(HTML.escape(nick))</text>"
         }.joined()
         let summary = edges.isEmpty ? "Nobody helped anybody in this period." :
             "\(people.count) people; the heaviest link is \(HTML.escape(edges[0].helper)) helping \(HTML.escape(edges[0].helped)) \(edges[0].weight) times."
         return """
-            <svg viewBox="0 0 \(Int(size)) \(Int(size))" role="img" aria-labelledby="graph-title graph-desc">\
+            <svg class="graph" viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-labelledby="graph-title graph-desc">\
             <title id="graph-title">\(HTML.escape(title))</title><desc id="graph-desc">\(summary)</desc>\
-            <defs><marker id="arrow" viewBox="0 0 10 10" refX="16" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">\
+            <defs><marker id="arrow" viewBox="0 0 10 10" refX="17" refY="5" markerUnits="userSpaceOnUse" markerWidth="10" markerHeight="10" orient="auto">\
             <path d="M0,0 L10,5 L0,10 z" fill="#1f5f99"/></marker></defs>\(lines)\(nodes)</svg>
             """
     }

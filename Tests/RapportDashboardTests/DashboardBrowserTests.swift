@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import DashboardPlugin
 import Foundation
 import Logging
+import NIOCore
 import NIOHTTP1
 import NudgesPlugin
 import Prometheus

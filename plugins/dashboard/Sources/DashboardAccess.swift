@@ -17,7 +17,7 @@ public struct DashboardAccess: Sendable {
     public static let sessionLifetime: TimeInterval = 8 * 3600
 
     /// Why a sign-in link was refused.
-    public enum Refusal: Sendable, Hashable {
+    public enum Refusal: Error, Sendable, Hashable {
         /// It was never issued, or it was used already.
         case unknownOrUsed
         case expired
@@ -73,11 +73,12 @@ public struct DashboardAccess: Sendable {
         return rows.first?["identity"].string.flatMap(Identity.init)
     }
 
-    /// Stores the hash of a fresh random secret in `table`, after clearing its expired rows.
+    /// Stores the hash of a fresh random secret in `table`, after clearing rows that expired
+    /// over a day ago (kept that long so that an expired link is told apart from a used one).
     private func insert(into table: String, key: String, _ identity: Identity, expires: Date, now: Date) async throws -> String {
         let secret = Self.randomSecret()
         try await sql.transaction { db in
-            try await db.execute("DELETE FROM \(table) WHERE expires_at <= ?", [.real(now.timeIntervalSince1970)])
+            try await db.execute("DELETE FROM \(table) WHERE expires_at <= ?", [.real(now.timeIntervalSince1970 - 86400)])
             try await db.execute(
                 "INSERT INTO \(table) (\(key), identity, expires_at) VALUES (?, ?, ?)",
                 [.text(Self.hash(secret)), .text(identity.rawValue), .real(expires.timeIntervalSince1970)])
