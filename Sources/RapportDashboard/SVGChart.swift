@@ -33,7 +33,7 @@ enum SVGChart {
             for nick in [edge.helper, edge.helped] where !people.contains(nick) { people.append(nick) }
         }
         // Wider than tall: names are written beside their node.
-        let width = 560.0, height = 400.0, centre = width / 2, radius = height / 2 - 40
+        let width = 640.0, height = 400.0, centre = width / 2, radius = height / 2 - 40
         var position: [String: (x: Double, y: Double)] = [:]
         for (index, nick) in people.enumerated() {
             let angle = 2 * Double.pi * Double(index) / Double(max(people.count, 1)) - Double.pi / 2
