@@ -166,7 +166,7 @@ let package = Package(
         + plugin("admin", module: "AdminPlugin", testDependencies: ["CorePlugin"])
         + plugin("nudges", module: "NudgesPlugin", dependencies: ["RapportReciprocity"])
         + plugin("privacy", module: "PrivacyPlugin", testDependencies: ["NudgesPlugin"])
-        + plugin("thanks", module: "ThanksPlugin", dependencies: ["RapportReciprocity"], testDependencies: ["PrivacyPlugin"])
+        + plugin("thanks", module: "ThanksPlugin", dependencies: ["RapportReciprocity"], testDependencies: ["PrivacyPlugin", "RapportStorePostgres"])
         + plugin("dashboard", module: "DashboardPlugin", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
     swiftLanguageModes: [.v6]
 )

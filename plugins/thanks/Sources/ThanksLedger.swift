@@ -22,7 +22,38 @@ public struct ThanksLedger: Sendable {
             """,
             "CREATE INDEX thanks_event_receiver ON thanks_event (network, channel, kind, receiver, at)",
             "CREATE INDEX thanks_event_giver ON thanks_event (network, giver, kind, at)",
-        ])
+        ]),
+        Migration(
+            2, "Questions, the UTC day of each event, and indexes for HelpStatistics",
+            [addDay, "UPDATE thanks_event SET day = CAST(at / 86400 AS INTEGER)"] + questionsAndIndexes,
+            // PostgreSQL's REAL has 4 bytes (128 s steps at today's timestamps), and its CAST rounds.
+            postgres: [
+                "ALTER TABLE thanks_event ALTER COLUMN at TYPE DOUBLE PRECISION", addDay,
+                "UPDATE thanks_event SET day = FLOOR(at / 86400)",
+            ] + questionsAndIndexes),
+        Migration(3, "Weekly help digests admins opted into", [
+            """
+            CREATE TABLE thanks_digest (
+                network TEXT NOT NULL, channel TEXT NOT NULL, admin TEXT NOT NULL, address TEXT NOT NULL,
+                due_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (network, channel, admin))
+            """,
+            "CREATE INDEX thanks_digest_due ON thanks_digest (due_at)",
+        ]),
+    ]
+
+    private static let addDay = "ALTER TABLE thanks_event ADD COLUMN day INTEGER NOT NULL DEFAULT 0"
+
+    private static let questionsAndIndexes = [
+        "CREATE INDEX thanks_event_period ON thanks_event (network, channel, at, kind, receiver, giver)",
+        "CREATE INDEX thanks_event_helper ON thanks_event (network, receiver, kind)",
+        """
+        CREATE TABLE thanks_question (
+            id TEXT PRIMARY KEY, network TEXT NOT NULL, channel TEXT NOT NULL, asker TEXT NOT NULL, asker_nick TEXT NOT NULL,
+            at DOUBLE PRECISION NOT NULL, day INTEGER NOT NULL, excerpt TEXT NOT NULL, answered_at DOUBLE PRECISION)
+        """,
+        "CREATE INDEX thanks_question_period ON thanks_question (network, channel, at)",
+        "CREATE INDEX thanks_question_open ON thanks_question (network, channel, answered_at, at)",
+        "CREATE INDEX thanks_question_asker ON thanks_question (network, asker)",
     ]
 
     public func migrate() async throws { try await store.migrate(Self.migrations) }
@@ -32,16 +63,19 @@ public struct ThanksLedger: Sendable {
         try await sql.execute(
             """
             INSERT INTO thanks_event (id, kind, detection, network, channel, giver, giver_nick, receiver, receiver_nick,
-                at, message_id, related_id, reason)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                at, day, message_id, related_id, reason)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 .text(UUID().uuidString), .text(event.kind.rawValue), .text(event.detection.rawValue), .text(event.network),
                 .text(event.channel), .text(casemapping.fold(event.from)), .text(event.from),
-                .text(casemapping.fold(event.to)), .text(event.to), .real(event.time.timeIntervalSince1970),
+                .text(casemapping.fold(event.to)), .text(event.to), .real(event.time.timeIntervalSince1970), .integer(Self.day(event.time)),
                 SQLValue(event.messageID?.rawValue), SQLValue(event.relatedMessageID?.rawValue), SQLValue(reason),
             ])
     }
+
+    /// The UTC day number of `date` (days since 1970), as kept in the `day` columns.
+    static func day(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 / 86400).rounded(.down)) }
 
     /// How many events of `kind` went from `giver` to `receiver` (folded) since `since`.
     public func count(kind: HelpEvent.Kind, network: String, giver: String, receiver: String, since: Date) async throws -> Int {
@@ -77,20 +111,23 @@ public struct ThanksLedger: Sendable {
     }
 
     /// Who helped `person` (answered or was thanked by them) and whom `person` helped, on a network.
-    public func helped(network: String, person: String, limit: Int) async throws -> (by: [(nick: String, count: Int)], to: [(nick: String, count: Int)]) {
-        func query(_ sqlText: String) async throws -> [(nick: String, count: Int)] {
-            try await sql.query(sqlText, [.text(network), .text(person), .integer(Int64(limit))])
-                .map { ($0["nick"].string ?? "?", $0["n"].int ?? 0) }
+    public func helped(network: String, person: String, limit: Int) async throws
+        -> (by: [HelpStatistics.PersonCount], to: [HelpStatistics.PersonCount])
+    {
+        func query(_ sqlText: String) async throws -> [HelpStatistics.PersonCount] {
+            try await sql.query(sqlText, [.text(network), .text(person), .integer(Int64(limit))]).map {
+                HelpStatistics.PersonCount(person: $0["person"].string ?? "?", nick: $0["nick"].string ?? "?", count: $0["n"].int ?? 0)
+            }
         }
         // For both kinds the helper is the receiver: thanked → credited, answered → answerer.
         let by = try await query(
             """
-            SELECT receiver, MAX(receiver_nick) AS nick, COUNT(*) AS n FROM thanks_event
+            SELECT receiver AS person, MAX(receiver_nick) AS nick, COUNT(*) AS n FROM thanks_event
             WHERE network = ? AND giver = ? GROUP BY receiver ORDER BY n DESC, receiver ASC LIMIT ?
             """)
         let to = try await query(
             """
-            SELECT giver, MAX(giver_nick) AS nick, COUNT(*) AS n FROM thanks_event
+            SELECT giver AS person, MAX(giver_nick) AS nick, COUNT(*) AS n FROM thanks_event
             WHERE network = ? AND receiver = ? GROUP BY giver ORDER BY n DESC, giver ASC LIMIT ?
             """)
         return (by, to)
@@ -111,36 +148,4 @@ public struct ThanksLedger: Sendable {
              .text(HelpEvent.Kind.thanked.rawValue), .integer(Int64(limit))])
         return rows.map { ($0["nick"].string ?? "?", $0["channel"].string ?? "?", Date(timeIntervalSince1970: $0["at"].double ?? 0)) }
     }
-}
-
-// MARK: - Personal data
-
-extension ThanksLedger {
-    /// Every event `person` gave or received, as JSON rows.
-    public func personalData(about person: Person) async throws -> JSONValue {
-        JSONValue(rows: try await sql.query(
-            "SELECT * FROM thanks_event WHERE network = ? AND (giver = ? OR receiver = ?) ORDER BY at",
-            [.text(person.network), .text(person.nick), .text(person.nick)]))
-    }
-
-    /// Erases `person`: their own karma goes, and the credits they gave stay counted for the
-    /// people they thanked but no longer name them.
-    public func forget(_ person: Person) async throws {
-        try await sql.transaction { db in
-            try await db.execute(
-                "DELETE FROM thanks_event WHERE network = ? AND receiver = ?", [.text(person.network), .text(person.nick)])
-            try await db.execute(
-                "UPDATE thanks_event SET giver = ?, giver_nick = ?, reason = NULL, message_id = NULL WHERE network = ? AND giver = ?",
-                [.text(Self.forgotten), .text(Self.forgotten), .text(person.network), .text(person.nick)])
-        }
-    }
-
-    /// Deletes the reasons typed with `!thanks` before `date`.
-    public func deleteText(olderThan date: Date) async throws {
-        try await sql.execute(
-            "UPDATE thanks_event SET reason = NULL WHERE reason IS NOT NULL AND at < ?", [.real(date.timeIntervalSince1970)])
-    }
-
-    /// Who a forgotten giver becomes.
-    static let forgotten = "(forgotten)"
 }

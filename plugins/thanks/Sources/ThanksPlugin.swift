@@ -16,6 +16,11 @@ public struct ThanksPlugin: BuiltInPlugin, PersonalDataPlugin {
             .init("top", usage: "top [week|month|all]", help: "The most thanked people in this channel (default: week)."),
             .init("helped", usage: "helped [NICK]", help: "Who helped NICK (or you), and whom they helped."),
             .init("owe", help: "People who answered you recently and whom you have not thanked yet."),
+            .init(
+                "helpers", usage: "helpers [#channel] [week|month|all] | helpers digest on|off [#channel]",
+                help: "Top helpers, unsung helpers (3+ answers, at most one thanks per four) and newcomers who started helping (default: this channel, this week); admins also get, privately, who only asks. Admins: a weekly digest by DM with digest on|off.",
+                requires: .channelOperator),
+            .init("me", help: "Your own give and get (answers and thanks), and whom you helped, sent to you privately."),
         ],
         settings: [
             SettingSpec("daily_cap", .int, default: .int(3), help: "At most this many credits of one kind from one person to another per day.", minimum: 1, maximum: 100),
@@ -24,23 +29,52 @@ public struct ThanksPlugin: BuiltInPlugin, PersonalDataPlugin {
         ])
 
     let ledger: ThanksLedger
+    let statistics: HelpStatistics
+    let digest: HelpDigest
     let engines = EngineState()
+    let questions = QuestionDetector()
+    /// Names this run's questions: the engine's sequence numbers start again with each run.
+    let run = UUID().uuidString
 
     public init(context: PluginContext) async throws {
         ledger = ThanksLedger(context.store)
         try await ledger.migrate()
+        statistics = HelpStatistics(database: context.store.database)
+        let digest = HelpDigest(statistics: statistics, context: context)
+        self.digest = digest
+        await context.schedule(every: .seconds(3600), name: "send weekly help digests") { try await digest.deliverDue() }
     }
 
     public func handle(_ event: ChatEvent, context: PluginContext) async throws {
         guard !event.isHistory, let observation = Observation(event) else { return }
         let casemapping = await context.casemapping(of: event.network)
         let botNick = await context.botNick(on: event.network)
-        let events = await engines.observe(observation, casemapping: casemapping, botNick: botNick)
-        guard !events.isEmpty else { return }
+        let outcome = await engines.observe(observation, casemapping: casemapping, botNick: botNick)
+        if let sequence = outcome.decision?.sequence, isQuestion(observation, botNick: botNick, casemapping: casemapping) {
+            try await ledger.recordQuestion(
+                id: questionID(observation, sequence: sequence), network: observation.network, channel: observation.channel,
+                nick: observation.nick, casemapping: casemapping, at: event.time,
+                excerpt: context.textRetention == .zero ? "" : observation.text)
+        }
+        guard !outcome.events.isEmpty else { return }
         let settings = await context.settings(network: event.network, channel: event.channel)
-        for help in events {
+        for help in outcome.events {
+            if help.kind == .answered, let question = help.relatedSequence {
+                try await ledger.markAnswered(questionID: questionID(observation, sequence: question), at: help.time)
+            }
             try await recordCapped(help, casemapping: casemapping, cap: settings.int("daily_cap"), context: context)
         }
+    }
+
+    /// Whether a person (not a bot) asked something.
+    private func isQuestion(_ observation: Observation, botNick: String?, casemapping: Casemapping) -> Bool {
+        guard observation.kind == .message || observation.kind == .action, !observation.isBot else { return false }
+        if let botNick, casemapping.equal(botNick, observation.nick) { return false }
+        return questions.isQuestion(observation.text)
+    }
+
+    private func questionID(_ observation: Observation, sequence: Int) -> String {
+        ThanksLedger.questionID(run: run, network: observation.network, channel: observation.channel, sequence: sequence)
     }
 
     /// Records `help` unless the pair reached its daily cap; returns whether it was recorded.
@@ -56,16 +90,24 @@ public struct ThanksPlugin: BuiltInPlugin, PersonalDataPlugin {
     }
 
     public func personalData(about person: Person, context: PluginContext) async throws -> JSONValue {
-        try await ledger.personalData(about: person)
+        var data = try await ledger.personalData(about: person)
+        data["weekly_digests"] = try await digest.personalData(about: person)
+        return .object(data)
     }
 
-    public func forget(_ person: Person, context: PluginContext) async throws { try await ledger.forget(person) }
+    public func forget(_ person: Person, context: PluginContext) async throws {
+        try await ledger.forget(person)
+        try await digest.forget(person)
+    }
 
     public func deleteText(olderThan date: Date, context: PluginContext) async throws {
         try await ledger.deleteText(olderThan: date)
     }
 
     public func execute(_ command: CommandInvocation, context: PluginContext) async throws {
+        guard !["helpers", "me"].contains(command.name) else {
+            return try await HelpersCommands(statistics: statistics, digest: digest, context: context).run(command)
+        }
         let commands = ThanksCommands(plugin: self, context: context)
         try await context.reply(to: command, try await commands.run(command))
     }
@@ -75,15 +117,15 @@ public struct ThanksPlugin: BuiltInPlugin, PersonalDataPlugin {
 actor EngineState {
     private var engines: [String: ReciprocityEngine] = [:]
 
-    func observe(_ observation: Observation, casemapping: Casemapping, botNick: String?) -> [HelpEvent] {
+    func observe(_ observation: Observation, casemapping: Casemapping, botNick: String?) -> ReciprocityEngine.Outcome {
         var engine = engines.removeValue(forKey: observation.network) ?? {
             // The plugin enforces the daily cap durably, through the ledger.
             var configuration = ReciprocityEngine.Configuration(casemapping: casemapping, dailyCapPerPair: .max)
             if let botNick { configuration.botNicks.insert(casemapping.fold(botNick)) }
             return ReciprocityEngine(configuration: configuration)
         }()
-        let events = engine.observe(observation).events
+        let outcome = engine.observe(observation)
         engines[observation.network] = engine
-        return events
+        return outcome
     }
 }

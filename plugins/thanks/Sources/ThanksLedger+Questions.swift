@@ -1,0 +1,79 @@
+public import Foundation
+public import RapportCore
+
+/// Questions the engine saw, kept so that the ones nobody answered can be listed with their age.
+///
+/// A question's id names the plugin run, the channel and the engine's sequence number of the
+/// message (``questionID(run:network:channel:sequence:)``), so an `answered` event, which carries
+/// the sequence number of the question it answers, finds its row without keeping any state.
+extension ThanksLedger {
+    /// How much of a question's text is kept.
+    static let excerptLength = 200
+
+    static func questionID(run: String, network: String, channel: String, sequence: Int) -> String {
+        "\(run)/\(network)/\(channel)/\(sequence)"
+    }
+
+    /// Records a question asked by `nick`; `excerpt` is empty when no text may be kept.
+    func recordQuestion(id: String, network: String, channel: String, nick: String, casemapping: Casemapping, at time: Date, excerpt: String)
+        async throws
+    {
+        try await sql.execute(
+            """
+            INSERT INTO thanks_question (id, network, channel, asker, asker_nick, at, day, excerpt, answered_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL) ON CONFLICT (id) DO NOTHING
+            """,
+            [.text(id), .text(network), .text(channel), .text(casemapping.fold(nick)), .text(nick),
+             .real(time.timeIntervalSince1970), .integer(Self.day(time)), .text(String(excerpt.prefix(Self.excerptLength)))])
+    }
+
+    /// Marks a question answered (the first answer counts); returns whether it was open.
+    @discardableResult
+    func markAnswered(questionID: String, at time: Date) async throws -> Bool {
+        try await sql.execute(
+            "UPDATE thanks_question SET answered_at = ? WHERE id = ? AND answered_at IS NULL",
+            [.real(time.timeIntervalSince1970), .text(questionID)]) == 1
+    }
+}
+
+// MARK: - Personal data
+
+extension ThanksLedger {
+    /// Every event `person` gave or received, and every question they asked, as JSON.
+    public func personalData(about person: Person) async throws -> [String: JSONValue] {
+        let events = try await sql.query(
+            "SELECT * FROM thanks_event WHERE network = ? AND (giver = ? OR receiver = ?) ORDER BY at",
+            [.text(person.network), .text(person.nick), .text(person.nick)])
+        let questions = try await sql.query(
+            "SELECT channel, asker_nick, at, excerpt, answered_at FROM thanks_question WHERE network = ? AND asker = ? ORDER BY at",
+            [.text(person.network), .text(person.nick)])
+        return ["help_events": JSONValue(rows: events), "questions": JSONValue(rows: questions)]
+    }
+
+    /// Erases `person`: their own karma and their questions go, and the credits they gave stay
+    /// counted for the people they thanked but no longer name them.
+    public func forget(_ person: Person) async throws {
+        try await sql.transaction { db in
+            try await db.execute(
+                "DELETE FROM thanks_event WHERE network = ? AND receiver = ?", [.text(person.network), .text(person.nick)])
+            try await db.execute(
+                "UPDATE thanks_event SET giver = ?, giver_nick = ?, reason = NULL, message_id = NULL WHERE network = ? AND giver = ?",
+                [.text(Self.forgotten), .text(Self.forgotten), .text(person.network), .text(person.nick)])
+            try await db.execute(
+                "DELETE FROM thanks_question WHERE network = ? AND asker = ?", [.text(person.network), .text(person.nick)])
+        }
+    }
+
+    /// Deletes the reasons typed with `!thanks` and the question excerpts from before `date`.
+    public func deleteText(olderThan date: Date) async throws {
+        try await sql.transaction { db in
+            try await db.execute(
+                "UPDATE thanks_event SET reason = NULL WHERE reason IS NOT NULL AND at < ?", [.real(date.timeIntervalSince1970)])
+            try await db.execute(
+                "UPDATE thanks_question SET excerpt = '' WHERE excerpt <> '' AND at < ?", [.real(date.timeIntervalSince1970)])
+        }
+    }
+
+    /// Who a forgotten giver becomes.
+    static let forgotten = "(forgotten)"
+}
