@@ -32,7 +32,7 @@ enum DashboardPages {
             <h2 id="helpers">Helpers</h2>
             \(helperTable(report.helpers, caption: "Top helpers, \(report.period.label)", empty: "Nobody helped in this period."))
             <h2 id="unsung">Unsung helpers</h2>
-            <p class="muted">At least three answers, and thanked for fewer than a quarter of them.</p>
+            <p class="muted">At least three answers, and thanked for at most a quarter of them.</p>
             \(helperTable(report.unsung, caption: "Unsung helpers, \(report.period.label)", empty: "No unsung helpers: help is being thanked."))
             <h2 id="questions">Open questions</h2>
             \(questionTable(report.openQuestions, now: report.now))

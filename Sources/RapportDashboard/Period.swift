@@ -1,15 +1,16 @@
 public import Foundation
+import ThanksPlugin
 
 /// The stretch of time a dashboard page covers: `?period=week|month|all`.
 public enum Period: String, Sendable, CaseIterable {
     case week, month, all
 
-    /// The first moment inside the period.
-    public func since(_ now: Date) -> Date {
+    /// The period as the thanks plugin's statistics count it.
+    func helpPeriod(endingAt now: Date) -> HelpPeriod {
         switch self {
-        case .week: now.addingTimeInterval(-7 * 86400)
-        case .month: now.addingTimeInterval(-30 * 86400)
-        case .all: .distantPast
+        case .week: .week(endingAt: now)
+        case .month: .month(endingAt: now)
+        case .all: .allTime(endingAt: now)
         }
     }
 
