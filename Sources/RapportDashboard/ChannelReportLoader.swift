@@ -48,19 +48,11 @@ struct ChannelReportLoader: Sendable {
         return ChannelReport(
             network: network, channel: channel, period: period, now: now,
             perDay: try await perDay(network: network, channel: channel, days: period.chartDays, now: now),
-            edges: try await statistics.edges(network: network, channel: channel, period: range, limit: Self.edgeLimit).map {
-                ChannelReport.Edge(helper: $0.helperNick, helped: $0.helpedNick, weight: $0.weight)
-            },
-            helpers: try await statistics.helpers(network: network, channel: channel, period: range, limit: Self.listLimit).map(Self.helper),
-            unsung: try await statistics.unsungHelpers(network: network, channel: channel, period: range, limit: Self.listLimit).map(Self.helper),
-            openQuestions: try await statistics.openQuestions(network: network, channel: channel, period: range, limit: Self.questionLimit).map {
-                ChannelReport.Question(asker: $0.nick, excerpt: $0.excerpt, askedAt: $0.askedAt)
-            },
+            edges: try await statistics.edges(network: network, channel: channel, period: range, limit: Self.edgeLimit),
+            helpers: try await statistics.helpers(network: network, channel: channel, period: range, limit: Self.listLimit),
+            unsung: try await statistics.unsungHelpers(network: network, channel: channel, period: range, limit: Self.listLimit),
+            openQuestions: try await statistics.openQuestions(network: network, channel: channel, period: range, limit: Self.questionLimit),
             nudgesSent: nudgeCounts[.sent] ?? 0, nudgesSuppressed: nudgeCounts[.dropped] ?? 0)
-    }
-
-    private static func helper(_ helper: HelpStatistics.Helper) -> ChannelReport.Helper {
-        ChannelReport.Helper(nick: helper.nick, answers: helper.answers, peopleHelped: helper.peopleHelped, thanks: helper.thanks)
     }
 
     /// Answers and thanks per UTC day for the last `days` days, today included, zeros too.

@@ -1,4 +1,5 @@
 import Foundation
+import ThanksPlugin
 
 /// The dashboard's HTML pages. Every piece of text that came from chat (nicks, channel names,
 /// question excerpts) goes through ``HTML/escape(_:)``.
@@ -62,16 +63,16 @@ enum DashboardPages {
         text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ""
     }
 
-    private static func helperTable(_ helpers: [ChannelReport.Helper], caption: String, empty: String) -> String {
+    private static func helperTable(_ helpers: [HelpStatistics.Helper], caption: String, empty: String) -> String {
         HTML.table(
             caption: caption, headers: ["Nick", "Answers", "People helped", "Thanks received"],
             rows: helpers.map { [HTML.escape($0.nick), "\($0.answers)", "\($0.peopleHelped)", "\($0.thanks)"] }, empty: empty)
     }
 
-    private static func questionTable(_ questions: [ChannelReport.Question], now: Date) -> String {
+    private static func questionTable(_ questions: [HelpStatistics.OpenQuestion], now: Date) -> String {
         HTML.table(
             caption: "Questions nobody has answered yet", headers: ["Asked by", "Question", "Age"],
-            rows: questions.map { [HTML.escape($0.asker), HTML.escape($0.excerpt), age(now.timeIntervalSince($0.askedAt))] },
+            rows: questions.map { [HTML.escape($0.nick), HTML.escape($0.excerpt), age(now.timeIntervalSince($0.askedAt))] },
             empty: "No open questions.")
     }
 

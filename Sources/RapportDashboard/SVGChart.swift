@@ -1,4 +1,5 @@
 import Foundation
+import ThanksPlugin
 
 /// Inline SVG drawings for the dashboard: no script, no external file, readable by a screen
 /// reader through `<title>` and `<desc>`.
@@ -27,10 +28,10 @@ enum SVGChart {
     }
 
     /// Who helped whom: people on a circle, an arrow from helper to helped, thicker for more help.
-    static func graph(_ edges: [ChannelReport.Edge], title: String) -> String {
+    static func graph(_ edges: [HelpStatistics.Edge], title: String) -> String {
         var people: [String] = []
         for edge in edges {
-            for nick in [edge.helper, edge.helped] where !people.contains(nick) { people.append(nick) }
+            for nick in [edge.helperNick, edge.helpedNick] where !people.contains(nick) { people.append(nick) }
         }
         // Wider than tall: names are written beside their node.
         let width = 640.0, height = 400.0, centre = width / 2, radius = height / 2 - 40
@@ -41,11 +42,11 @@ enum SVGChart {
         }
         let heaviest = Double(max(edges.map(\.weight).max() ?? 1, 1))
         let lines = edges.compactMap { edge -> String? in
-            guard let a = position[edge.helper], let b = position[edge.helped] else { return nil }
+            guard let a = position[edge.helperNick], let b = position[edge.helpedNick] else { return nil }
             let widthValue = 1 + 5 * Double(edge.weight) / heaviest
             return "<line x1=\"\(format(a.x))\" y1=\"\(format(a.y))\" x2=\"\(format(b.x))\" y2=\"\(format(b.y))\" stroke=\"#1f5f99\" "
                 + "stroke-opacity=\"0.7\" stroke-width=\"\(format(widthValue))\" marker-end=\"url(#arrow)\">"
-                + "<title>\(HTML.escape(edge.helper)) helped \(HTML.escape(edge.helped)) \(edge.weight)×</title></line>"
+                + "<title>\(HTML.escape(edge.helperNick)) helped \(HTML.escape(edge.helpedNick)) \(edge.weight)×</title></line>"
         }.joined()
         let nodes = people.compactMap { nick -> String? in
             guard let p = position[nick] else { return nil }
@@ -56,7 +57,7 @@ enum SVGChart {
                 + "<text x=\"\(format(p.x + dx))\" y=\"\(format(p.y + dy))\" font-size=\"13\" fill=\"#1a1a1a\" text-anchor=\"\(anchor)\">\(HTML.escape(nick))</text>"
         }.joined()
         let summary = edges.isEmpty ? "Nobody helped anybody in this period." :
-            "\(people.count) people; the heaviest link is \(HTML.escape(edges[0].helper)) helping \(HTML.escape(edges[0].helped)) \(edges[0].weight) times."
+            "\(people.count) people; the heaviest link is \(HTML.escape(edges[0].helperNick)) helping \(HTML.escape(edges[0].helpedNick)) \(edges[0].weight) times."
         return """
             <svg class="graph" viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-labelledby="graph-title graph-desc">\
             <title id="graph-title">\(HTML.escape(title))</title><desc id="graph-desc">\(summary)</desc>\

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import ThanksPlugin
 @testable import RapportDashboard
 
 struct DashboardPagesTests {
@@ -7,9 +8,12 @@ struct DashboardPagesTests {
         let report = ChannelReport(
             network: "test", channel: "#<b>", period: .week, now: Date(timeIntervalSince1970: 86400 * 100),
             perDay: [ChannelReport.Day(start: Date(timeIntervalSince1970: 86400 * 100), count: 2)],
-            edges: [.init(helper: "<script>alert(1)</script>", helped: "bob\"", weight: 2)],
-            helpers: [.init(nick: "<script>alert(1)</script>", answers: 3, peopleHelped: 1, thanks: 0)],
-            unsung: [], openQuestions: [.init(asker: "eve", excerpt: "how do I <img src=x onerror=alert(1)>?", askedAt: Date(timeIntervalSince1970: 86400 * 99))],
+            edges: [.init(helper: "x", helperNick: "<script>alert(1)</script>", helped: "bob", helpedNick: "bob\"", weight: 2)],
+            helpers: [.init(person: "x", nick: "<script>alert(1)</script>", answers: 3, peopleHelped: 1, thanks: 0)],
+            unsung: [],
+            openQuestions: [
+                .init(id: "q1", asker: "eve", nick: "eve", askedAt: Date(timeIntervalSince1970: 86400 * 99), excerpt: "how do I <img src=x onerror=alert(1)>?")
+            ],
             nudgesSent: 1, nudgesSuppressed: 2)
         let page = DashboardPages.channel(report)
         #expect(!page.contains("<script>"))
