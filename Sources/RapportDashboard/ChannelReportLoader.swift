@@ -27,19 +27,26 @@ struct ChannelReportLoader: Sendable {
     /// fresh store.
     func migrate() async throws { try await ledger.migrate() }
 
-    /// The channels that have help events, by network: one index step per channel, however
-    /// long the ledger.
+    /// The channels that have help events, by network: one index seek per network and channel,
+    /// however long the ledger.
     func channels() async throws -> [(network: String, channel: String)] {
         var places: [(network: String, channel: String)] = []
-        var after: (network: String, channel: String) = ("", "")
-        while let row = try await sql.query(
-            "SELECT network, channel FROM thanks_event WHERE (network, channel) > (?, ?) ORDER BY network, channel LIMIT 1",
-            [.text(after.network), .text(after.channel)]
-        ).first, let network = row["network"].string, let channel = row["channel"].string {
-            after = (network, channel)
-            places.append(after)
+        var network = try await first("SELECT MIN(network) AS v FROM thanks_event WHERE network > ?", [.text("")])
+        while let currentNetwork = network {
+            let nextChannel = "SELECT MIN(channel) AS v FROM thanks_event WHERE network = ? AND channel > ?"
+            var channel = try await first(nextChannel, [.text(currentNetwork), .text("")])
+            while let currentChannel = channel {
+                places.append((currentNetwork, currentChannel))
+                channel = try await first(nextChannel, [.text(currentNetwork), .text(currentChannel)])
+            }
+            network = try await first("SELECT MIN(network) AS v FROM thanks_event WHERE network > ?", [.text(currentNetwork)])
         }
         return places
+    }
+
+    /// The text in column `v` of the first row, if any.
+    private func first(_ query: String, _ arguments: [SQLValue]) async throws -> String? {
+        try await sql.query(query, arguments).first?["v"].string
     }
 
     func report(network: String, channel: String, period: Period, now: Date) async throws -> ChannelReport {

@@ -9,10 +9,11 @@ import RapportStoreSQLite
 /// Times each dashboard page (queries + HTML) with a large ledger in the store.
 ///
 /// ```
-/// RapportDashboardBenchmarks [EVENTS] [postgres://…]
+/// RapportDashboardBenchmarks [EVENTS] [postgres://… | FILE.sqlite]
 /// ```
-/// Half the events go to `#busy`, the rest to nine other channels, spread over a year among
-/// 2 000 people. The default is 1 000 000 events on a SQLite file in a temporary directory.
+/// Adds EVENTS help events (default 1 000 000) to the store: half to `#busy`, the rest to nine
+/// other channels, over a year, among 2 000 people. Without a store argument a new SQLite file
+/// in the temporary directory is used; `0 FILE.sqlite` times an already filled file again.
 @main
 enum DashboardBenchmarks {
     static let network = "bench"
@@ -22,21 +23,22 @@ enum DashboardBenchmarks {
         let arguments = CommandLine.arguments.dropFirst()
         let events = arguments.first.flatMap { Int($0) } ?? 1_000_000
         let store: any Store
-        if let url = arguments.dropFirst().first {
-            store = try await PostgresStore.open(try PostgresURL(url))
+        let target = arguments.dropFirst().first
+        if let target, target.hasPrefix("postgres") {
+            store = try await PostgresStore.open(try PostgresURL(target))
         } else {
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-dashboard-bench-\(UUID().uuidString).sqlite").path
+            let path = target ?? FileManager.default.temporaryDirectory.appendingPathComponent("rapport-dashboard-bench-\(UUID().uuidString).sqlite").path
             store = try SQLiteStore(path: path)
-            print("store: SQLite \(path)")
+            say("store: SQLite \(path)")
         }
         let renderer = DashboardRenderer(store: store)
         try await renderer.migrate()
         try await NudgeStore(PluginStore(namespace: "nudges", database: store)).migrate()
         let start = ContinuousClock.now
         try await fill(store, events: events)
-        print("filled \(events) events in \(ContinuousClock.now - start)")
-        print("| page | p50 | p90 | max | bytes |")
-        print("|---|---|---|---|---|")
+        say("filled \(events) events in \(ContinuousClock.now - start)")
+        say("| page | p50 | p90 | max | bytes |")
+        say("|---|---|---|---|---|")
         try await time("/dashboard") { try await renderer.indexPage() }
         for channel in ["#busy", "#quiet1"] {
             for period in Period.allCases {
@@ -48,19 +50,22 @@ enum DashboardBenchmarks {
         await store.close()
     }
 
-    /// Runs `page` 5 times to warm up, then 30 times, and prints the timings.
+    /// Writes one line at once (unbuffered, also into a file).
+    static func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+
+    /// Runs `page` twice to warm up, then 10 times, and prints the timings.
     static func time(_ name: String, _ page: @Sendable () async throws -> String) async throws {
-        for _ in 0..<5 { _ = try await page() }
+        for _ in 0..<2 { _ = try await page() }
         var samples: [Duration] = []
         var bytes = 0
-        for _ in 0..<30 {
+        for _ in 0..<10 {
             let start = ContinuousClock.now
             bytes = try await page().utf8.count
             samples.append(ContinuousClock.now - start)
         }
         samples.sort()
         func ms(_ d: Duration) -> String { String(format: "%.1f ms", Double(d.components.attoseconds) / 1e15 + Double(d.components.seconds) * 1000) }
-        print("| \(name) | \(ms(samples[samples.count / 2])) | \(ms(samples[samples.count * 9 / 10])) | \(ms(samples[samples.count - 1])) | \(bytes) |")
+        say("| \(name) | \(ms(samples[samples.count / 2])) | \(ms(samples[samples.count * 9 / 10])) | \(ms(samples[samples.count - 1])) | \(bytes) |")
     }
 
     /// Inserts `events` help events, 500 rows per statement, in one transaction per 50 000.
