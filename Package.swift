@@ -53,6 +53,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.9.0"..<"6.0.0"),
     ],
     targets: [
         .target(name: "RapportCore", dependencies: [log, metrics]),
@@ -81,6 +82,26 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(
+            name: "RapportDashboard",
+            dependencies: [
+                "RapportCore", "RapportHTTP", "DashboardPlugin", "NudgesPlugin", "ThanksPlugin", log,
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "RapportDashboardTests",
+            dependencies: [
+                "RapportDashboard", "RapportHTTP", "RapportTesting", "RapportCore", "RapportStoreSQLite", "DashboardPlugin",
+                "ThanksPlugin", "NudgesPlugin", "AdminPlugin", ahc, log, nioCore, .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "RapportDashboardBenchmarks",
+            dependencies: ["RapportDashboard", "RapportCore", "RapportStoreSQLite", "RapportStorePostgres", "NudgesPlugin", log]
+        ),
         .target(name: "RapportTesting", dependencies: ["RapportCore", "RapportStoreSQLite", log]),
         .target(name: "RapportConsole", dependencies: ["RapportCore"]),
         .target(name: "RapportPluginHost", dependencies: ["RapportCore", log]),
@@ -91,7 +112,8 @@ let package = Package(
             name: "RapportApp",
             dependencies: [
                 "RapportCore", "RapportStoreSQLite", "RapportStorePostgres", "RapportHTTP", "RapportConsole", "RapportIRC", "RapportMatrix",
-                "RapportPluginHost", "CorePlugin", "AdminPlugin", "NudgesPlugin", "PrivacyPlugin", "ThanksPlugin", log, metrics,
+                "RapportPluginHost", "CorePlugin", "AdminPlugin", "NudgesPlugin", "PrivacyPlugin", "ThanksPlugin", "DashboardPlugin",
+                "RapportDashboard", log, metrics,
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -152,7 +174,8 @@ let package = Package(
             "nudges", module: "NudgesPlugin", dependencies: ["RapportReciprocity"],
             testDependencies: ["RapportServerTesting", "RapportIRC", "RapportStoreSQLite", log])
         + plugin("privacy", module: "PrivacyPlugin", testDependencies: ["NudgesPlugin"])
-        + plugin("thanks", module: "ThanksPlugin", dependencies: ["RapportReciprocity"], testDependencies: ["PrivacyPlugin", "RapportStorePostgres"]),
+        + plugin("thanks", module: "ThanksPlugin", dependencies: ["RapportReciprocity"], testDependencies: ["PrivacyPlugin", "RapportStorePostgres"])
+        + plugin("dashboard", module: "DashboardPlugin", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
     swiftLanguageModes: [.v6]
 )
 

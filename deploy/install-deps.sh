@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: deploy/install-deps.sh [irc] [ngircd] [matrix] [postgres] [build] [all]
+# Usage: deploy/install-deps.sh [irc] [ngircd] [matrix] [postgres] [browser] [build] [all]
 #
 # Idempotent installer for the local servers used by Rapport's integration tests
 # and quick start. With no argument it installs "all".
@@ -8,6 +8,7 @@
 #   ngircd   - ngIRCd, the "old server without IRCv3"      (deploy/servers/ngircd.sh)
 #   matrix   - Synapse in a cached venv at $REPO/.cache/synapse-venv (deploy/servers/synapse.sh)
 #   postgres - PostgreSQL 15                               (deploy/servers/postgres.sh)
+#   browser  - Debian's chromium + chromium-driver         (the dashboard's browser test)
 # Packages are only installed when `dpkg -s` says they are missing; `apt-get update`
 # runs at most once. Debian's packaged services (inspircd, ngircd, postgresql,
 # atheme-services) are kept from starting and disabled: the test scripts run their
@@ -113,6 +114,10 @@ install_postgres() {
   fi
 }
 
+install_browser() {
+  apt_install chromium chromium-driver
+}
+
 install_matrix() {
   if ! command -v "$PYTHON" >/dev/null; then
     apt_install python3
@@ -144,7 +149,7 @@ install_matrix() {
 main() {
   local groups=("$@") g
   [[ ${#groups[@]} -gt 0 ]] || groups=(all)
-  local want_build=0 want_irc=0 want_ngircd=0 want_matrix=0 want_postgres=0
+  local want_build=0 want_irc=0 want_ngircd=0 want_matrix=0 want_postgres=0 want_browser=0
   for g in "${groups[@]}"; do
     case $g in
       build) want_build=1 ;;
@@ -152,13 +157,14 @@ main() {
       ngircd) want_ngircd=1 ;;
       matrix) want_matrix=1 ;;
       postgres) want_postgres=1 ;;
-      all) want_build=1 want_irc=1 want_ngircd=1 want_matrix=1 want_postgres=1 ;;
+      browser) want_browser=1 ;;
+      all) want_build=1 want_irc=1 want_ngircd=1 want_matrix=1 want_postgres=1 want_browser=1 ;;
       -h | --help)
         sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
         return 0
         ;;
       *)
-        log "unknown group '$g' (expected: irc ngircd matrix postgres build all)"
+        log "unknown group '$g' (expected: irc ngircd matrix postgres browser build all)"
         return 2
         ;;
     esac
@@ -167,6 +173,7 @@ main() {
   [[ $want_irc -eq 0 ]] || install_irc
   [[ $want_ngircd -eq 0 ]] || install_ngircd
   [[ $want_postgres -eq 0 ]] || install_postgres
+  [[ $want_browser -eq 0 ]] || install_browser
   disable_packaged_services
   [[ $want_matrix -eq 0 ]] || install_matrix
   log "done: ${groups[*]}"

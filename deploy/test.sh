@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs Rapport's whole test suite on a fresh Debian machine: installs what the tests need
-# (build libraries, InspIRCd + Atheme, ngIRCd, Synapse, PostgreSQL), builds, and runs every
+# (build libraries, InspIRCd + Atheme, ngIRCd, Synapse, PostgreSQL, chromium), builds, and runs every
 # test. Integration tests start their own servers on 127.0.0.1 and fail (never skip) if one
 # cannot start.
 #
@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d /opt/swift/usr/bin ] && export PATH="/opt/swift/usr/bin:$PATH"
 
-deploy/install-deps.sh build irc ngircd matrix postgres
+deploy/install-deps.sh build irc ngircd matrix postgres browser
 
 echo "== building (debug, with tests)"
 swift build --build-tests

@@ -1,5 +1,6 @@
 import AdminPlugin
 import CorePlugin
+import DashboardPlugin
 import NudgesPlugin
 import PrivacyPlugin
 import ThanksPlugin
@@ -13,5 +14,6 @@ public enum BuiltInPlugins {
         PluginRegistration(NudgesPlugin.self),
         PluginRegistration(PrivacyPlugin.self),
         PluginRegistration(ThanksPlugin.self),
+        PluginRegistration(DashboardPlugin.self),
     ]
 }

@@ -4,6 +4,7 @@ public import RapportCore
 import CoreMetrics
 import Prometheus
 import RapportConsole
+import RapportDashboard
 import RapportHTTP
 import RapportIRC
 import RapportMatrix
@@ -158,16 +159,27 @@ public enum RapportApplication {
             if !address.isLoopback {
                 logger.warning("the HTTP endpoint listens beyond this machine", metadata: ["address": "\(address)"])
             }
+            let dashboard = try await dashboardRoutes(http, store: store, bot: bot, logger: logger)
             services.append(
                 ObservabilityService(
                     address: address, registry: registry, logger: logger,
-                    readiness: { await readiness(store: store, bot: bot) }, onListening: onHTTPListening))
+                    readiness: { await readiness(store: store, bot: bot) }, routes: [dashboard], onListening: onHTTPListening))
         }
         if let leases { services.append(leases) }
         services.append(BotService(bot: bot, hasNetworks: !connectors.isEmpty))
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+    }
+
+    /// The web dashboard on the HTTP endpoint.
+    static func dashboardRoutes(_ http: ConfigurationFile.HTTP, store: any Store, bot: Bot, logger: Logger) async throws -> DashboardRoutes {
+        var dashboardLogger = logger
+        dashboardLogger[metadataKey: "component"] = "dashboard"
+        let routes = DashboardRoutes(
+            store: store, bot: bot, secureCookies: http.dashboardBaseURL.lowercased().hasPrefix("https:"), logger: dashboardLogger)
+        try await routes.migrate()
+        return routes
     }
 
     /// What `/readyz` checks: the store answers, and every configured network is connected.

@@ -1,5 +1,5 @@
 import HTTPTypes
-import Hummingbird
+public import Hummingbird
 public import Logging
 import NIOCore
 public import Prometheus
@@ -12,23 +12,27 @@ public import ServiceLifecycle
 /// GET /readyz   200 / 503, one line per check   "ok store", "FAIL network libera: connecting"
 /// GET /metrics  Prometheus text format          every series in the registry (RapportMetrics)
 /// ```
-/// It binds to loopback unless configured otherwise, and it stops on graceful shutdown.
+/// Extra ``HTTPRoutes`` (the dashboard) are mounted on the same server. It binds to loopback
+/// unless configured otherwise, and it stops on graceful shutdown.
 public struct ObservabilityService: Service {
     public let address: HTTPAddress
     let registry: PrometheusCollectorRegistry
     let readiness: @Sendable () async -> [ReadinessCheck]
     let logger: Logger
     let onListening: @Sendable (Int) async -> Void
+    let routes: [any HTTPRoutes]
 
     /// - Parameters:
     ///   - registry: The registry the bot's metrics factory writes to.
     ///   - readiness: The checks behind `/readyz`, run on every request.
+    ///   - routes: More pages to serve on the same listener.
     ///   - onListening: Called with the bound port once the server accepts connections.
     public init(
         address: HTTPAddress, registry: PrometheusCollectorRegistry, logger: Logger,
-        readiness: @escaping @Sendable () async -> [ReadinessCheck],
+        readiness: @escaping @Sendable () async -> [ReadinessCheck], routes: [any HTTPRoutes] = [],
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) {
+        self.routes = routes
         self.address = address
         self.registry = registry
         self.readiness = readiness
@@ -57,6 +61,7 @@ public struct ObservabilityService: Service {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
         }
+        for routes in routes { routes.add(to: router) }
         let logger = self.logger
         let address = self.address
         let onListening = self.onListening

@@ -1,4 +1,5 @@
 import Foundation
+import RapportCore
 
 /// Builds the content of an outgoing `m.room.message`: plain body, HTML body with pills for
 /// mentions, `m.mentions` so that exactly the right people are pinged, and the reply relation.
@@ -96,19 +97,5 @@ struct MatrixMessageFormatter {
         return result
     }
 
-    static func escaped(_ text: Substring) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    static func escaped(_ text: Substring) -> String { text.htmlEscaped }
 }

@@ -57,19 +57,33 @@ public struct ConfigurationFile: Codable, Sendable {
         }
     }
 
-    /// `http:` — the health and metrics endpoint; off unless the section is present.
+    /// `http:` — the health and metrics endpoint and the web dashboard; off unless the section
+    /// is present.
     public struct HTTP: Codable, Sendable {
-        /// `listen` (HOST:PORT, `127.0.0.1:9300`): where `/healthz`, `/readyz` and `/metrics`
-        /// are served. Keep it on loopback unless a firewall or proxy guards it.
+        /// `listen` (HOST:PORT, `127.0.0.1:9300`): where `/healthz`, `/readyz`, `/metrics` and
+        /// the dashboard are served. Keep it on loopback unless a firewall or proxy guards it.
         public var listen: String = "127.0.0.1:9300"
+        /// `public_url` (URL, `http://` + `listen`): where browsers reach the endpoint, for the
+        /// links `!dashboard` sends; with `https://` the session cookie is marked `Secure`.
+        public var publicURL: String?
 
-        public init(listen: String = "127.0.0.1:9300") { self.listen = listen }
+        enum CodingKeys: String, CodingKey {
+            case listen, publicURL = "public_url"
+        }
+
+        public init(listen: String = "127.0.0.1:9300", publicURL: String? = nil) {
+            self.listen = listen
+            self.publicURL = publicURL
+        }
 
         public init(from decoder: any Decoder) throws {
-            enum Keys: String, CodingKey { case listen }
-            let c = try decoder.container(keyedBy: Keys.self)
+            let c = try decoder.container(keyedBy: CodingKeys.self)
             listen = try c.decodeIfPresent(String.self, forKey: .listen) ?? listen
+            publicURL = try c.decodeIfPresent(String.self, forKey: .publicURL)
         }
+
+        /// The base of dashboard links: `public_url`, or the listen address over plain HTTP.
+        public var dashboardBaseURL: String { publicURL ?? "http://\(listen)" }
     }
 
     /// `instances:` — several `rapport run` processes sharing one PostgreSQL store (only with
@@ -180,6 +194,9 @@ extension ConfigurationFile {
         var plugins = Self.pluginSettings(self.plugins)
         if let prefix = bot.commandPrefix, plugins["core"]?.values["prefix"] == nil {
             plugins["core", default: .init()].values["prefix"] = .string(prefix)
+        }
+        if let http, plugins["dashboard"]?.values["public_url"] == nil {
+            plugins["dashboard", default: .init()].values["public_url"] = .string(http.dashboardBaseURL)
         }
         var networkPlugins: [String: [String: BotConfiguration.PluginFileSettings]] = [:]
         for network in networks { networkPlugins[network.name] = Self.pluginSettings(network.plugins ?? [:]) }

@@ -125,6 +125,17 @@ public struct ConfigurationLoader: Sendable {
         if let http = file.http, HTTPAddress(http.listen) == nil {
             throw fail("http.listen", "expected HOST:PORT, such as 127.0.0.1:9300.")
         }
+        if let url = file.http?.publicURL, !Self.isWebAddress(url) {
+            throw fail("http.public_url", "expected an http:// or https:// address, such as https://rapport.example.org.")
+        }
+    }
+
+    /// `http://HOST[:PORT][/PATH]` or `https://…`, with no query or fragment.
+    static func isWebAddress(_ text: String) -> Bool {
+        guard let url = URLComponents(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
+            let host = url.host, !host.isEmpty
+        else { return false }
+        return url.query == nil && url.fragment == nil && url.user == nil
     }
 
     private func checkExternalPlugins(_ file: ConfigurationFile, _ fail: (String, String) -> ConfigurationError) throws(ConfigurationError) {

@@ -1,0 +1,140 @@
+import DashboardPlugin
+import Foundation
+import HTTPTypes
+public import Hummingbird
+public import Logging
+import NIOCore
+public import RapportCore
+public import RapportHTTP
+
+/// The web dashboard, mounted on the HTTP endpoint:
+///
+/// ```
+/// GET /signin/TOKEN              a link from !dashboard: opens a session (cookie), then the dashboard
+/// GET /dashboard                 the channels with help activity
+/// GET /dashboard/channel?network=N&channel=C&period=week|month|all
+///                                one channel: help per day, who helped whom, helpers, unsung
+///                                helpers, open questions, nudges sent and suppressed
+/// ```
+/// Every page checks the session and that its identity is still an admin; refusals are a plain
+/// 401 (no or unknown session, bad link) or 403 (not an admin) page.
+public struct DashboardRoutes: HTTPRoutes {
+    let access: DashboardAccess
+    let renderer: DashboardRenderer
+    let bot: Bot
+    let secureCookies: Bool
+    let time: any TimeSource
+    let logger: Logger
+
+    static let cookieName = "rapport_session"
+
+    /// - Parameters:
+    ///   - bot: Asked, on every request, whether the signed-in identity is still an admin.
+    ///   - secureCookies: Mark the session cookie `Secure` (the public URL is https).
+    public init(store: any Store, bot: Bot, secureCookies: Bool, time: any TimeSource = SystemTime(), logger: Logger) {
+        access = DashboardAccess(PluginStore(namespace: DashboardPlugin.descriptor.id, database: store))
+        renderer = DashboardRenderer(store: store)
+        self.bot = bot
+        self.secureCookies = secureCookies
+        self.time = time
+        self.logger = logger
+    }
+
+    /// Creates the dashboard's tables and index if they are not there yet.
+    public func migrate() async throws {
+        try await access.migrate()
+        try await renderer.migrate()
+    }
+
+    public func add(to router: Router<BasicRequestContext>) {
+        router.get("signin/:token") { _, context in
+            await respond { try await signIn(context.parameters.get("token") ?? "") }
+        }
+        router.get("dashboard") { request, _ in
+            await respond {
+                _ = try await signedInAdmin(request)
+                return Self.html(try await renderer.indexPage())
+            }
+        }
+        router.get("dashboard/channel") { request, _ in
+            await respond {
+                _ = try await signedInAdmin(request)
+                let query = request.uri.queryParameters
+                guard let network = query.get("network"), let channel = query.get("channel") else {
+                    throw Refused(.badRequest, "Choose a channel from the list of channels.")
+                }
+                let period = query.get("period").flatMap(Period.init(rawValue:)) ?? .week
+                return Self.html(try await renderer.channelPage(network: network, channel: channel, period: period, now: time.now))
+            }
+        }
+    }
+
+    /// A refused request: its status and the sentence shown.
+    struct Refused: Error {
+        var status: HTTPResponse.Status
+        var message: String
+        init(_ status: HTTPResponse.Status, _ message: String) {
+            self.status = status
+            self.message = message
+        }
+    }
+
+    private func signIn(_ token: String) async throws -> Response {
+        let identity: Identity
+        switch try await access.redeem(token, now: time.now) {
+        case .success(let who): identity = who
+        case .failure(.expired): throw Refused(.unauthorized, "This sign-in link has expired.")
+        case .failure(.unknownOrUsed): throw Refused(.unauthorized, "This sign-in link is not valid, or it was used already.")
+        }
+        guard await isAdmin(identity) else { throw Refused(.forbidden, "This dashboard is for bot admins only.") }
+        let session = try await access.openSession(for: identity, now: time.now)
+        logger.info("dashboard sign-in", metadata: ["identity": "\(identity)"])
+        var response = Self.html(DashboardPages.signedIn)
+        response.setCookie(
+            Cookie(
+                name: Self.cookieName, value: session, maxAge: Int(DashboardAccess.sessionLifetime), path: "/", secure: secureCookies,
+                httpOnly: true, sameSite: .strict))
+        return response
+    }
+
+    /// Whether `identity` is a bot admin or owner right now (roles can be taken away).
+    private func isAdmin(_ identity: Identity) async -> Bool {
+        let asking = ChatEvent(network: "", channel: nil, sender: ChatUser(nick: "", identity: identity), kind: .join)
+        return await bot.role(of: asking) >= .admin
+    }
+
+    /// The admin signed in on this request's session.
+    private func signedInAdmin(_ request: Request) async throws -> Identity {
+        guard let session = request.cookies[Self.cookieName]?.value else {
+            throw Refused(.unauthorized, "You are not signed in.")
+        }
+        guard let identity = try await access.session(session, now: time.now) else {
+            throw Refused(.unauthorized, "Your session is unknown or has expired.")
+        }
+        guard await isAdmin(identity) else { throw Refused(.forbidden, "This dashboard is for bot admins only.") }
+        return identity
+    }
+
+    /// Turns refusals into their page and any other failure into a 500 (logged, never shown).
+    private func respond(_ body: () async throws -> Response) async -> Response {
+        do {
+            return try await body()
+        } catch let refused as Refused {
+            return Self.html(DashboardPages.refusal(refused.message), status: refused.status)
+        } catch {
+            logger.error("dashboard page failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])
+            return Self.html(DashboardPages.refusal("Something went wrong on our side; try again."), status: .internalServerError)
+        }
+    }
+
+    /// An HTML response that no cache keeps, no other site frames, and that runs no script.
+    static func html(_ page: String, status: HTTPResponse.Status = .ok) -> Response {
+        var headers: HTTPFields = [
+            .contentType: "text/html; charset=utf-8", .cacheControl: "no-store", .xContentTypeOptions: "nosniff",
+            .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+        ]
+        // The sign-in token is in the URL: never send it on to another site.
+        if let referrerPolicy = HTTPField.Name("Referrer-Policy") { headers[referrerPolicy] = "no-referrer" }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page)))
+    }
+}

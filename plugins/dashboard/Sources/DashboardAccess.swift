@@ -1,0 +1,100 @@
+import Crypto
+public import Foundation
+public import RapportCore
+
+/// Sign-in links and sessions of the web dashboard, kept in the store so that every instance
+/// sharing it honours them.
+///
+/// Only SHA-256 hashes of tokens and session ids are stored: someone who reads the database
+/// cannot sign in with what they find there. A sign-in token is used once (its row is deleted
+/// in the transaction that accepts it) and expires after ``linkLifetime``; a session expires
+/// after ``sessionLifetime``. Whether the person is still an admin is for the caller to check
+/// on every request.
+public struct DashboardAccess: Sendable {
+    /// How long a `!dashboard` link can be opened.
+    public static let linkLifetime: TimeInterval = 10 * 60
+    /// How long a signed-in browser stays signed in.
+    public static let sessionLifetime: TimeInterval = 8 * 3600
+
+    /// Why a sign-in link was refused.
+    public enum Refusal: Error, Sendable, Hashable {
+        /// It was never issued, or it was used already.
+        case unknownOrUsed
+        case expired
+    }
+
+    let sql: any Store
+    let store: PluginStore
+
+    /// - Parameter store: The dashboard plugin's store (namespace `dashboard`).
+    public init(_ store: PluginStore) {
+        self.store = store
+        sql = store.database
+    }
+
+    static let migrations = [
+        Migration(1, "Dashboard sign-in links and sessions", [
+            "CREATE TABLE dashboard_signin (token_hash TEXT PRIMARY KEY, identity TEXT NOT NULL, expires_at DOUBLE PRECISION NOT NULL)",
+            "CREATE TABLE dashboard_session (id_hash TEXT PRIMARY KEY, identity TEXT NOT NULL, expires_at DOUBLE PRECISION NOT NULL)",
+        ])
+    ]
+
+    public func migrate() async throws { try await store.migrate(Self.migrations) }
+
+    /// A new single-use sign-in token for `identity`, valid for ``linkLifetime``.
+    public func issueToken(for identity: Identity, now: Date) async throws -> String {
+        try await insert(into: "dashboard_signin", key: "token_hash", identity, expires: now.addingTimeInterval(Self.linkLifetime), now: now)
+    }
+
+    /// Takes a sign-in token: the identity it was issued to, or why it is refused. A token is
+    /// accepted at most once, even by several instances at the same moment.
+    public func redeem(_ token: String, now: Date) async throws -> Result<Identity, Refusal> {
+        let hash = Self.hash(token)
+        return try await sql.transaction { db in
+            let rows = try await db.query("SELECT identity, expires_at FROM dashboard_signin WHERE token_hash = ?", [.text(hash)])
+            guard let row = rows.first, try await db.execute("DELETE FROM dashboard_signin WHERE token_hash = ?", [.text(hash)]) == 1,
+                let identity = row["identity"].string.flatMap(Identity.init)
+            else { return .failure(.unknownOrUsed) }
+            guard (row["expires_at"].double ?? 0) > now.timeIntervalSince1970 else { return .failure(.expired) }
+            return .success(identity)
+        }
+    }
+
+    /// Opens a session for `identity`; returns the id for the browser's cookie.
+    public func openSession(for identity: Identity, now: Date) async throws -> String {
+        try await insert(into: "dashboard_session", key: "id_hash", identity, expires: now.addingTimeInterval(Self.sessionLifetime), now: now)
+    }
+
+    /// The identity signed in with session `id`, unless the session is unknown or expired.
+    public func session(_ id: String, now: Date) async throws -> Identity? {
+        let rows = try await sql.query(
+            "SELECT identity FROM dashboard_session WHERE id_hash = ? AND expires_at > ?",
+            [.text(Self.hash(id)), .real(now.timeIntervalSince1970)])
+        return rows.first?["identity"].string.flatMap(Identity.init)
+    }
+
+    /// Stores the hash of a fresh random secret in `table`, after clearing rows that expired
+    /// over a day ago (kept that long so that an expired link is told apart from a used one).
+    private func insert(into table: String, key: String, _ identity: Identity, expires: Date, now: Date) async throws -> String {
+        let secret = Self.randomSecret()
+        try await sql.transaction { db in
+            try await db.execute("DELETE FROM \(table) WHERE expires_at <= ?", [.real(now.timeIntervalSince1970 - 86400)])
+            try await db.execute(
+                "INSERT INTO \(table) (\(key), identity, expires_at) VALUES (?, ?, ?)",
+                [.text(Self.hash(secret)), .text(identity.rawValue), .real(expires.timeIntervalSince1970)])
+        }
+        return secret
+    }
+
+    /// 256 random bits from the system's secure generator, URL-safe.
+    static func randomSecret() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func hash(_ secret: String) -> String {
+        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,48 @@
+import Logging
+public import RapportCore
+
+/// `!dashboard`: sends an admin a single-use link that signs them in to the web dashboard.
+///
+/// The pages themselves are served by the HTTP endpoint (`RapportDashboard`); this plugin only
+/// issues the links, so the chat side stays behind the plugin API like every other command.
+public struct DashboardPlugin: BuiltInPlugin {
+    public static let descriptor = PluginDescriptor(
+        id: "dashboard",
+        summary: "Sign-in links to the web dashboard of help activity (admins).",
+        version: RapportVersion.current,
+        commands: [
+            .init(
+                "dashboard",
+                help: "Send you, privately, a link that signs you in to the web dashboard (single use, valid 10 minutes).",
+                requires: .admin)
+        ],
+        settings: [
+            SettingSpec(
+                "public_url", .string, default: .string("http://127.0.0.1:9300"),
+                help: "The address browsers reach the HTTP endpoint at; set from http.public_url (or http.listen) in the file.")
+        ])
+
+    let access: DashboardAccess
+
+    public init(context: PluginContext) async throws {
+        access = DashboardAccess(context.store)
+        try await access.migrate()
+    }
+
+    public func execute(_ command: CommandInvocation, context: PluginContext) async throws {
+        guard let identity = command.sender.identity else {
+            throw CommandError(.notPermitted, "Identify to services first: the dashboard is for a verified account.")
+        }
+        let token = try await access.issueToken(for: identity, now: context.time.now)
+        let base = await context.settings(network: command.network, channel: command.channel).string("public_url")
+        let link = Self.link(base: base, token: token)
+        try await context.replyPrivately(to: command, "Your dashboard sign-in link (single use, valid 10 minutes): \(link)")
+        if command.channel != nil { try await context.reply(to: command, "I sent you a sign-in link privately.") }
+        context.logger.info("dashboard link issued", metadata: ["identity": "\(identity)"])
+    }
+
+    /// `<base>/signin/<token>`, whether or not `base` ends with a slash.
+    static func link(base: String, token: String) -> String {
+        (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/signin/" + token
+    }
+}
