@@ -148,7 +148,7 @@ let package = Package(
         .testTarget(
             name: "RapportHTTPTests",
             dependencies: [
-                "RapportHTTP", "RapportTesting", "RapportCore", "ThanksPlugin", log,
+                "RapportHTTP", "RapportTesting", "RapportCore", "ThanksPlugin", "NudgesPlugin", log,
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -47,6 +47,7 @@ struct NudgeDelivery: Sendable {
         }
         func drop(_ reason: String) async throws {
             try await store.transition(nudge.id, from: .pending, to: .dropped, reason: reason)
+            context.metrics.nudge(.suppressed)
             context.logger.info("nudge dropped", metadata: ["network": "\(nudge.network)", "kind": "\(nudge.kind)", "reason": "\(reason)"])
         }
         let isDigest = nudge.kind == .digest
@@ -89,11 +90,13 @@ struct NudgeDelivery: Sendable {
         do {
             try await context.send(OutgoingMessage(to: .user(address: person.address), text: text, style: .message), on: nudge.network)
             try await store.transition(nudge.id, from: .sending, to: .sent, reason: "sent", sentAt: now)
+            context.metrics.nudge(.sent)
             context.logger.info("nudge sent", metadata: ["network": "\(nudge.network)", "kind": "\(nudge.kind)", "channel": "\(nudge.channel)"])
         } catch {
             let attempts = try await store.countFailure(nudge.id)
             if attempts >= Self.maxAttempts {
                 try await store.transition(nudge.id, from: .sending, to: .dropped, reason: "delivery failed")
+                context.metrics.nudge(.suppressed)
                 context.logger.warning("nudge dropped after failed deliveries", metadata: ["error": "\(error)", "attempts": "\(attempts)"])
             } else {
                 try await store.transition(
