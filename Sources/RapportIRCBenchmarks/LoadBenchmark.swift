@@ -59,7 +59,7 @@ struct LoadBenchmark {
             Thread.detachNewThread { senders.run(index) { try sendShare(index, port: port, texts: texts, senders: senders) } }
         }
         try senders.waitUntilReady()
-        print("bot pid \(bot.pid) in \(channel), idle RSS \(String(format: "%.1f", idleRSS)) MB; \(users) senders joined")
+        say("bot pid \(bot.pid) in \(channel), idle RSS \(String(format: "%.1f", idleRSS)) MB; \(users) senders joined")
 
         let cpuBefore = try bot.cpuSeconds()
         senders.start()
@@ -69,11 +69,11 @@ struct LoadBenchmark {
         let drain = try pinger.drain()
         try bot.waitUntilIdle()
         let cpu = try bot.cpuSeconds() - cpuBefore
-        print(String(format: "%d messages from %d users in %.1f s (%.0f/s); the bot answered a !ping sent after the last one in %.0f ms",
+        say(String(format: "%d messages from %d users in %.1f s (%.0f/s); the bot answered a !ping sent after the last one in %.0f ms",
             messages, users, sendSeconds, Double(messages) / sendSeconds, drain * 1000))
-        print(String(format: "bot CPU (user+sys): %.2f s = %.2f s per 100,000 messages", cpu, cpu * 100_000 / Double(messages)))
-        print(String(format: "bot RSS: idle %.1f MB, peak (VmHWM) %.1f MB", idleRSS, try bot.memoryMB("VmHWM")))
-        print(pinger.summary)
+        say(String(format: "bot CPU (user+sys): %.2f s = %.2f s per 100,000 messages", cpu, cpu * 100_000 / Double(messages)))
+        say(String(format: "bot RSS: idle %.1f MB, peak (VmHWM) %.1f MB", idleRSS, try bot.memoryMB("VmHWM")))
+        say(pinger.summary)
     }
 
     // MARK: - Setup
@@ -150,16 +150,18 @@ struct LoadBenchmark {
     }
 }
 
-/// Runs `command` with bash; returns its exit status and combined output.
+/// Runs `command` with bash; returns its exit status and combined output. The output goes
+/// through a file (servers the command starts in the background would keep a pipe open), and
+/// the child is waited for with `waitpid` (Foundation's `Process` hung here once the servers ran).
 func shell(_ command: String) throws -> (Int32, String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/bash")
-    process.arguments = ["-c", command]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let output = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-load-\(UUID().uuidString).out").path
+    defer { try? FileManager.default.removeItem(atPath: output) }
+    let words: [String] = ["/bin/bash", "-c", "\(command) >'\(output)' 2>&1 </dev/null"]
+    var arguments: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
+    defer { for argument in arguments { free(argument) } }
+    var pid: pid_t = 0
+    guard posix_spawn(&pid, "/bin/bash", nil, nil, &arguments, environ) == 0 else { throw LineSocket.Failure(description: "cannot run bash") }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1, errno == EINTR {}
+    return ((status >> 8) & 0xFF, (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
 }

@@ -34,24 +34,24 @@ enum ParserBenchmark {
     static func run(root: String, seconds: Double) -> Int32 {
         let lines = wireLines(under: root)
         guard !lines.isEmpty else {
-            print("no *.raw.txt lines found under \(root)")
+            say("no *.raw.txt lines found under \(root)")
             return 1
         }
         let bytes = lines.reduce(0) { $0 + $1.count }
-        print("IRC parser benchmark: \(lines.count) lines (\(bytes / lines.count) bytes average)")
+        say("IRC parser benchmark: \(lines.count) lines (\(bytes / lines.count) bytes average)")
         var sink = 0
         let parse = measure(seconds: seconds) {
             sink &+= parseAll(lines)
             return lines.count
         }
-        print(String(format: "parse: %.2f M lines/s (%.0f MB/s)", parse / 1e6, parse * Double(bytes) / Double(lines.count) / 1e6))
+        say(String(format: "parse: %.2f M lines/s (%.0f MB/s)", parse / 1e6, parse * Double(bytes) / Double(lines.count) / 1e6))
         let messages = lines.compactMap { line in line.withUnsafeBufferPointer { try? IRCMessageParser.result($0).get() } }
         let serialize = measure(seconds: seconds * 2 / 3) {
             for message in messages { sink &+= message.serialized().utf8.count }
             return messages.count
         }
-        print(String(format: "serialize: %.2f M lines/s", serialize / 1e6))
-        print("(checksum \(sink % 1000))")
+        say(String(format: "serialize: %.2f M lines/s", serialize / 1e6))
+        say("(checksum \(sink % 1000))")
         return 0
     }
 
@@ -59,7 +59,7 @@ enum ParserBenchmark {
     static func runOnce(root: String) -> Int32 {
         let lines = wireLines(under: root)
         let sink = parseAll(lines)
-        print("parsed \(lines.count) lines once (checksum \(sink % 1000))")
+        say("parsed \(lines.count) lines once (checksum \(sink % 1000))")
         return lines.isEmpty ? 1 : 0
     }
 

@@ -19,10 +19,15 @@ do {
     case "load":
         try LoadBenchmark(arguments: Array(arguments.dropFirst())).run()
     default:
-        print("usage: RapportIRCBenchmarks parse [DIR] [SECONDS] | parse-once [DIR] | load [options]")
+        say("usage: RapportIRCBenchmarks parse [DIR] [SECONDS] | parse-once [DIR] | load [options]")
         exit(2)
     }
 } catch {
-    print("error: \(error)")
+    say("error: \(error)")
     exit(1)
+}
+
+/// Prints a line at once (unbuffered), so progress shows up even when the output is a file.
+func say(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }
