@@ -1,62 +1,33 @@
 import Foundation
-import RapportIRC
 
-// Parser throughput on real chat text: every `[hh:mm] <nick> text` line of the Ubuntu IRC
-// corpus, wrapped as a tagged PRIVMSG as InspIRCd sends it to a bot with server-time,
-// message-tags and account-tag.
+// IRC benchmarks (BENCHMARKS.md, section IRC), run from the repository root:
 //
-//   swift run -c release RapportIRCBenchmarks [path-to-ubuntu-irc]
+//   RapportIRCBenchmarks parse [DIR] [SECONDS]   parser/serializer lines/s on the Ubuntu IRC corpus in DIR
+//   RapportIRCBenchmarks parse-once [DIR]        every line parsed once, for callgrind
+//   RapportIRCBenchmarks load [--rapport PATH] [--messages N] [--users N] [--rate N] [--corpus DIR]
+//                                                end to end through InspIRCd (LoadBenchmark)
 
-let root = CommandLine.arguments.dropFirst().first ?? "../shared/data/ubuntu-irc"
-let files = (FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String } ?? [])
-    .filter { $0.hasSuffix(".raw.txt") }.sorted()
-var lines: [[UInt8]] = []
-for file in files {
-    guard let text = try? String(contentsOfFile: root + "/" + file, encoding: .utf8) else { continue }
-    for line in text.split(separator: "\n") {
-        guard line.hasPrefix("["), let open = line.firstIndex(of: "<"), let close = line.firstIndex(of: ">"), open < close else { continue }
-        let nick = line[line.index(after: open)..<close]
-        let body = line[line.index(after: close)...].drop { $0 == " " }
-        let n = lines.count
-        let wire = "@time=2011-05-29T19:\(String(format: "%02d", n % 60)):00.\(String(format: "%03d", n % 1000))Z;msgid=Rk7\(n)xQ;account=\(nick) "
-            + ":\(nick)!~\(nick)@user/\(nick) PRIVMSG #ubuntu :\(body)"
-        lines.append(Array(wire.utf8))
+let arguments = Array(CommandLine.arguments.dropFirst())
+let defaultCorpus = "../shared/data/ubuntu-irc"
+do {
+    switch arguments.first ?? "parse" {
+    case "parse":
+        let seconds = arguments.dropFirst(2).first.flatMap(Double.init) ?? 3
+        exit(ParserBenchmark.run(root: arguments.dropFirst().first ?? defaultCorpus, seconds: seconds))
+    case "parse-once":
+        exit(ParserBenchmark.runOnce(root: arguments.dropFirst().first ?? defaultCorpus))
+    case "load":
+        try LoadBenchmark(arguments: Array(arguments.dropFirst())).run()
+    default:
+        say("usage: RapportIRCBenchmarks parse [DIR] [SECONDS] | parse-once [DIR] | load [options]")
+        exit(2)
     }
-}
-guard !lines.isEmpty else {
-    print("no lines found under \(root)")
+} catch {
+    say("error: \(error)")
     exit(1)
 }
-let bytes = lines.reduce(0) { $0 + $1.count }
-print("IRC parser benchmark: \(lines.count) lines (\(bytes / lines.count) bytes average) from \(files.count) files")
 
-func run(_ label: String, seconds: Double, _ body: () -> Int) {
-    var total = 0
-    let start = Date()
-    var rounds = 0
-    while Date().timeIntervalSince(start) < seconds {
-        total += body()
-        rounds += 1
-    }
-    let elapsed = Date().timeIntervalSince(start)
-    print(String(format: "%@: %.2f M lines/s (%.0f MB/s, %d rounds, %.1f s)", label, Double(total) / elapsed / 1e6,
-        Double(bytes * rounds) / elapsed / 1e6, rounds, elapsed))
+/// Prints a line at once (unbuffered), so progress shows up even when the output is a file.
+func say(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }
-
-var sink = 0
-run("parse", seconds: 3) {
-    var ok = 0
-    for line in lines {
-        if case .success(let m) = line.withUnsafeBufferPointer({ IRCMessageParser.result($0) }) { ok &+= m.parameters.count }
-    }
-    sink &+= ok
-    return lines.count
-}
-let messages = lines.compactMap { line in line.withUnsafeBufferPointer { try? IRCMessageParser.result($0).get() } }
-run("serialize", seconds: 2) {
-    var n = 0
-    for message in messages { n &+= message.serialized().utf8.count }
-    sink &+= n
-    return messages.count
-}
-print("(checksum \(sink % 1000))")

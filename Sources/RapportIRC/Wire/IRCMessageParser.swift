@@ -5,6 +5,10 @@
 /// a repeated tag the last one wins. Invalid UTF-8 is replaced with U+FFFD rather than rejected.
 /// Lines the grammar cannot describe throw ``IRCMessageParser/Error``; the connector logs and skips
 /// them, so nothing a server sends can crash the bot.
+///
+/// The parser works on the line's bytes: one pass, eight bytes at a time, checks for NUL and
+/// non-ASCII bytes; spaces, colons and semicolons are then found byte by byte, and each field
+/// becomes a `String` once (without a second UTF-8 check when the whole line is ASCII).
 public enum IRCMessageParser {
     /// Why a line is not an IRC message.
     public struct Error: Swift.Error, Hashable, CustomStringConvertible {
@@ -35,63 +39,57 @@ public enum IRCMessageParser {
     /// Parses one line without throwing: the connector's hot path (a thrown error is costly
     /// where a test framework or debugger hooks `swift_willThrow`).
     public static func result(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<IRCMessage, Error> {
-        let count = bytes.count
-        var index = 0
+        let kind = UTF8Repair.Kind(of: bytes)
+        if kind == .hasNUL { return .failure(failure("NUL byte in line", bytes)) }
+        var line = Line(bytes: bytes, isASCII: kind == .ascii)
         // Leading spaces are tolerated (seen from broken servers).
-        while index < count, bytes[index] == UInt8(ascii: " ") { index += 1 }
-        guard index < count else { return .failure(failure("empty line", bytes)) }
-        if bytes.contains(0) { return .failure(failure("NUL byte in line", bytes)) }
+        line.skipSpaces()
+        guard !line.atEnd else { return .failure(failure("empty line", bytes)) }
 
         var tags: [IRCTag] = []
-        if bytes[index] == UInt8(ascii: "@") {
-            let start = index + 1
-            var end = start
-            while end < count, bytes[end] != UInt8(ascii: " ") { end += 1 }
-            guard end - index <= maxTagBytes else { return .failure(failure("tag section longer than 8191 bytes", bytes)) }
-            guard end < count else { return .failure(failure("tags without a command", bytes)) }
-            tags = parseTags(bytes, start, end)
-            index = end
-            while index < count, bytes[index] == UInt8(ascii: " ") { index += 1 }
+        if line.current == UInt8(ascii: "@") {
+            let start = line.index + 1
+            let end = line.atomEnd(from: start)
+            guard end - line.index <= maxTagBytes else { return .failure(failure("tag section longer than 8191 bytes", bytes)) }
+            guard end < bytes.count else { return .failure(failure("tags without a command", bytes)) }
+            tags = line.tags(start, end)
+            line.index = end
+            line.skipSpaces()
         }
 
         var source: String?
-        if index < count, bytes[index] == UInt8(ascii: ":") {
-            let start = index + 1
-            var end = start
-            while end < count, bytes[end] != UInt8(ascii: " ") { end += 1 }
+        if !line.atEnd, line.current == UInt8(ascii: ":") {
+            let start = line.index + 1
+            let end = line.atomEnd(from: start)
             guard end > start else { return .failure(failure("empty source", bytes)) }
-            source = string(bytes, start, end)
-            index = end
-            while index < count, bytes[index] == UInt8(ascii: " ") { index += 1 }
+            source = line.string(start, end)
+            line.index = end
+            line.skipSpaces()
         }
 
-        let commandStart = index
-        while index < count, bytes[index] != UInt8(ascii: " ") { index += 1 }
-        guard index > commandStart else { return .failure(failure("missing command", bytes)) }
-        guard validCommand(bytes, commandStart, index) else { return .failure(failure("invalid command", bytes)) }
-        let command = string(bytes, commandStart, index)
+        let commandStart = line.index
+        line.index = line.atomEnd(from: commandStart)
+        guard line.index > commandStart else { return .failure(failure("missing command", bytes)) }
+        guard validCommand(bytes, commandStart, line.index) else { return .failure(failure("invalid command", bytes)) }
+        let command = line.string(commandStart, line.index)
 
         var parameters: [String] = []
+        parameters.reserveCapacity(4)
         while true {
-            while index < count, bytes[index] == UInt8(ascii: " ") { index += 1 }
-            guard index < count else { break }
-            if bytes[index] == UInt8(ascii: ":") {
-                parameters.append(string(bytes, index + 1, count))
+            line.skipSpaces()
+            guard !line.atEnd else { break }
+            if line.current == UInt8(ascii: ":") {
+                parameters.append(line.string(line.index + 1, bytes.count))
                 break
             }
-            let start = index
-            while index < count, bytes[index] != UInt8(ascii: " ") { index += 1 }
-            parameters.append(string(bytes, start, index))
+            let start = line.index
+            line.index = line.atomEnd(from: start)
+            parameters.append(line.string(start, line.index))
         }
         return .success(IRCMessage(tags: tags, source: source, command: command, parameters: parameters))
     }
 
     // MARK: - Pieces
-
-    @inline(__always)
-    static func string(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> String {
-        UTF8Repair.string(bytes, start, end)
-    }
 
     /// A command is letters only, or exactly three digits.
     private static func validCommand(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
@@ -107,7 +105,43 @@ public enum IRCMessageParser {
         return letters || (digits && end - start == 3)
     }
 
-    private static func parseTags(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> [IRCTag] {
+    private static func failure(_ reason: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Error {
+        Error(reason: reason, bytes: Array(bytes.prefix(512)))
+    }
+}
+
+/// A cursor over one line's bytes; every index it reads is below `bytes.count`.
+private struct Line {
+    let bytes: UnsafeBufferPointer<UInt8>
+    /// No byte ≥ 0x80: every field is valid UTF-8 as it stands.
+    let isASCII: Bool
+    var index = 0
+
+    var atEnd: Bool { index >= bytes.count }
+    var current: UInt8 { bytes[index] }
+
+    mutating func skipSpaces() {
+        while index < bytes.count, bytes[index] == UInt8(ascii: " ") { index += 1 }
+    }
+
+    /// The index of the first space at or after `start` (or the end of the line).
+    func atomEnd(from start: Int) -> Int {
+        var end = start
+        while end < bytes.count, bytes[end] != UInt8(ascii: " ") { end += 1 }
+        return end
+    }
+
+    /// The field `bytes[start..<end]` as a `String`, invalid UTF-8 replaced by U+FFFD.
+    @inline(__always)
+    func string(_ start: Int, _ end: Int) -> String {
+        isASCII
+            ? String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            : UTF8Repair.string(bytes, start, end)
+    }
+
+    /// The tags in `bytes[start..<end]` (after `@`, before the space); a repeated key keeps its
+    /// first position and its last value.
+    func tags(_ start: Int, _ end: Int) -> [IRCTag] {
         var tags: [IRCTag] = []
         tags.reserveCapacity(4)
         var index = start
@@ -121,14 +155,13 @@ public enum IRCMessageParser {
                 let valueStart = index
                 var escaped = false
                 while index < end, bytes[index] != UInt8(ascii: ";") {
-                    if bytes[index] == UInt8(ascii: "\\") { escaped = true }
+                    escaped = escaped || bytes[index] == UInt8(ascii: "\\")
                     index += 1
                 }
-                value = escaped
-                    ? unescape(bytes, valueStart, index) : string(bytes, valueStart, index)
+                value = escaped ? unescape(valueStart, index) : string(valueStart, index)
             }
             if keyEnd > keyStart {
-                let key = string(bytes, keyStart, keyEnd)
+                let key = string(keyStart, keyEnd)
                 if let existing = tags.firstIndex(where: { $0.key == key }) {
                     tags[existing].value = value
                 } else {
@@ -140,7 +173,8 @@ public enum IRCMessageParser {
         return tags
     }
 
-    private static func unescape(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> String {
+    /// A tag value with its escapes undone (message-tags spec).
+    private func unescape(_ start: Int, _ end: Int) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(end - start)
         var index = start
@@ -163,9 +197,5 @@ public enum IRCMessageParser {
             }
         }
         return out.withUnsafeBufferPointer { UTF8Repair.string($0, 0, $0.count) }
-    }
-
-    private static func failure(_ reason: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Error {
-        Error(reason: reason, bytes: Array(bytes.prefix(512)))
     }
 }

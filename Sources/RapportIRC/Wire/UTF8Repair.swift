@@ -1,6 +1,39 @@
 /// UTF-8 validation and repair without the standard library's repairing decoder, whose
 /// internal error path is slow wherever `swift_willThrow` is hooked (test runners, debuggers).
 enum UTF8Repair {
+    /// What a line's bytes hold, found in one pass eight bytes at a time.
+    enum Kind: Equatable {
+        /// No NUL and no byte ≥ 0x80.
+        case ascii
+        /// No NUL, some byte ≥ 0x80 (valid UTF-8 or not).
+        case nonASCII
+        case hasNUL
+
+        init(of bytes: UnsafeBufferPointer<UInt8>) {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highBits: UInt64 = 0x8080_8080_8080_8080
+            let raw = UnsafeRawBufferPointer(bytes)
+            var anyHigh: UInt64 = 0
+            // A byte of (w - ones) & ~w has its high bit set where w has a zero byte (the
+            // borrow can only add false hits above a real zero, never without one).
+            var zeros: UInt64 = 0
+            var i = 0
+            while i + 8 <= raw.count {
+                let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                anyHigh |= word
+                zeros |= (word &- ones) & ~word
+                i += 8
+            }
+            while i < raw.count {
+                let byte = UInt64(raw[i])
+                anyHigh |= byte
+                zeros |= byte == 0 ? 0x80 : 0
+                i += 1
+            }
+            self = zeros & highBits != 0 ? .hasNUL : anyHigh & highBits != 0 ? .nonASCII : .ascii
+        }
+    }
+
     /// The length of the valid scalar starting at `i`, or 0 if the bytes there are not one.
     @inline(__always)
     static func scalarLength(_ b: UnsafeBufferPointer<UInt8>, _ i: Int, _ end: Int) -> Int {

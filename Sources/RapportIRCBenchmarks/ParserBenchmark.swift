@@ -1,0 +1,87 @@
+import Foundation
+import RapportIRC
+
+/// Parser and serializer throughput on real chat text: every `[hh:mm] <nick> text` line of the
+/// Ubuntu IRC corpus, wrapped as a tagged PRIVMSG the way InspIRCd sends it to a bot with
+/// server-time, message-tags and account-tag.
+enum ParserBenchmark {
+    /// Every `[hh:mm] <nick> text` line of the `*.raw.txt` files under `root`.
+    static func chatLines(under root: String) -> [(nick: Substring, text: Substring)] {
+        let files = (FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String } ?? [])
+            .filter { $0.hasSuffix(".raw.txt") }.sorted()
+        var lines: [(nick: Substring, text: Substring)] = []
+        for file in files {
+            guard let text = try? String(contentsOfFile: root + "/" + file, encoding: .utf8) else { continue }
+            for line in text.split(separator: "\n") {
+                guard line.hasPrefix("["), let open = line.firstIndex(of: "<"), let close = line.firstIndex(of: ">"), open < close
+                else { continue }
+                lines.append((line[line.index(after: open)..<close], line[line.index(after: close)...].drop { $0 == " " }))
+            }
+        }
+        return lines
+    }
+
+    /// The corpus lines as InspIRCd would send them to a bot.
+    static func wireLines(under root: String) -> [[UInt8]] {
+        chatLines(under: root).enumerated().map { n, line in
+            let time = String(format: "%02d:00.%03d", n % 60, n % 1000)
+            let nick = line.nick
+            return Array("@time=2011-05-29T19:\(time)Z;msgid=Rk7\(n)xQ;account=\(nick) :\(nick)!~\(nick)@user/\(nick) PRIVMSG #ubuntu :\(line.text)".utf8)
+        }
+    }
+
+    /// Prints lines/s for parsing (`seconds`) and serializing (`seconds` × 2/3).
+    static func run(root: String, seconds: Double) -> Int32 {
+        let lines = wireLines(under: root)
+        guard !lines.isEmpty else {
+            say("no *.raw.txt lines found under \(root)")
+            return 1
+        }
+        let bytes = lines.reduce(0) { $0 + $1.count }
+        say("IRC parser benchmark: \(lines.count) lines (\(bytes / lines.count) bytes average)")
+        var sink = 0
+        let parse = measure(seconds: seconds) {
+            sink &+= parseAll(lines)
+            return lines.count
+        }
+        say(String(format: "parse: %.2f M lines/s (%.0f MB/s)", parse / 1e6, parse * Double(bytes) / Double(lines.count) / 1e6))
+        let messages = lines.compactMap { line in line.withUnsafeBufferPointer { try? IRCMessageParser.result($0).get() } }
+        let serialize = measure(seconds: seconds * 2 / 3) {
+            for message in messages { sink &+= message.serialized().utf8.count }
+            return messages.count
+        }
+        say(String(format: "serialize: %.2f M lines/s", serialize / 1e6))
+        say("(checksum \(sink % 1000))")
+        return 0
+    }
+
+    /// Parses every line exactly once, for `valgrind --tool=callgrind --toggle-collect=*parseAll*`.
+    static func runOnce(root: String) -> Int32 {
+        let lines = wireLines(under: root)
+        let sink = parseAll(lines)
+        say("parsed \(lines.count) lines once (checksum \(sink % 1000))")
+        return lines.isEmpty ? 1 : 0
+    }
+
+    /// Parses each line into a full ``IRCMessage``; returns a checksum so nothing is optimised away.
+    @inline(never)
+    static func parseAll(_ lines: [[UInt8]]) -> Int {
+        var checksum = 0
+        for line in lines {
+            if case .success(let message) = line.withUnsafeBufferPointer({ IRCMessageParser.result($0) }) {
+                checksum &+= message.parameters.count &+ message.tags.count
+            }
+        }
+        return checksum
+    }
+
+    /// Calls `body` (which returns how many items it handled) for `seconds`; returns items/s.
+    private static func measure(seconds: Double, _ body: () -> Int) -> Double {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var total = 0
+        while clock.now - start < .seconds(seconds) { total += body() }
+        let elapsed = clock.now - start
+        return Double(total) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+    }
+}
