@@ -172,7 +172,7 @@ let package = Package(
         + plugin("admin", module: "AdminPlugin", testDependencies: ["CorePlugin"])
         + plugin(
             "nudges", module: "NudgesPlugin", dependencies: ["RapportReciprocity"],
-            testDependencies: ["RapportServerTesting", "RapportIRC", "RapportStoreSQLite", log])
+            testDependencies: ["RapportServerTesting", "RapportIRC", "RapportMatrix", "RapportStoreSQLite", log])
         + plugin("privacy", module: "PrivacyPlugin", testDependencies: ["NudgesPlugin"])
         + plugin("thanks", module: "ThanksPlugin", dependencies: ["RapportReciprocity"], testDependencies: ["PrivacyPlugin", "RapportStorePostgres"])
         + plugin("dashboard", module: "DashboardPlugin", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),

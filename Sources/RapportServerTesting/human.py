@@ -17,6 +17,8 @@ Usage: human.py URL TOKEN COMMAND [ARGS...]   prints one JSON value on stdout.
   messages ROOM [LIMIT]              -> [events], oldest first
   membership ROOM USER               -> {"membership"} (or null)
   wait_membership ROOM USER MEMBERSHIP [SECONDS]
+  invites                            rooms I am invited to -> [{"room_id", "sender", "is_direct"}]
+  wait_invite SENDER [SECONDS]       the first invite from SENDER -> {"room_id", "sender", "is_direct"}
   joined_rooms | account_data USER TYPE | devices
 """
 import json, sys, time, urllib.error, urllib.parse, urllib.request, uuid
@@ -61,6 +63,17 @@ def messages(room, limit=50):
 def membership(room, user):
     res = call("GET", f"/rooms/{q(room)}/state/m.room.member/{q(user)}", ok404=True)
     return None if res is None else res.get("membership")
+
+
+def invites():
+    me = call("GET", "/account/whoami")["user_id"]
+    found = []
+    for room, invite in call("GET", "/sync?timeout=0").get("rooms", {}).get("invite", {}).items():
+        for event in invite.get("invite_state", {}).get("events", []):
+            if event["type"] == "m.room.member" and event.get("state_key") == me:
+                found.append({"room_id": room, "sender": event["sender"],
+                              "is_direct": event.get("content", {}).get("is_direct", False)})
+    return found
 
 
 def main():
@@ -126,6 +139,16 @@ def main():
                 return {"membership": got}
             time.sleep(0.2)
         sys.exit(f"human.py: {user} in {room} is {membership(room, user)!r}, not {want!r}")
+    if CMD == "invites":
+        return invites()
+    if CMD == "wait_invite":
+        deadline = time.time() + float(a[1] if len(a) > 1 else 30)
+        while time.time() < deadline:
+            for invite in invites():
+                if invite["sender"] == a[0]:
+                    return invite
+            time.sleep(0.2)
+        sys.exit(f"human.py: no invite from {a[0]}: {json.dumps(invites())}")
     if CMD == "joined_rooms":
         return call("GET", "/joined_rooms")
     if CMD == "account_data":

@@ -12,16 +12,9 @@ import Testing
 struct MatrixIntegrationTests {
     /// Starts Synapse with the bot and alice registered, runs `body`, and always stops it.
     func withHomeserver(_ body: (TestHomeserver, Human) async throws -> Void) async throws {
-        let server = try await TestHomeserver.start()
-        do {
-            _ = try await server.register("rapport", password: "rapport-password")
-            let alice = try await server.register("alice", password: "alice-password")
-            try await body(server, alice)
-        } catch {
-            await server.stop()
-            throw error
+        try await RapportServerTesting.withHomeserver { server in
+            try await body(server, try await server.register("alice", password: "alice-password"))
         }
-        await server.stop()
     }
 
     @Test("invite → join, and !ping is answered with a notice replying to it")
@@ -101,7 +94,7 @@ struct MatrixIntegrationTests {
             _ = try await (one, two)
             try await first.stop()
 
-            let rooms = try await botDirectRooms(server, with: alice.userID)
+            let rooms = try await server.botDirectRooms(with: alice.userID)
             #expect(rooms.count == 1)
             let room = try #require(rooms.first)
             try await alice.run("join", room)
@@ -111,7 +104,7 @@ struct MatrixIntegrationTests {
             try await second.connector.send(OutgoingMessage(to: .user(address: alice.userID), text: "hello 3"))
             let third = try await alice.run("wait", room, bot, "hello 3")
             #expect(third["content"]?["msgtype"] == "m.notice")
-            #expect(try await botDirectRooms(server, with: alice.userID) == [room])
+            #expect(try await server.botDirectRooms(with: alice.userID) == [room])
 
             // And alice's DM to the bot arrives as a direct message.
             let sent = try await alice.send(room, "psst")
@@ -120,13 +113,6 @@ struct MatrixIntegrationTests {
             #expect(dm.isDirect && dm.channel == nil && dm.sender.address == alice.userID)
             try await second.stop()
         }
-    }
-
-    /// The bot's `m.direct` rooms with `user`, read with the bot's own password login.
-    func botDirectRooms(_ server: TestHomeserver, with user: String) async throws -> [String] {
-        let bot = try await server.register("rapport", password: "rapport-password")
-        let direct = try await bot.run("account_data", bot.userID, "m.direct")
-        return (direct[user]?.array ?? []).compactMap(\.string)
     }
 
     @Test("a restarted bot resumes from the saved since: nothing twice, nothing lost, same device")

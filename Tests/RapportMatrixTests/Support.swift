@@ -31,9 +31,3 @@ func testLogger(_ label: String) -> Logger {
     logger.logLevel = ProcessInfo.processInfo.environment["RAPPORT_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
     return logger
 }
-
-func matrixConfiguration(_ server: TestHomeserver, allow: [String] = [], rooms: [String] = []) -> MatrixConfiguration {
-    MatrixConfiguration(
-        homeserver: server.url, userID: server.userID("rapport"), password: "rapport-password", rooms: rooms,
-        allowInvitesFrom: allow, syncTimeout: 10)
-}

@@ -86,6 +86,9 @@ update_user_directory_from_worker: null
 user_directory:
   enabled: true
   search_all_users: true
+# Tests poll /sync (human.py invites): a cached answer would hide what happened since.
+caches:
+  sync_response_cache_duration: 0
 YAML
     for k in "${rc_keys[@]}"; do
       case $k in
