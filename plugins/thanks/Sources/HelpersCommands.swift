@@ -83,7 +83,8 @@ struct HelpersCommands {
         if let identity = command.sender.identity { linked = try await links.linked(to: identity) }
         let balance = try await statistics.balance(
             network: command.network, person: casemapping.fold(command.sender.nick), identities: linked)
-        try await context.replyPrivately(to: command, HelpReport.balance(balance, network: command.network))
+        let whose = linked.count > 1 ? "\(command.network) and your linked identities" : command.network
+        try await context.replyPrivately(to: command, HelpReport.balance(balance, network: whose))
         if command.channel != nil { try await context.reply(to: command, "I sent you your help balance privately.") }
     }
 }
