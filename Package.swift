@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "RapportIRCTests", dependencies: ["RapportIRC", "RapportCore", "RapportStoreSQLite", "RapportServerTesting", log] + nio),
         .target(
             name: "RapportServerTesting",
-            dependencies: ["RapportCore", "RapportIRC", "RapportMatrix"] + nio,
+            dependencies: ["RapportCore", "RapportIRC", "RapportMatrix", log] + nio,
             exclude: ["human.py"]
         ),
         .executableTarget(name: "RapportIRCBenchmarks", dependencies: ["RapportIRC", "RapportCore", log]),
@@ -152,7 +152,7 @@ let package = Package(
             "nudges", module: "NudgesPlugin", dependencies: ["RapportReciprocity"],
             testDependencies: ["RapportServerTesting", "RapportIRC", "RapportStoreSQLite", log])
         + plugin("privacy", module: "PrivacyPlugin", testDependencies: ["NudgesPlugin"])
-        + plugin("thanks", module: "ThanksPlugin", dependencies: ["RapportReciprocity"], testDependencies: ["PrivacyPlugin", "RapportStorePostgres"]),
+        + plugin("thanks", module: "ThanksPlugin", dependencies: ["RapportReciprocity"], testDependencies: ["PrivacyPlugin", "RapportStorePostgres", "RapportServerTesting", "RapportIRC", "RapportStoreSQLite"]),
     swiftLanguageModes: [.v6]
 )
 

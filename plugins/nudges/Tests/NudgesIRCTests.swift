@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import NudgesPlugin
 import RapportCore
 import RapportIRC
@@ -14,26 +13,12 @@ struct NudgesIRCTests {
 
     /// Runs a bot with only the nudges plugin on `server` (in `#rapport`) until `body` ends.
     func withNudgeBot<T: Sendable>(_ server: TestIRCServer, store: any Store, _ body: () async throws -> T) async throws -> T {
-        var irc = IRCConfiguration(host: server.host, port: server.port, tls: false, tlsVerify: false, nick: "rapport", channels: ["#rapport"])
-        irc.flood = .init(burst: 50, perSecond: 50)
-        irc.connectTimeout = 5
         let values: [String: SettingValue] = [
             "thank_after": .int(Int(Self.thankAfter)), "delivery_interval": .int(1), "min_gap": .int(0), "weekly_limit": .int(50),
         ]
-        let configuration = try BotConfiguration(plugins: ["nudges": .init(enabled: true, values: values)])
-            .validated(against: [NudgesPlugin.descriptor])
-        var logger = Logger(label: "rapport.nudges.test")
-        logger.logLevel = ProcessInfo.processInfo.environment["RAPPORT_TEST_LOG"] == "1" ? .debug : .critical
-        let connector = IRCConnector(network: "local", configuration: irc, logger: logger)
-        let bot = Bot(
-            configuration: configuration, store: store, plugins: [PluginRegistration(NudgesPlugin.self)], connectors: [connector], logger: logger)
-        let task = Task { try await bot.run() }
-        defer { task.cancel() }
-        try await eventually("bot joined #rapport", timeout: 20) { await connector.joinedChannels().contains("#rapport") }
-        let result = try await body()
-        task.cancel()
-        _ = await task.result
-        return result
+        return try await withIRCBot(
+            server, plugins: [PluginRegistration(NudgesPlugin.self)],
+            configuration: BotConfiguration(plugins: ["nudges": .init(enabled: true, values: values)]), store: store, body)
     }
 
     func joined(_ nick: String, _ server: TestIRCServer) async throws -> TestIRCClient {
