@@ -152,7 +152,7 @@ let package = Package(
             "nudges", module: "NudgesPlugin", dependencies: ["RapportReciprocity"],
             testDependencies: ["RapportServerTesting", "RapportIRC", "RapportStoreSQLite", log])
         + plugin("privacy", module: "PrivacyPlugin", testDependencies: ["NudgesPlugin"])
-        + plugin("thanks", module: "ThanksPlugin", dependencies: ["RapportReciprocity"], testDependencies: ["PrivacyPlugin", "RapportStorePostgres", "RapportServerTesting", "RapportIRC", "RapportStoreSQLite"]),
+        + plugin("thanks", module: "ThanksPlugin", dependencies: ["RapportReciprocity"], testDependencies: ["PrivacyPlugin", "RapportStorePostgres", "RapportServerTesting", "RapportIRC", "RapportMatrix", "RapportStoreSQLite", log]),
     swiftLanguageModes: [.v6]
 )
 

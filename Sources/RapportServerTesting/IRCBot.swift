@@ -4,10 +4,11 @@ public import RapportCore
 import RapportIRC
 
 /// Runs a bot with `plugins` on a real IRC `server` (as `rapport`, in `#rapport`, network `local`)
-/// until `body` ends. The bot's log goes to stderr at debug level when `RAPPORT_TEST_LOG=1`.
+/// and on `otherConnectors`, until `body` ends. The bot's log goes to stderr at debug level when
+/// `RAPPORT_TEST_LOG=1`.
 public func withIRCBot<T: Sendable>(
     _ server: TestIRCServer, plugins: [PluginRegistration], configuration: BotConfiguration = BotConfiguration(),
-    store: any Store, _ body: () async throws -> T
+    store: any Store, otherConnectors: [any Connector] = [], _ body: () async throws -> T
 ) async throws -> T {
     var irc = IRCConfiguration(host: server.host, port: server.port, tls: false, tlsVerify: false, nick: "rapport", channels: ["#rapport"])
     irc.flood = .init(burst: 50, perSecond: 50)
@@ -17,7 +18,7 @@ public func withIRCBot<T: Sendable>(
     let connector = IRCConnector(network: "local", configuration: irc, logger: logger)
     let bot = Bot(
         configuration: try configuration.validated(against: plugins.map(\.descriptor)), store: store, plugins: plugins,
-        connectors: [connector], logger: logger)
+        connectors: [connector] + otherConnectors, logger: logger)
     let task = Task { try await bot.run() }
     defer { task.cancel() }
     try await eventually("bot joined #rapport", timeout: 20) { await connector.joinedChannels().contains("#rapport") }
