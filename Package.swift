@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "RapportIRCTests", dependencies: ["RapportIRC", "RapportCore", "RapportStoreSQLite", "RapportServerTesting", log] + nio),
         .target(
             name: "RapportServerTesting",
-            dependencies: ["RapportCore", "RapportIRC", "RapportMatrix", "RapportTesting"] + nio,
+            dependencies: ["RapportCore", "RapportIRC", "RapportMatrix", "RapportTesting", log] + nio,
             exclude: ["human.py"]
         ),
         .executableTarget(name: "RapportIRCBenchmarks", dependencies: ["RapportIRC", "RapportCore", log]),
@@ -174,7 +174,7 @@ let package = Package(
             "nudges", module: "NudgesPlugin", dependencies: ["RapportReciprocity"],
             testDependencies: ["RapportServerTesting", "RapportIRC", "RapportMatrix", "RapportStoreSQLite", log])
         + plugin("privacy", module: "PrivacyPlugin", testDependencies: ["NudgesPlugin"])
-        + plugin("thanks", module: "ThanksPlugin", dependencies: ["RapportReciprocity"], testDependencies: ["PrivacyPlugin", "RapportStorePostgres"])
+        + plugin("thanks", module: "ThanksPlugin", dependencies: ["RapportReciprocity"], testDependencies: ["PrivacyPlugin", "RapportStorePostgres", "RapportServerTesting", "RapportIRC", "RapportMatrix", "RapportStoreSQLite", log])
         + plugin("dashboard", module: "DashboardPlugin", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import RapportCore
 import Testing
 
 @testable import RapportIRC

@@ -12,14 +12,7 @@ struct NudgesIRCTests {
 
     /// Runs the nudge bot on `server` (in `#rapport`) until `body` ends.
     func withNudgeBot<T: Sendable>(_ server: TestIRCServer, store: any Store, _ body: () async throws -> T) async throws -> T {
-        var irc = IRCConfiguration(host: server.host, port: server.port, tls: false, tlsVerify: false, nick: "rapport", channels: ["#rapport"])
-        irc.flood = .init(burst: 50, perSecond: 50)
-        irc.connectTimeout = 5
-        let connector = IRCConnector(network: "local", configuration: irc, logger: NudgeBot.logger)
-        return try await NudgeBot.run(on: connector, store: store) {
-            try await eventually("bot joined #rapport", timeout: 20) { await connector.joinedChannels().contains("#rapport") }
-            return try await body()
-        }
+        try await withIRCBot(server, plugins: NudgeBot.plugins, configuration: NudgeBot.configuration, store: store, body)
     }
 
     func joined(_ nick: String, _ server: TestIRCServer) async throws -> TestIRCClient {

@@ -42,8 +42,8 @@ struct NudgesMatrixTests {
             let bot = server.userID("rapport")
             let store = try SQLiteStore()
             let connector = MatrixConnector(
-                network: "local", configuration: matrixConfiguration(server, allow: [alice.userID]), store: store, logger: NudgeBot.logger)
-            try await NudgeBot.run(on: connector, store: store) {
+                network: "local", configuration: matrixConfiguration(server, allow: [alice.userID]), store: store, logger: testBotLogger())
+            try await withBot(plugins: NudgeBot.plugins, configuration: NudgeBot.configuration, store: store, connectors: [connector]) {
                 let room = try await alice.createRoom(inviting: bot, bob.userID)
                 try await bob.run("join", room)
                 try await alice.run("wait_membership", room, bot, "join")

@@ -75,7 +75,7 @@ public struct PrivacyPlugin: BuiltInPlugin {
             : "short excerpts of messages (for reminders) for \(retention.chatText)"
         return """
             Rapport keeps: who answered whose question and who thanked whom in each channel (to show helpers and \
-            send reminders), your reminder preferences, and \(text). It keeps no full logs. Say export me to get \
+            send reminders), your reminder preferences, the identities you joined with link (only by your own code), and \(text). It keeps no full logs. Say export me to get \
             everything it has about you, forget me to erase it, track off to stop being recorded.
             """
     }

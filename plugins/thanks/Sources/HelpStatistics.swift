@@ -170,16 +170,17 @@ public struct HelpStatistics: Sendable {
 
     // MARK: - One person
 
-    /// What `person` (folded nick) gave and got on `network`, and with whom (at most `limit` each).
-    public func balance(network: String, person: String, limit: Int = 5) async throws -> Balance {
-        // Two statements, each on its own index (`thanks_event_helper_pairs`, `thanks_event_giver_pairs`).
-        func counts(_ column: String) async throws -> [SQLRow] {
-            try await sql.query(
-                "SELECT kind, COUNT(*) AS n FROM thanks_event WHERE network = ? AND \(column) = ? GROUP BY kind", [.text(network), .text(person)])
+    /// What `person` (folded nick) gave and got on `network`, and with whom (at most `limit`
+    /// each); with `identities` (everyone linked to them), their help on other networks too.
+    public func balance(network: String, person: String, identities: [Identity] = [], limit: Int = 5) async throws -> Balance {
+        let match = PersonMatch(network: network, nick: person, identities: identities)
+        // Two statements, each on its own indexes (`thanks_event_*_pairs`, `thanks_event_*_identity`).
+        func counts(_ side: String) async throws -> [SQLRow] {
+            try await sql.query("SELECT kind, COUNT(*) AS n FROM thanks_event WHERE \(match.condition(side)) GROUP BY kind", match.values)
         }
         let given = try await counts("receiver"), got = try await counts("giver")
         func count(_ rows: [SQLRow], _ kind: SQLValue) -> Int { rows.first { $0["kind"] == kind }?["n"].int ?? 0 }
-        let helped = try await ledger.helped(network: network, person: person, limit: limit)
+        let helped = try await ledger.helped(match, limit: limit)
         return Balance(
             answersGiven: count(given, Self.answered), answersReceived: count(got, Self.answered),
             thanksReceived: count(given, Self.thanked), thanksGiven: count(got, Self.thanked), helped: helped.to, helpedBy: helped.by)

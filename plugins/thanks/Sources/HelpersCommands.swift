@@ -6,6 +6,7 @@ import RapportCore
 struct HelpersCommands {
     let statistics: HelpStatistics
     let digest: HelpDigest
+    let links: IdentityLinks
     let context: PluginContext
 
     static let usage = "helpers [#channel] [week|month|all]"
@@ -75,11 +76,15 @@ struct HelpersCommands {
         }
     }
 
-    /// Your own balance, privately.
+    /// Your own balance, privately, with the help of every identity linked to yours.
     private func me(_ command: CommandInvocation) async throws {
         let casemapping = await context.casemapping(of: command.network)
-        let balance = try await statistics.balance(network: command.network, person: casemapping.fold(command.sender.nick))
-        try await context.replyPrivately(to: command, HelpReport.balance(balance, network: command.network))
+        var linked: [Identity] = []
+        if let identity = command.sender.identity { linked = try await links.linked(to: identity) }
+        let balance = try await statistics.balance(
+            network: command.network, person: casemapping.fold(command.sender.nick), identities: linked)
+        let whose = linked.count > 1 ? "\(command.network) and your linked identities" : command.network
+        try await context.replyPrivately(to: command, HelpReport.balance(balance, network: whose))
         if command.channel != nil { try await context.reply(to: command, "I sent you your help balance privately.") }
     }
 }

@@ -51,7 +51,7 @@ struct ThanksCommands {
             return "Most thanked in \(channel), \(label): " + top.map { "\($0.nick) (\($0.count))" }.joined(separator: ", ")
         case "helped":
             let nick = command.arguments.first.map(Self.cleanNick) ?? me
-            let helped = try await plugin.ledger.helped(network: command.network, person: casemapping.fold(nick), limit: 5)
+            let helped = try await plugin.ledger.helped(PersonMatch(network: command.network, nick: casemapping.fold(nick)), limit: 5)
             let by = helped.by.isEmpty ? "nobody yet" : helped.by.map { "\($0.nick) (\($0.count))" }.joined(separator: ", ")
             let to = helped.to.isEmpty ? "nobody yet" : helped.to.map { "\($0.nick) (\($0.count))" }.joined(separator: ", ")
             return "\(nick) was helped by \(by); \(nick) helped \(to)."

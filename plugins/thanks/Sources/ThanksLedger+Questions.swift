@@ -41,9 +41,10 @@ extension ThanksLedger {
 extension ThanksLedger {
     /// Every event `person` gave or received, and every question they asked, as JSON.
     public func personalData(about person: Person) async throws -> [String: JSONValue] {
+        let match = PersonMatch(network: person.network, nick: person.nick, identities: person.identity.map { [$0] } ?? [])
         let events = try await sql.query(
-            "SELECT * FROM thanks_event WHERE network = ? AND (giver = ? OR receiver = ?) ORDER BY at",
-            [.text(person.network), .text(person.nick), .text(person.nick)])
+            "SELECT * FROM thanks_event WHERE \(match.condition("giver")) OR \(match.condition("receiver")) ORDER BY at",
+            match.values + match.values)
         let questions = try await sql.query(
             "SELECT channel, asker_nick, at, excerpt, answered_at FROM thanks_question WHERE network = ? AND asker = ? ORDER BY at",
             [.text(person.network), .text(person.nick)])
@@ -53,12 +54,14 @@ extension ThanksLedger {
     /// Erases `person`: their own karma and their questions go, and the credits they gave stay
     /// counted for the people they thanked but no longer name them.
     public func forget(_ person: Person) async throws {
+        let match = PersonMatch(network: person.network, nick: person.nick, identities: person.identity.map { [$0] } ?? [])
         try await sql.transaction { db in
+            try await db.execute("DELETE FROM thanks_event WHERE \(match.condition("receiver"))", match.values)
             try await db.execute(
-                "DELETE FROM thanks_event WHERE network = ? AND receiver = ?", [.text(person.network), .text(person.nick)])
-            try await db.execute(
-                "UPDATE thanks_event SET giver = ?, giver_nick = ?, reason = NULL, message_id = NULL WHERE network = ? AND giver = ?",
-                [.text(Self.forgotten), .text(Self.forgotten), .text(person.network), .text(person.nick)])
+                """
+                UPDATE thanks_event SET giver = ?, giver_nick = ?, giver_identity = NULL, reason = NULL, message_id = NULL
+                WHERE \(match.condition("giver"))
+                """, [.text(Self.forgotten), .text(Self.forgotten)] + match.values)
             try await db.execute(
                 "DELETE FROM thanks_question WHERE network = ? AND asker = ?", [.text(person.network), .text(person.nick)])
         }

@@ -45,6 +45,16 @@ public struct ThanksLedger: Sendable {
             "CREATE INDEX thanks_event_helper_pairs ON thanks_event (network, receiver, giver, kind)",
             "CREATE INDEX thanks_event_giver_pairs ON thanks_event (network, giver, receiver, kind)",
         ]),
+        // Older rows keep NULL identities and still count by nick on their network.
+        Migration(5, "The verified identities of each event's people, and !link's identity links and codes", [
+            "ALTER TABLE thanks_event ADD COLUMN giver_identity TEXT",
+            "ALTER TABLE thanks_event ADD COLUMN receiver_identity TEXT",
+            "CREATE INDEX thanks_event_giver_identity ON thanks_event (giver_identity, kind)",
+            "CREATE INDEX thanks_event_receiver_identity ON thanks_event (receiver_identity, kind)",
+            "CREATE TABLE thanks_link (identity TEXT PRIMARY KEY, person TEXT NOT NULL, linked_at DOUBLE PRECISION NOT NULL)",
+            "CREATE INDEX thanks_link_person ON thanks_link (person)",
+            "CREATE TABLE thanks_link_code (hash TEXT PRIMARY KEY, identity TEXT NOT NULL, expires_at DOUBLE PRECISION NOT NULL)",
+        ]),
     ]
 
     private static let addDay = "ALTER TABLE thanks_event ADD COLUMN day INTEGER NOT NULL DEFAULT 0"
@@ -64,19 +74,23 @@ public struct ThanksLedger: Sendable {
 
     public func migrate() async throws { try await store.migrate(Self.migrations) }
 
-    /// Records one event; `from`/`to` are folded with `casemapping` for counting.
-    public func record(_ event: HelpEvent, casemapping: Casemapping, reason: String? = nil) async throws {
+    /// Records one event; `from`/`to` are folded with `casemapping` for counting, and their
+    /// verified identities (when known) let linked people count as one (``IdentityLinks``).
+    public func record(
+        _ event: HelpEvent, casemapping: Casemapping, reason: String? = nil, giver: Identity? = nil, receiver: Identity? = nil
+    ) async throws {
         try await sql.execute(
             """
             INSERT INTO thanks_event (id, kind, detection, network, channel, giver, giver_nick, receiver, receiver_nick,
-                at, day, message_id, related_id, reason)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                at, day, message_id, related_id, reason, giver_identity, receiver_identity)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 .text(UUID().uuidString), .text(event.kind.rawValue), .text(event.detection.rawValue), .text(event.network),
                 .text(event.channel), .text(casemapping.fold(event.from)), .text(event.from),
                 .text(casemapping.fold(event.to)), .text(event.to), .real(event.time.timeIntervalSince1970), .integer(Self.day(event.time)),
                 SQLValue(event.messageID?.rawValue), SQLValue(event.relatedMessageID?.rawValue), SQLValue(reason),
+                SQLValue(giver?.rawValue), SQLValue(receiver?.rawValue),
             ])
     }
 
@@ -116,27 +130,22 @@ public struct ThanksLedger: Sendable {
         return rows.map { ($0["nick"].string ?? "?", $0["n"].int ?? 0) }
     }
 
-    /// Who helped `person` (answered or was thanked by them) and whom `person` helped, on a network.
-    public func helped(network: String, person: String, limit: Int) async throws
+    /// Who helped `person` (answered or was thanked by them) and whom `person` helped.
+    public func helped(_ person: PersonMatch, limit: Int) async throws
         -> (by: [HelpStatistics.PersonCount], to: [HelpStatistics.PersonCount])
     {
-        func query(_ sqlText: String) async throws -> [HelpStatistics.PersonCount] {
-            try await sql.query(sqlText, [.text(network), .text(person), .integer(Int64(limit))]).map {
+        // For both kinds the helper is the receiver: thanked → credited, answered → answerer.
+        func query(_ them: String, _ me: String) async throws -> [HelpStatistics.PersonCount] {
+            try await sql.query(
+                """
+                SELECT network, \(them) AS person, MAX(\(them)_nick) AS nick, COUNT(*) AS n FROM thanks_event
+                WHERE \(person.condition(me)) GROUP BY network, \(them) ORDER BY n DESC, \(them) ASC, network LIMIT ?
+                """, person.values + [.integer(Int64(limit))]
+            ).map {
                 HelpStatistics.PersonCount(person: $0["person"].string ?? "?", nick: $0["nick"].string ?? "?", count: $0["n"].int ?? 0)
             }
         }
-        // For both kinds the helper is the receiver: thanked → credited, answered → answerer.
-        let by = try await query(
-            """
-            SELECT receiver AS person, MAX(receiver_nick) AS nick, COUNT(*) AS n FROM thanks_event
-            WHERE network = ? AND giver = ? GROUP BY receiver ORDER BY n DESC, receiver ASC LIMIT ?
-            """)
-        let to = try await query(
-            """
-            SELECT giver AS person, MAX(giver_nick) AS nick, COUNT(*) AS n FROM thanks_event
-            WHERE network = ? AND receiver = ? GROUP BY giver ORDER BY n DESC, giver ASC LIMIT ?
-            """)
-        return (by, to)
+        return (try await query("receiver", "giver"), try await query("giver", "receiver"))
     }
 
     /// People who answered `person` since `since` and were never thanked by them afterwards.

@@ -20,7 +20,11 @@ public struct ThanksPlugin: BuiltInPlugin, PersonalDataPlugin {
                 "helpers", usage: "helpers [#channel] [week|month|all] | helpers digest on|off [#channel]",
                 help: "Top helpers, unsung helpers (3+ answers, at most one thanks per four) and newcomers who started helping (default: this channel, this week); admins also get, privately, who only asks. Admins: a weekly digest by DM with digest on|off.",
                 requires: .channelOperator),
-            .init("me", help: "Your own give and get (answers and thanks), and whom you helped, sent to you privately."),
+            .init("me", help: "Your own give and get (answers and thanks), and whom you helped, sent to you privately; with your linked identities counted as you."),
+            .init(
+                "link", usage: "link [CODE|list]",
+                help: "Count your IRC account and your Matrix ID as one person: link gives you a code by DM; send link CODE privately from your other identity within 10 minutes. link list shows what is linked."),
+            .init("unlink", help: "Detach the identity you are using now from your other linked identities."),
         ],
         settings: [
             SettingSpec("daily_cap", .int, default: .int(3), help: "At most this many credits of one kind from one person to another per day.", minimum: 1, maximum: 100),
@@ -31,6 +35,8 @@ public struct ThanksPlugin: BuiltInPlugin, PersonalDataPlugin {
     let ledger: ThanksLedger
     let statistics: HelpStatistics
     let digest: HelpDigest
+    let links: IdentityLinks
+    let seen = SeenIdentities()
     let engines = EngineState()
     let questions = QuestionDetector()
     /// Names this run's questions: the engine's sequence numbers start again with each run.
@@ -40,6 +46,7 @@ public struct ThanksPlugin: BuiltInPlugin, PersonalDataPlugin {
         ledger = ThanksLedger(context.store)
         try await ledger.migrate()
         statistics = HelpStatistics(database: context.store.database)
+        links = IdentityLinks(database: context.store.database)
         let digest = HelpDigest(statistics: statistics, context: context)
         self.digest = digest
         await context.schedule(every: .seconds(3600), name: "send weekly help digests") { try await digest.deliverDue() }
@@ -48,6 +55,7 @@ public struct ThanksPlugin: BuiltInPlugin, PersonalDataPlugin {
     public func handle(_ event: ChatEvent, context: PluginContext) async throws {
         guard !event.isHistory, let observation = Observation(event) else { return }
         let casemapping = await context.casemapping(of: event.network)
+        await seen.saw(event.sender, network: event.network, folded: casemapping.fold(event.sender.nick))
         let botNick = await context.botNick(on: event.network)
         let outcome = await engines.observe(observation, casemapping: casemapping, botNick: botNick)
         if let sequence = outcome.decision?.sequence, isQuestion(observation, botNick: botNick, casemapping: casemapping) {
@@ -86,17 +94,22 @@ public struct ThanksPlugin: BuiltInPlugin, PersonalDataPlugin {
             kind: help.kind, network: help.network, giver: casemapping.fold(help.from), receiver: casemapping.fold(help.to),
             since: min(dayAgo, help.time.addingTimeInterval(-86400)))
         guard count < cap else { return false }
-        try await ledger.record(help, casemapping: casemapping, reason: reason)
+        try await ledger.record(
+            help, casemapping: casemapping, reason: reason,
+            giver: await seen.identity(network: help.network, folded: casemapping.fold(help.from)),
+            receiver: await seen.identity(network: help.network, folded: casemapping.fold(help.to)))
         return true
     }
 
     public func personalData(about person: Person, context: PluginContext) async throws -> JSONValue {
         var data = try await ledger.personalData(about: person)
         data["weekly_digests"] = try await digest.personalData(about: person)
+        data["identity_links"] = try await links.personalData(about: person.identity)
         return .object(data)
     }
 
     public func forget(_ person: Person, context: PluginContext) async throws {
+        if let identity = person.identity { try await links.unlink(identity) }
         try await ledger.forget(person)
         try await digest.forget(person)
     }
@@ -106,9 +119,17 @@ public struct ThanksPlugin: BuiltInPlugin, PersonalDataPlugin {
     }
 
     public func execute(_ command: CommandInvocation, context: PluginContext) async throws {
-        guard !["helpers", "me"].contains(command.name) else {
-            return try await HelpersCommands(statistics: statistics, digest: digest, context: context).run(command)
+        switch command.name {
+        case "helpers", "me":
+            return try await HelpersCommands(statistics: statistics, digest: digest, links: links, context: context).run(command)
+        case "link", "unlink":
+            return try await LinkCommands(links: links, context: context).run(command)
+        default:
+            break
         }
+        // `!thanks` names its sender's identity in the ledger.
+        let casemapping = await context.casemapping(of: command.network)
+        await seen.saw(command.sender, network: command.network, folded: casemapping.fold(command.sender.nick))
         let commands = ThanksCommands(plugin: self, context: context)
         try await context.reply(to: command, try await commands.run(command))
     }

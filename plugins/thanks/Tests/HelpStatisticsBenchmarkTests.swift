@@ -5,7 +5,8 @@ import RapportTesting
 import Testing
 @testable import ThanksPlugin
 
-/// How long each ``HelpStatistics`` query takes over a big ledger: 20,000 events by default,
+/// How long each ``HelpStatistics`` query takes over a big ledger (every row carrying identities,
+/// as since migration 5): 20,000 events by default,
 /// `RAPPORT_BENCH_EVENTS=1000000` for the dashboard's target. Prints one line per query; checks
 /// that the answers add up (timings on a shared machine are reported, not asserted).
 struct HelpStatisticsBenchmarkTests {
@@ -33,10 +34,12 @@ struct HelpStatisticsBenchmarkTests {
         let at = "(\(Self.end) - n * \(Self.step))"
         try await store.execute(
             """
-            INSERT INTO thanks_event (id, kind, detection, network, channel, giver, giver_nick, receiver, receiver_nick, at, day)
+            INSERT INTO thanks_event (id, kind, detection, network, channel, giver, giver_nick, receiver, receiver_nick, at, day,
+                giver_identity, receiver_identity)
             \(sequence)
             SELECT 'e' || n, CASE WHEN n % 3 = 0 THEN 'thanked' ELSE 'answered' END, 'linked', 'bench', '#big',
-                'u' || (n * 7 % 2000), 'u' || (n * 7 % 2000), 'h' || (n * 13 % 300), 'h' || (n * 13 % 300), \(at) * 1.0, \(at) / 86400
+                'u' || (n * 7 % 2000), 'u' || (n * 7 % 2000), 'h' || (n * 13 % 300), 'h' || (n * 13 % 300), \(at) * 1.0, \(at) / 86400,
+                'irc:bench:u' || (n * 7 % 2000), 'irc:bench:h' || (n * 13 % 300)
             FROM seq
             """)
         try await store.execute(
@@ -73,7 +76,10 @@ struct HelpStatisticsBenchmarkTests {
             let edges = try await timed("edges") { try await stats.edges(network: network, channel: channel, period: period, limit: 200) }
             let open = try await timed("openQuestions") { try await stats.openQuestions(network: network, channel: channel, period: period, limit: 20) }
             let activity = try await timed("activity") { try await stats.activity(network: network, channel: channel, period: period) }
-            _ = try await timed("balance") { try await stats.balance(network: network, person: "h7") }
+            let balance = try await timed("balance") { try await stats.balance(network: network, person: "h7") }
+            let linked = [Identity.irc(network: "bench", account: "h7"), .matrix(userID: "@h7:example.org")]
+            let both = try await timed("balance linked") { try await stats.balance(network: network, person: "h7", identities: linked) }
+            #expect(both.answersGiven == balance.answersGiven && both.thanksReceived == balance.thanksReceived, "a row matched twice counts once")
             #expect(helpers.map(\.answers).reduce(0, +) == activity.answers)
             let perDayTotal: Int = days.reduce(0) { $0 + $1.answers + $1.thanks }
             #expect(perDayTotal == activity.answers + activity.thanks)

@@ -1,6 +1,6 @@
-/// A small SHA-256 (FIPS 180-4), used only to compare a server certificate with
-/// `tls_pin_sha256`; it keeps swift-crypto out of the build for one hash.
-enum SHA256Digest {
+/// A small SHA-256 (FIPS 180-4): the IRC connector compares a server certificate with
+/// `tls_pin_sha256`, and plugins store single-use codes hashed. It keeps swift-crypto out of the build.
+public enum SHA256Digest {
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
         0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -13,14 +13,14 @@ enum SHA256Digest {
     ]
 
     /// The digest of `bytes` as lowercase hex.
-    static func hex(_ bytes: [UInt8]) -> String {
+    public static func hex(_ bytes: [UInt8]) -> String {
         hash(bytes).map { byte in
             let s = String(byte, radix: 16)
             return byte < 16 ? "0" + s : s
         }.joined()
     }
 
-    static func hash(_ input: [UInt8]) -> [UInt8] {
+    public static func hash(_ input: [UInt8]) -> [UInt8] {
         var h: [UInt32] = [
             0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
         ]
