@@ -56,7 +56,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.9.0"..<"6.0.0"),
     ],
     targets: [
-        .target(name: "RapportCore", dependencies: [log, metrics]),
+        .target(name: "RapportCore", dependencies: [log, metrics, .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "RapportIRC", dependencies: ["RapportCore", log] + nio),
         .testTarget(name: "RapportIRCTests", dependencies: ["RapportIRC", "RapportCore", "RapportStoreSQLite", "RapportServerTesting", log] + nio),
         .target(
@@ -175,7 +175,7 @@ let package = Package(
             testDependencies: ["RapportServerTesting", "RapportIRC", "RapportMatrix", "RapportStoreSQLite", log])
         + plugin("privacy", module: "PrivacyPlugin", testDependencies: ["NudgesPlugin"])
         + plugin("thanks", module: "ThanksPlugin", dependencies: ["RapportReciprocity"], testDependencies: ["PrivacyPlugin", "RapportStorePostgres", "RapportServerTesting", "RapportIRC", "RapportMatrix", "RapportStoreSQLite", log])
-        + plugin("dashboard", module: "DashboardPlugin", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        + plugin("dashboard", module: "DashboardPlugin"),
     swiftLanguageModes: [.v6]
 )
 

@@ -1,4 +1,3 @@
-import Crypto
 public import Foundation
 public import RapportCore
 
@@ -95,6 +94,6 @@ public struct DashboardAccess: Sendable {
     }
 
     static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256Digest.hex(secret)
     }
 }
