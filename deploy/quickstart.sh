@@ -28,6 +28,8 @@ echo "== starting InspIRCd + Atheme on 127.0.0.1"
 IRC_ACCOUNTS="rapport:$bot_password you:yourpass" deploy/servers/inspircd.sh start "$state/irc" >"$state/irc.env"
 IRC_PORT="$(sed -n 's/^IRC_PORT=//p' "$state/irc.env")"
 
+HTTP_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+
 cleanup() { deploy/servers/inspircd.sh stop "$state/irc" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 
@@ -46,6 +48,8 @@ networks:
       nick: rapport
       sasl: { mechanism: PLAIN, username: rapport, password: "\${RAPPORT_IRC_PASSWORD}" }
       channels: ["#rapport"]
+http:
+  listen: 127.0.0.1:$HTTP_PORT
 plugins:
   nudges: { enabled: true }
 YAML
@@ -59,6 +63,9 @@ Rapport is starting on a local IRC server. Connect with any IRC client, for exam
     /msg NickServ IDENTIFY yourpass      (if your client did not log in; the account "you" is an owner)
     /join #rapport
     !help
+    !dashboard                           (sends you a sign-in link to the web dashboard)
+
+Health and metrics: http://127.0.0.1:$HTTP_PORT/readyz and /metrics
 
 The configuration is $state/rapport.yaml. Press Ctrl-C to stop the bot and the server.
 

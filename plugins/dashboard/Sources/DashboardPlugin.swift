@@ -18,8 +18,8 @@ public struct DashboardPlugin: BuiltInPlugin {
         ],
         settings: [
             SettingSpec(
-                "public_url", .string, default: .string("http://127.0.0.1:9300"),
-                help: "The address browsers reach the HTTP endpoint at; set from http.public_url (or http.listen) in the file.")
+                "public_url", .string, default: .string(""),
+                help: "The address browsers reach the HTTP endpoint at; set from http.public_url (or http.listen) in the file. Empty: no web endpoint, so no dashboard.")
         ])
 
     let access: DashboardAccess
@@ -33,8 +33,11 @@ public struct DashboardPlugin: BuiltInPlugin {
         guard let identity = command.sender.identity else {
             throw CommandError(.notPermitted, "Identify to services first: the dashboard is for a verified account.")
         }
-        let token = try await access.issueToken(for: identity, now: context.time.now)
         let base = await context.settings(network: command.network, channel: command.channel).string("public_url")
+        guard !base.isEmpty else {
+            throw CommandError(.unavailable, "The dashboard is not served: the configuration file needs an http: section (see the README).")
+        }
+        let token = try await access.issueToken(for: identity, now: context.time.now)
         let link = Self.link(base: base, token: token)
         try await context.replyPrivately(to: command, "Your dashboard sign-in link (single use, valid 10 minutes): \(link)")
         if command.channel != nil { try await context.reply(to: command, "I sent you a sign-in link privately.") }
