@@ -58,7 +58,7 @@ let package = Package(
     targets: [
         .target(name: "RapportCore", dependencies: [log, metrics, .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "RapportIRC", dependencies: ["RapportCore", log] + nio),
-        .testTarget(name: "RapportIRCTests", dependencies: ["RapportIRC", "RapportCore", "RapportStoreSQLite", "RapportServerTesting", log] + nio),
+        .testTarget(name: "RapportIRCTests", dependencies: ["RapportIRC", "RapportCore", "RapportStoreSQLite", "RapportServerTesting", "RapportTesting", log] + nio),
         .target(
             name: "RapportServerTesting",
             dependencies: ["RapportCore", "RapportIRC", "RapportMatrix", "RapportTesting", log] + nio,

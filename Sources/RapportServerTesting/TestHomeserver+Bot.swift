@@ -1,4 +1,5 @@
 public import RapportMatrix
+import RapportTesting
 
 /// The bot's account on a ``TestHomeserver``: `@rapport` with a fixed password.
 extension TestHomeserver {
@@ -25,14 +26,8 @@ public func matrixConfiguration(_ server: TestHomeserver, allow: [String] = [], 
 
 /// Starts a throw-away Synapse with the bot's account registered, runs `body`, and always stops it.
 public func withHomeserver<T: Sendable>(_ body: (TestHomeserver) async throws -> T) async throws -> T {
-    let server = try await TestHomeserver.start()
-    do {
+    try await withStarted({ try await TestHomeserver.start() }, stop: { await $0.stop() }) { server in
         try await server.registerBot()
-        let result = try await body(server)
-        await server.stop()
-        return result
-    } catch {
-        await server.stop()
-        throw error
+        return try await body(server)
     }
 }

@@ -68,13 +68,5 @@ public struct TestIRCServer: Sendable {
 public func withIRCServer<T: Sendable>(
     _ kind: TestIRCServer.Kind, _ body: (TestIRCServer) async throws -> T
 ) async throws -> T {
-    let server = try await TestIRCServer.start(kind)
-    do {
-        let result = try await body(server)
-        await server.stop()
-        return result
-    } catch {
-        await server.stop()
-        throw error
-    }
+    try await withStarted({ try await TestIRCServer.start(kind) }, stop: { await $0.stop() }, body)
 }

@@ -1,5 +1,6 @@
 import RapportServerTesting
 import Foundation
+import RapportTesting
 import Logging
 import RapportCore
 import RapportIRC
@@ -40,13 +41,5 @@ struct RunningBot: Sendable {
 
 /// Runs `body` with the bot and stops it whatever happens.
 func withBot<T: Sendable>(_ configuration: IRCConfiguration, _ body: (RunningBot) async throws -> T) async throws -> T {
-    let bot = try await RunningBot.start(configuration)
-    do {
-        let result = try await body(bot)
-        await bot.stop()
-        return result
-    } catch {
-        await bot.stop()
-        throw error
-    }
+    try await withStarted({ try await RunningBot.start(configuration) }, stop: { await $0.stop() }, body)
 }
