@@ -1,4 +1,5 @@
 import Foundation
+import NudgesPlugin
 import RapportCore
 import RapportIRC
 import RapportServerTesting
@@ -81,10 +82,17 @@ struct NudgesIRCTests {
             let alice = try await joined("alice", server)
             let bob = try await joined("bob", server)
             // The bot stops before the reminder is due, and is back only after.
-            let answered = try await withNudgeBot(server, store: try SQLiteStore(path: path)) {
+            let firstStore = try SQLiteStore(path: path)
+            let answered = try await withNudgeBot(server, store: firstStore) {
                 let answered = try await unthankedAnswer(asker: alice, helper: bob, topic: "mount an ntfs drive")
-                _ = try await bob.waitFor { $0.isText(from: "alice", to: "#rapport") }
-                try await Task.sleep(for: .milliseconds(300))  // the bot has read alice's line too
+                // Stopping now must not lose it: the bot has stored the owed thanks, and seen alice talk on.
+                let nudges = NudgeStore(PluginStore(namespace: "nudges", database: firstStore))
+                try await eventually("the bot stored alice's owed thanks and her next line") {
+                    guard let owed = try await nudges.due(at: .distantFuture).first,
+                        let alice = try await nudges.person(network: "local", nick: "alice")
+                    else { return false }
+                    return alice.lastActive > owed.createdAt
+                }
                 return answered
             }
             let early = await alice.all().filter(dms(to: "alice"))
