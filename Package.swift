@@ -100,7 +100,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "RapportDashboardBenchmarks",
-            dependencies: ["RapportDashboard", "RapportCore", "RapportStoreSQLite", "RapportStorePostgres", "NudgesPlugin", log]
+            dependencies: ["RapportDashboard", "RapportCore", "RapportStoreSQLite", "RapportStorePostgres", "NudgesPlugin", "ThanksPlugin", log]
         ),
         .target(name: "RapportTesting", dependencies: ["RapportCore", "RapportStoreSQLite", log]),
         .target(name: "RapportConsole", dependencies: ["RapportCore"]),

@@ -50,7 +50,7 @@ struct ChannelReportLoader: Sendable {
     }
 
     func report(network: String, channel: String, period: Period, now: Date) async throws -> ChannelReport {
-        let range = period.helpPeriod(endingAt: now)
+        let range = period.helpPeriod(containing: now)
         let nudgeCounts = try await nudges.counts(network: network, channel: channel, since: range.start)
         return ChannelReport(
             network: network, channel: channel, period: period, now: now,
@@ -66,9 +66,8 @@ struct ChannelReportLoader: Sendable {
     private func perDay(network: String, channel: String, days: Int, now: Date) async throws -> [ChannelReport.Day] {
         let today = (now.timeIntervalSince1970 / 86400).rounded(.down)
         let first = Date(timeIntervalSince1970: (today - Double(days - 1)) * 86400)
-        let window = HelpPeriod(start: first, end: now.addingTimeInterval(1), label: "chart")
         var counts: [Date: Int] = [:]
-        for day in try await statistics.perDay(network: network, channel: channel, period: window) { counts[day.day] = day.answers + day.thanks }
+        for day in try await statistics.perDay(network: network, channel: channel, from: first, through: now) { counts[day.day] = day.answers + day.thanks }
         return (0..<days).map { offset in
             let start = first.addingTimeInterval(Double(offset) * 86400)
             return ChannelReport.Day(start: start, count: counts[start] ?? 0)

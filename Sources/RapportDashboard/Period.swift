@@ -6,11 +6,11 @@ public enum Period: String, Sendable, CaseIterable {
     case week, month, all
 
     /// The period as the thanks plugin's statistics count it.
-    func helpPeriod(endingAt now: Date) -> HelpPeriod {
+    func helpPeriod(containing now: Date) -> HelpPeriod {
         switch self {
-        case .week: .week(endingAt: now)
-        case .month: .month(endingAt: now)
-        case .all: .allTime(endingAt: now)
+        case .week: .week(containing: now)
+        case .month: .month(containing: now)
+        case .all: .allTime
         }
     }
 
@@ -25,8 +25,8 @@ public enum Period: String, Sendable, CaseIterable {
 
     var label: String {
         switch self {
-        case .week: "last 7 days"
-        case .month: "last 30 days"
+        case .week: "this week"
+        case .month: "this month"
         case .all: "all time"
         }
     }

@@ -5,6 +5,7 @@ import RapportCore
 import RapportDashboard
 import RapportStorePostgres
 import RapportStoreSQLite
+import ThanksPlugin
 
 /// Times each dashboard page (queries + HTML) with a large ledger in the store.
 ///
@@ -12,7 +13,7 @@ import RapportStoreSQLite
 /// RapportDashboardBenchmarks [EVENTS] [postgres://… | FILE.sqlite]
 /// ```
 /// Adds EVENTS help events (default 1 000 000) to the store: half to `#busy`, the rest to nine
-/// other channels, over a year, among 2 000 people. Without a store argument a new SQLite file
+/// other channels, over a year, among 2 000 people, then counts the thanks ledger's tallies. Without a store argument a new SQLite file
 /// in the temporary directory is used; `0 FILE.sqlite` times an already filled file again.
 @main
 enum DashboardBenchmarks {
@@ -23,10 +24,13 @@ enum DashboardBenchmarks {
         let arguments = CommandLine.arguments.dropFirst()
         let events = arguments.first.flatMap { Int($0) } ?? 1_000_000
         let store: any Store
+        let month: String
         let target = arguments.dropFirst().first
         if let target, target.hasPrefix("postgres") {
             store = try await PostgresStore.open(try PostgresURL(target))
+            month = ThanksLedger.monthPostgres
         } else {
+            month = ThanksLedger.monthSQLite
             let path = target ?? FileManager.default.temporaryDirectory.appendingPathComponent("rapport-dashboard-bench-\(UUID().uuidString).sqlite").path
             store = try SQLiteStore(path: path)
             say("store: SQLite \(path)")
@@ -35,8 +39,12 @@ enum DashboardBenchmarks {
         try await renderer.migrate()
         try await NudgeStore(PluginStore(namespace: "nudges", database: store)).migrate()
         let start = ContinuousClock.now
-        try await fill(store, events: events)
-        say("filled \(events) events in \(ContinuousClock.now - start)")
+        if events > 0 {
+            try await fill(store, events: events)
+            try await store.execute("UPDATE thanks_event SET month = \(month)")
+            try await ThanksLedger(PluginStore(namespace: "thanks", database: store)).recount()
+            say("filled \(events) events and counted the tallies in \(ContinuousClock.now - start)")
+        }
         say("| page | p50 | p90 | max | bytes |")
         say("|---|---|---|---|---|")
         try await time("/dashboard") { try await renderer.indexPage() }

@@ -2,7 +2,8 @@ import Foundation
 import Logging
 import RapportCore
 
-/// The weekly help digest that admins opt into per channel (`!helpers digest on #channel`).
+/// The weekly help digest that admins opt into per channel (`!helpers digest on #channel`): on
+/// Mondays (UTC), the calendar week that just ended.
 ///
 /// Each subscription row carries its next due time. The hourly job claims a due digest with one
 /// conditional update (`… SET due_at = next WHERE due_at = old`) before sending it, so a
@@ -12,9 +13,10 @@ struct HelpDigest: Sendable {
     let statistics: HelpStatistics
     let context: PluginContext
     var sql: any Store { statistics.sql }
-    static let interval: TimeInterval = 7 * 86400
+    /// When the digest after `now` falls due: the start of the next calendar week.
+    static func nextDue(after now: Date) -> Date { HelpPeriod.week(containing: now).end }
 
-    /// Subscribes `admin` (a ``Person/key``) to the digest of `channel`; the first comes a week from now.
+    /// Subscribes `admin` (a ``Person/key``) to the digest of `channel`; the first comes next Monday.
     func subscribe(network: String, channel: String, admin: String, address: String) async throws {
         try await sql.execute(
             """
@@ -22,7 +24,7 @@ struct HelpDigest: Sendable {
             ON CONFLICT (network, channel, admin) DO UPDATE SET address = excluded.address
             """,
             [.text(network), .text(channel), .text(admin), .text(address),
-             .real(context.time.now.addingTimeInterval(Self.interval).timeIntervalSince1970)])
+             .real(Self.nextDue(after: context.time.now).timeIntervalSince1970)])
     }
 
     /// Ends a subscription; returns whether there was one.
@@ -46,7 +48,7 @@ struct HelpDigest: Sendable {
                 continue
             }
             // A bot that was down for weeks sends one digest, not one per missed week.
-            let next = max(due + Self.interval, now.timeIntervalSince1970 + Self.interval / 2)
+            let next = Self.nextDue(after: now).timeIntervalSince1970
             let claimed = try await sql.execute(
                 "UPDATE thanks_digest SET due_at = ? WHERE network = ? AND channel = ? AND admin = ? AND due_at = ?",
                 [.real(next), .text(network), .text(channel), .text(admin), .real(due)])
@@ -62,9 +64,9 @@ struct HelpDigest: Sendable {
         }
     }
 
-    /// The digest of the week before `now`.
+    /// The digest of the calendar week before the one of `now`.
     func lines(network: String, channel: String, now: Date) async throws -> [String] {
-        let week = HelpPeriod.week(endingAt: now)
+        let week = HelpPeriod.week(before: now)
         let size = await context.settings(network: network, channel: channel).int("top_size")
         return [
             "Weekly digest. " + HelpReport.activity(try await statistics.activity(network: network, channel: channel, period: week), channel: channel, period: week),

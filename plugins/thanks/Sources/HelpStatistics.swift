@@ -6,12 +6,13 @@ import RapportReciprocity
 ///
 /// The helper of an event is always its receiver: the one who answered (`answered`) or was
 /// credited (`thanked`); the giver is the one who asked or thanked. People are their folded
-/// nicks, per network. Every query is one or two SQL statements that both store backends run,
-/// over indexes made for them (`thanks_event_period`, `thanks_event_*_pairs`, `thanks_question_*`).
+/// nicks, per network. Channel figures come from the ledger's running totals per calendar
+/// period (`ThanksLedger+Tallies.swift`), so a page about a channel with a million events reads
+/// a few hundred rows; questions from `thanks_question` over its indexes.
 ///
 /// ```swift
 /// let stats = HelpStatistics(database: store)
-/// let top = try await stats.helpers(network: "libera", channel: "#linux", period: .week(endingAt: .now), limit: 5)
+/// let top = try await stats.helpers(network: "libera", channel: "#linux", period: .week(containing: .now), limit: 5)
 /// ```
 ///
 /// The thanks plugin must have run once on `database` (it creates the tables).
@@ -26,52 +27,68 @@ public struct HelpStatistics: Sendable {
     static let answered = SQLValue.text(HelpEvent.Kind.answered.rawValue)
     static let thanked = SQLValue.text(HelpEvent.Kind.thanked.rawValue)
 
+    /// The arguments of `network = ? AND channel = ? AND period = ?`.
+    private func tally(_ network: String, _ channel: String, _ period: HelpPeriod) -> [SQLValue] {
+        [.text(network), .text(channel), .text(period.key)]
+    }
+
+    /// The arguments of `network = ? AND channel = ? AND at >= ? AND at < ?`.
     private func range(_ network: String, _ channel: String, _ period: HelpPeriod) -> [SQLValue] {
         [.text(network), .text(channel), .real(period.start.timeIntervalSince1970), .real(period.end.timeIntervalSince1970)]
     }
 
     // MARK: - Helpers
 
-    /// Everyone who helped in the period, most answers first (then most people helped, then
-    /// most thanks).
+    /// Everyone who helped in the period, most answers first (then most thanks).
     public func helpers(network: String, channel: String, period: HelpPeriod, limit: Int = .max) async throws -> [Helper] {
-        try await sql.query(
-            """
-            SELECT receiver AS person, MAX(receiver_nick) AS nick, COUNT(DISTINCT giver) AS people,
-                SUM(CASE WHEN kind = ? THEN 1 ELSE 0 END) AS answers, SUM(CASE WHEN kind = ? THEN 1 ELSE 0 END) AS thanks
-            FROM thanks_event WHERE network = ? AND channel = ? AND at >= ? AND at < ?
-            GROUP BY receiver ORDER BY answers DESC, people DESC, thanks DESC, receiver LIMIT ?
-            """, [Self.answered, Self.thanked] + range(network, channel, period) + [.integer(Int64(limit))]
-        ).map {
-            Helper(
-                person: $0["person"].string ?? "?", nick: $0["nick"].string ?? "?", answers: $0["answers"].int ?? 0,
-                peopleHelped: $0["people"].int ?? 0, thanks: $0["thanks"].int ?? 0)
-        }
+        try await helpers(where: "", [], order: "answers DESC, thanks DESC, helper", network, channel, period, limit)
     }
 
     /// Helpers who gave much and were thanked little (``UnsungRule``), the widest gap first.
     public func unsungHelpers(
         network: String, channel: String, period: HelpPeriod, rule: UnsungRule = UnsungRule(), limit: Int = .max
     ) async throws -> [Helper] {
-        let unsung = try await helpers(network: network, channel: channel, period: period).filter(rule.isUnsung)
-        return Array(unsung.sorted { ($0.answers - $0.thanks, $1.person) > ($1.answers - $1.thanks, $0.person) }.prefix(limit))
+        try await helpers(
+            where: "AND answers >= ? AND thanks <= answers * CAST(? AS DOUBLE PRECISION)", [.integer(Int64(rule.minimumAnswers)), .real(rule.maximumThanksPerAnswer)],
+            order: "answers - thanks DESC, helper", network, channel, period, limit)
+    }
+
+    /// The period's helpers that satisfy `condition`, in `order`, with the number of people each
+    /// helped (counted for the listed ones only).
+    private func helpers(
+        where condition: String, _ values: [SQLValue], order: String, _ network: String, _ channel: String, _ period: HelpPeriod,
+        _ limit: Int
+    ) async throws -> [Helper] {
+        try await sql.query(
+            """
+            SELECT helper, nick, answers, thanks,
+                (SELECT COUNT(*) FROM thanks_tally_pair p
+                 WHERE p.network = h.network AND p.channel = h.channel AND p.period = h.period AND p.helper = h.helper) AS people
+            FROM (SELECT * FROM thanks_tally_helper WHERE network = ? AND channel = ? AND period = ? \(condition)
+                  ORDER BY \(order) LIMIT ?) h
+            ORDER BY \(order)
+            """, tally(network, channel, period) + values + [.integer(Int64(limit))]
+        ).map {
+            Helper(
+                person: $0["helper"].string ?? "?", nick: $0["nick"].string ?? "?", answers: $0["answers"].int ?? 0,
+                peopleHelped: $0["people"].int ?? 0, thanks: $0["thanks"].int ?? 0)
+        }
     }
 
     /// People whose very first answer in the channel was given in the period, earliest first.
     public func newcomers(network: String, channel: String, period: HelpPeriod, limit: Int = .max) async throws -> [Newcomer] {
         try await sql.query(
             """
-            SELECT e.receiver AS person, MAX(e.receiver_nick) AS nick, MIN(e.at) AS first_at, COUNT(*) AS answers
-            FROM thanks_event e WHERE e.kind = ? AND e.network = ? AND e.channel = ? AND e.at >= ? AND e.at < ?
-              AND NOT EXISTS (SELECT 1 FROM thanks_event p WHERE p.network = e.network AND p.channel = e.channel
-                              AND p.kind = e.kind AND p.receiver = e.receiver AND p.at < ?)
-            GROUP BY e.receiver ORDER BY first_at, e.receiver LIMIT ?
+            SELECT f.helper AS helper, p.nick AS nick, f.first_answer_at AS first_at, p.answers AS answers
+            FROM thanks_tally_helper f JOIN thanks_tally_helper p
+              ON p.network = f.network AND p.channel = f.channel AND p.period = ? AND p.helper = f.helper
+            WHERE f.network = ? AND f.channel = ? AND f.period = 'all' AND f.first_answer_at >= ? AND f.first_answer_at < ?
+            ORDER BY f.first_answer_at, f.helper LIMIT ?
             """,
-            [Self.answered] + range(network, channel, period)
-                + [.real(period.start.timeIntervalSince1970), .integer(Int64(limit))]
+            [.text(period.key)] + range(network, channel, period) + [.integer(Int64(limit))]
         ).map {
             Newcomer(
-                person: $0["person"].string ?? "?", nick: $0["nick"].string ?? "?",
+                person: $0["helper"].string ?? "?", nick: $0["nick"].string ?? "?",
                 firstAnswer: Date(timeIntervalSince1970: $0["first_at"].double ?? 0), answers: $0["answers"].int ?? 0)
         }
     }
@@ -83,37 +100,35 @@ public struct HelpStatistics: Sendable {
             """
             SELECT q.asker AS person, MAX(q.asker_nick) AS nick, COUNT(*) AS questions FROM thanks_question q
             WHERE q.network = ? AND q.channel = ? AND q.at >= ? AND q.at < ?
-              AND NOT EXISTS (SELECT 1 FROM thanks_event e WHERE e.network = q.network AND e.channel = q.channel
-                              AND e.kind = ? AND e.receiver = q.asker)
+              AND NOT EXISTS (SELECT 1 FROM thanks_tally_helper h WHERE h.network = q.network AND h.channel = q.channel
+                              AND h.period = 'all' AND h.helper = q.asker AND h.answers > 0)
             GROUP BY q.asker ORDER BY questions DESC, q.asker LIMIT ?
-            """, range(network, channel, period) + [Self.answered, .integer(Int64(limit))]
+            """, range(network, channel, period) + [.integer(Int64(limit))]
         ).map { Asker(person: $0["person"].string ?? "?", nick: $0["nick"].string ?? "?", questions: $0["questions"].int ?? 0) }
     }
 
     // MARK: - The channel
 
-    /// Answers, thanks and questions per UTC day, oldest first; days with none are left out.
-    public func perDay(network: String, channel: String, period: HelpPeriod) async throws -> [Day] {
-        var days: [Int: Day] = [:]
-        func day(_ row: SQLRow) -> Int? { row["day"].int }
+    /// Answers, thanks and questions per UTC day of the days from `first` to `last` (both
+    /// included), oldest first; days with none are left out.
+    public func perDay(network: String, channel: String, from first: Date, through last: Date) async throws -> [Day] {
+        let (firstDay, lastDay) = (ThanksLedger.day(first), ThanksLedger.day(last))
+        var days: [Int64: Day] = [:]
+        func update(_ row: SQLRow, _ change: (inout Day) -> Void) {
+            guard let number = row["day"].int.map(Int64.init) else { return }
+            change(&days[number, default: Day(day: Date(timeIntervalSince1970: Double(number) * 86400), answers: 0, thanks: 0, questions: 0)])
+        }
         for row in try await sql.query(
-            """
-            SELECT day, SUM(CASE WHEN kind = ? THEN 1 ELSE 0 END) AS answers, SUM(CASE WHEN kind = ? THEN 1 ELSE 0 END) AS thanks
-            FROM thanks_event WHERE network = ? AND channel = ? AND at >= ? AND at < ? GROUP BY day
-            """, [Self.answered, Self.thanked] + range(network, channel, period))
+            "SELECT day, answers, thanks FROM thanks_tally_day WHERE network = ? AND channel = ? AND day >= ? AND day <= ?",
+            [.text(network), .text(channel), .integer(firstDay), .integer(lastDay)])
         {
-            guard let number = day(row) else { continue }
-            days[number] = Day(
-                day: Date(timeIntervalSince1970: Double(number) * 86400), answers: row["answers"].int ?? 0,
-                thanks: row["thanks"].int ?? 0, questions: 0)
+            update(row) { $0.answers = row["answers"].int ?? 0; $0.thanks = row["thanks"].int ?? 0 }
         }
         for row in try await sql.query(
             "SELECT day, COUNT(*) AS n FROM thanks_question WHERE network = ? AND channel = ? AND at >= ? AND at < ? GROUP BY day",
-            range(network, channel, period))
+            [.text(network), .text(channel), .real(Double(firstDay) * 86400), .real(Double(lastDay + 1) * 86400)])
         {
-            guard let number = day(row) else { continue }
-            days[number, default: Day(day: Date(timeIntervalSince1970: Double(number) * 86400), answers: 0, thanks: 0, questions: 0)]
-                .questions = row["n"].int ?? 0
+            update(row) { $0.questions = row["n"].int ?? 0 }
         }
         return days.values.sorted { $0.day < $1.day }
     }
@@ -122,11 +137,10 @@ public struct HelpStatistics: Sendable {
     public func edges(network: String, channel: String, period: HelpPeriod, limit: Int = .max) async throws -> [Edge] {
         try await sql.query(
             """
-            SELECT receiver AS helper, MAX(receiver_nick) AS helper_nick, giver AS helped, MAX(giver_nick) AS helped_nick,
-                COUNT(*) AS weight
-            FROM thanks_event WHERE network = ? AND channel = ? AND at >= ? AND at < ? AND giver <> ?
-            GROUP BY receiver, giver ORDER BY weight DESC, receiver, giver LIMIT ?
-            """, range(network, channel, period) + [.text(ThanksLedger.forgotten), .integer(Int64(limit))]
+            SELECT helper, helper_nick, helped, helped_nick, weight FROM thanks_tally_pair
+            WHERE network = ? AND channel = ? AND period = ? AND helped <> ?
+            ORDER BY weight DESC, helper, helped LIMIT ?
+            """, tally(network, channel, period) + [.text(ThanksLedger.forgotten), .integer(Int64(limit))]
         ).map {
             Edge(
                 helper: $0["helper"].string ?? "?", helperNick: $0["helper_nick"].string ?? "?", helped: $0["helped"].string ?? "?",
@@ -152,10 +166,9 @@ public struct HelpStatistics: Sendable {
     public func activity(network: String, channel: String, period: HelpPeriod) async throws -> Activity {
         let events = try await sql.query(
             """
-            SELECT SUM(CASE WHEN kind = ? THEN 1 ELSE 0 END) AS answers, SUM(CASE WHEN kind = ? THEN 1 ELSE 0 END) AS thanks,
-                COUNT(DISTINCT receiver) AS helpers
-            FROM thanks_event WHERE network = ? AND channel = ? AND at >= ? AND at < ?
-            """, [Self.answered, Self.thanked] + range(network, channel, period)
+            SELECT SUM(answers) AS answers, SUM(thanks) AS thanks, COUNT(*) AS helpers
+            FROM thanks_tally_helper WHERE network = ? AND channel = ? AND period = ?
+            """, tally(network, channel, period)
         ).first
         let questions = try await sql.query(
             """

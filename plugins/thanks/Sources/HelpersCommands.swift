@@ -20,10 +20,10 @@ struct HelpersCommands {
 
     /// Top, unsung and new helpers where everyone may read them; who only asks, to admins privately.
     private func helpers(_ command: CommandInvocation) async throws {
-        var period = HelpPeriod.week(endingAt: context.time.now)
+        var period = HelpPeriod.week(containing: context.time.now)
         var channel = command.channel
         for argument in command.arguments {
-            if let named = HelpPeriod(named: argument, endingAt: context.time.now) {
+            if let named = HelpPeriod(named: argument, containing: context.time.now) {
                 period = named
             } else if let first = argument.first, "#&!+".contains(first) {
                 channel = argument
@@ -68,7 +68,7 @@ struct HelpersCommands {
             try await digest.subscribe(network: command.network, channel: channel, admin: admin, address: command.sender.address)
             let prefix = await context.administration.commandPrefix(network: command.network, channel: command.channel)
             try await context.reply(
-                to: command, "Every week I'll send you, privately, how people helped each other in \(channel). \(prefix)helpers digest off \(channel) stops it.")
+                to: command, "Every Monday I'll send you, privately, how people helped each other in \(channel) the week before. \(prefix)helpers digest off \(channel) stops it.")
         } else if try await digest.unsubscribe(network: command.network, channel: channel, admin: admin) {
             try await context.reply(to: command, "No more weekly digest of \(channel) for you.")
         } else {

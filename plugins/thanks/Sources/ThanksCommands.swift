@@ -36,19 +36,13 @@ struct ThanksCommands {
             return "\(nick): \(Self.plural(karma.thanks, "thanks", "thanks")) and \(Self.plural(karma.answers, "answer", "answers")) in \(channel)."
         case "top":
             guard let channel = command.channel else { throw CommandError(.badArguments, "Ask in a channel: the top list is per channel.") }
-            let period = command.arguments.first?.lowercased() ?? "week"
-            let since: Date
-            switch period {
-            case "week": since = context.time.now.addingTimeInterval(-7 * 86400)
-            case "month": since = context.time.now.addingTimeInterval(-30 * 86400)
-            case "all": since = .distantPast
-            default: throw CommandError.usage("top [week|month|all]")
+            guard let period = HelpPeriod(named: command.arguments.first ?? "week", containing: context.time.now) else {
+                throw CommandError.usage("top [week|month|all]")
             }
             let settings = await context.settings(network: command.network, channel: channel)
-            let top = try await plugin.ledger.top(network: command.network, channel: channel, since: since, limit: settings.int("top_size"))
-            let label = period == "all" ? "all time" : "this \(period)"
-            guard !top.isEmpty else { return "Nobody has been thanked in \(channel) \(label) yet." }
-            return "Most thanked in \(channel), \(label): " + top.map { "\($0.nick) (\($0.count))" }.joined(separator: ", ")
+            let top = try await plugin.ledger.top(network: command.network, channel: channel, period: period, limit: settings.int("top_size"))
+            guard !top.isEmpty else { return "Nobody has been thanked in \(channel) \(period.label) yet." }
+            return "Most thanked in \(channel), \(period.label): " + top.map { "\($0.nick) (\($0.count))" }.joined(separator: ", ")
         case "helped":
             let nick = command.arguments.first.map(Self.cleanNick) ?? me
             let helped = try await plugin.ledger.helped(PersonMatch(network: command.network, nick: casemapping.fold(nick)), limit: 5)

@@ -52,10 +52,14 @@ extension ThanksLedger {
     }
 
     /// Erases `person`: their own karma and their questions go, and the credits they gave stay
-    /// counted for the people they thanked but no longer name them.
+    /// counted for the people they thanked but no longer name them; the channels' tallies are
+    /// counted again.
     public func forget(_ person: Person) async throws {
         let match = PersonMatch(network: person.network, nick: person.nick, identities: person.identity.map { [$0] } ?? [])
         try await sql.transaction { db in
+            let channels = try await db.query(
+                "SELECT DISTINCT network, channel FROM thanks_event WHERE \(match.condition("giver")) OR \(match.condition("receiver"))",
+                match.values + match.values)
             try await db.execute("DELETE FROM thanks_event WHERE \(match.condition("receiver"))", match.values)
             try await db.execute(
                 """
@@ -64,6 +68,10 @@ extension ThanksLedger {
                 """, [.text(Self.forgotten), .text(Self.forgotten)] + match.values)
             try await db.execute(
                 "DELETE FROM thanks_question WHERE network = ? AND asker = ?", [.text(person.network), .text(person.nick)])
+            for row in channels {
+                guard let network = row["network"].string, let channel = row["channel"].string else { continue }
+                try await Self.recount(db, network: network, channel: channel)
+            }
         }
     }
 

@@ -55,6 +55,7 @@ public struct ThanksLedger: Sendable {
             "CREATE INDEX thanks_link_person ON thanks_link (person)",
             "CREATE TABLE thanks_link_code (hash TEXT PRIMARY KEY, identity TEXT NOT NULL, expires_at DOUBLE PRECISION NOT NULL)",
         ]),
+        tallies,
     ]
 
     private static let addDay = "ALTER TABLE thanks_event ADD COLUMN day INTEGER NOT NULL DEFAULT 0"
@@ -74,24 +75,32 @@ public struct ThanksLedger: Sendable {
 
     public func migrate() async throws { try await store.migrate(Self.migrations) }
 
-    /// Records one event; `from`/`to` are folded with `casemapping` for counting, and their
-    /// verified identities (when known) let linked people count as one (``IdentityLinks``).
+    /// Records one event, and adds it to its tallies; `from`/`to` are folded with `casemapping`
+    /// for counting, and their verified identities (when known) let linked people count as one
+    /// (``IdentityLinks``).
     public func record(
         _ event: HelpEvent, casemapping: Casemapping, reason: String? = nil, giver: Identity? = nil, receiver: Identity? = nil
     ) async throws {
-        try await sql.execute(
-            """
-            INSERT INTO thanks_event (id, kind, detection, network, channel, giver, giver_nick, receiver, receiver_nick,
-                at, day, message_id, related_id, reason, giver_identity, receiver_identity)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [
-                .text(UUID().uuidString), .text(event.kind.rawValue), .text(event.detection.rawValue), .text(event.network),
-                .text(event.channel), .text(casemapping.fold(event.from)), .text(event.from),
-                .text(casemapping.fold(event.to)), .text(event.to), .real(event.time.timeIntervalSince1970), .integer(Self.day(event.time)),
-                SQLValue(event.messageID?.rawValue), SQLValue(event.relatedMessageID?.rawValue), SQLValue(reason),
-                SQLValue(giver?.rawValue), SQLValue(receiver?.rawValue),
-            ])
+        let (day, month) = (Self.day(event.time), HelpPeriod.monthNumber(event.time))
+        let helper = (key: casemapping.fold(event.to), nick: event.to), helped = (key: casemapping.fold(event.from), nick: event.from)
+        try await sql.transaction { db in
+            try await db.execute(
+                """
+                INSERT INTO thanks_event (id, kind, detection, network, channel, giver, giver_nick, receiver, receiver_nick,
+                    at, day, month, message_id, related_id, reason, giver_identity, receiver_identity)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    .text(UUID().uuidString), .text(event.kind.rawValue), .text(event.detection.rawValue), .text(event.network),
+                    .text(event.channel), .text(helped.key), .text(helped.nick), .text(helper.key), .text(helper.nick),
+                    .real(event.time.timeIntervalSince1970), .integer(day), .integer(month),
+                    SQLValue(event.messageID?.rawValue), SQLValue(event.relatedMessageID?.rawValue), SQLValue(reason),
+                    SQLValue(giver?.rawValue), SQLValue(receiver?.rawValue),
+                ])
+            try await Self.tally(
+                db, kind: event.kind, network: event.network, channel: event.channel, helper: helper, helped: helped, at: event.time,
+                day: day, month: month)
+        }
     }
 
     /// The UTC day number of `date` (days since 1970), as kept in the `day` columns.
@@ -105,29 +114,23 @@ public struct ThanksLedger: Sendable {
         return rows.first?["n"].int ?? 0
     }
 
-    /// Thanks and answers received by `receiver` (folded) in a channel.
+    /// Thanks and answers received by `receiver` (folded) in a channel, ever.
     public func karma(network: String, channel: String, receiver: String) async throws -> (thanks: Int, answers: Int) {
-        let rows = try await sql.query(
-            "SELECT kind, COUNT(*) AS n FROM thanks_event WHERE network = ? AND channel = ? AND receiver = ? GROUP BY kind",
-            [.text(network), .text(channel), .text(receiver)])
-        var thanks = 0, answers = 0
-        for row in rows {
-            if row["kind"].string == HelpEvent.Kind.thanked.rawValue { thanks = row["n"].int ?? 0 }
-            if row["kind"].string == HelpEvent.Kind.answered.rawValue { answers = row["n"].int ?? 0 }
-        }
-        return (thanks, answers)
+        let row = try await sql.query(
+            "SELECT thanks, answers FROM thanks_tally_helper WHERE network = ? AND channel = ? AND period = 'all' AND helper = ?",
+            [.text(network), .text(channel), .text(receiver)]
+        ).first
+        return (row?["thanks"].int ?? 0, row?["answers"].int ?? 0)
     }
 
-    /// The most thanked people of a channel since `since`, most first.
-    public func top(network: String, channel: String, since: Date, limit: Int) async throws -> [(nick: String, count: Int)] {
+    /// The most thanked people of a channel in `period`, most first.
+    public func top(network: String, channel: String, period: HelpPeriod, limit: Int) async throws -> [(nick: String, count: Int)] {
         let rows = try await sql.query(
             """
-            SELECT receiver, MAX(receiver_nick) AS nick, COUNT(*) AS n FROM thanks_event
-            WHERE network = ? AND channel = ? AND kind = ? AND at >= ?
-            GROUP BY receiver ORDER BY n DESC, receiver ASC LIMIT ?
-            """,
-            [.text(network), .text(channel), .text(HelpEvent.Kind.thanked.rawValue), .real(since.timeIntervalSince1970), .integer(Int64(limit))])
-        return rows.map { ($0["nick"].string ?? "?", $0["n"].int ?? 0) }
+            SELECT nick, thanks FROM thanks_tally_helper WHERE network = ? AND channel = ? AND period = ? AND thanks > 0
+            ORDER BY thanks DESC, helper LIMIT ?
+            """, [.text(network), .text(channel), .text(period.key), .integer(Int64(limit))])
+        return rows.map { ($0["nick"].string ?? "?", $0["thanks"].int ?? 0) }
     }
 
     /// Who helped `person` (answered or was thanked by them) and whom `person` helped.

@@ -18,7 +18,7 @@ public struct ThanksPlugin: BuiltInPlugin, PersonalDataPlugin {
             .init("owe", help: "People who answered you recently and whom you have not thanked yet."),
             .init(
                 "helpers", usage: "helpers [#channel] [week|month|all] | helpers digest on|off [#channel]",
-                help: "Top helpers, unsung helpers (3+ answers, at most one thanks per four) and newcomers who started helping (default: this channel, this week); admins also get, privately, who only asks. Admins: a weekly digest by DM with digest on|off.",
+                help: "Top helpers, unsung helpers (3+ answers, at most one thanks per four) and newcomers who started helping (default: this channel, this calendar week; weeks start on Monday, UTC); admins also get, privately, who only asks. Admins: a digest of the past week by DM every Monday with digest on|off.",
                 requires: .channelOperator),
             .init("me", help: "Your own give and get (answers and thanks), and whom you helped, sent to you privately; with your linked identities counted as you."),
             .init(

@@ -19,17 +19,20 @@ struct HelpStatisticsBenchmarkTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        try await measure(on: try SQLiteStore(path: folder.appendingPathComponent("bench.sqlite").path), backend: "sqlite")
+        try await measure(
+            on: try SQLiteStore(path: folder.appendingPathComponent("bench.sqlite").path), backend: "sqlite", month: ThanksLedger.monthSQLite)
     }
 
     @Test func queriesOverABigLedgerOnPostgreSQL() async throws {
-        try await TestStores.withPostgres { store in try await measure(on: store, backend: "postgres", analyze: true) }
+        try await TestStores.withPostgres { store in try await measure(on: store, backend: "postgres", month: ThanksLedger.monthPostgres, analyze: true) }
     }
 
     /// 300 helpers answer (two thirds) or are thanked by (one third) 2,000 people in `#big`; a
-    /// quarter as many questions, one in five left open.
-    func fill(_ store: any Store) async throws {
-        try await ThanksLedger(PluginStore(namespace: "thanks", database: store)).migrate()
+    /// quarter as many questions, one in five left open. Then the tallies are counted, as after
+    /// any bulk load; `month` computes the month number from `at` in the store's dialect.
+    func fill(_ store: any Store, month: String) async throws {
+        let ledger = ThanksLedger(PluginStore(namespace: "thanks", database: store))
+        try await ledger.migrate()
         let sequence = "WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < \(Self.events))"
         let at = "(\(Self.end) - n * \(Self.step))"
         try await store.execute(
@@ -50,16 +53,18 @@ struct HelpStatisticsBenchmarkTests {
                 'how do I do thing ' || n || '?', CASE WHEN n % 5 = 0 THEN NULL ELSE \(at) + 60.0 END
             FROM seq WHERE n % 4 = 0
             """)
+        try await store.execute("UPDATE thanks_event SET month = \(month)")
+        try await ledger.recount()
     }
 
     /// - Parameter analyze: Gather planner statistics after the bulk load, as PostgreSQL's
     ///   autovacuum does on its own in a real database (SQLite never does, so neither does its run).
-    func measure(on store: any Store, backend: String, analyze: Bool = false) async throws {
-        try await fill(store)
+    func measure(on store: any Store, backend: String, month: String, analyze: Bool = false) async throws {
+        try await fill(store, month: month)
         if analyze { try await store.execute("ANALYZE") }
         let stats = HelpStatistics(database: store)
         let now = Date(timeIntervalSince1970: Double(Self.end))
-        for period in [HelpPeriod.week(endingAt: now), .month(endingAt: now), .allTime(endingAt: now)] {
+        for period in [HelpPeriod.week(containing: now), .month(containing: now), .allTime] {
             func timed<T>(_ name: String, _ query: () async throws -> T) async throws -> T {
                 let clock = ContinuousClock()
                 var result: T?
@@ -72,7 +77,7 @@ struct HelpStatisticsBenchmarkTests {
             _ = try await timed("unsungHelpers") { try await stats.unsungHelpers(network: network, channel: channel, period: period, limit: 5) }
             _ = try await timed("newcomers") { try await stats.newcomers(network: network, channel: channel, period: period, limit: 5) }
             _ = try await timed("onlyAskers") { try await stats.onlyAskers(network: network, channel: channel, period: period, limit: 5) }
-            let days = try await timed("perDay") { try await stats.perDay(network: network, channel: channel, period: period) }
+            let days = try await timed("perDay") { try await stats.perDay(network: network, channel: channel, from: period.start, through: now) }
             let edges = try await timed("edges") { try await stats.edges(network: network, channel: channel, period: period, limit: 200) }
             let open = try await timed("openQuestions") { try await stats.openQuestions(network: network, channel: channel, period: period, limit: 20) }
             let activity = try await timed("activity") { try await stats.activity(network: network, channel: channel, period: period) }

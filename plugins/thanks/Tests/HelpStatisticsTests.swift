@@ -10,7 +10,8 @@ import Testing
 /// real PostgreSQL server (`deploy/servers/postgres.sh`).
 struct HelpStatisticsTests {
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
-    let week = HelpPeriod.week(endingAt: now)
+    /// `now` is a Friday: the week began 4⅓ days before.
+    let week = HelpPeriod.week(containing: now)
 
     @Test func answersEveryQuestionOnSQLite() async throws {
         try await checkEverything(on: try SQLiteStore())
@@ -74,7 +75,7 @@ struct HelpStatisticsTests {
         #expect(askers.map(\.person) == ["alice", "dave", "frank"])
         #expect(askers.map(\.questions) == [2, 1, 1])
 
-        let days = try await stats.perDay(network: "test", channel: "#test", period: week)
+        let days = try await stats.perDay(network: "test", channel: "#test", from: week.start, through: Self.now)
         #expect(days.map(\.answers).reduce(0, +) == 6)
         #expect(days.map(\.thanks).reduce(0, +) == 2)
         #expect(days.map(\.questions).reduce(0, +) == 4)
@@ -102,11 +103,41 @@ struct HelpStatisticsTests {
         #expect(alice.answersReceived == 5 && alice.thanksGiven == 1 && alice.answersGiven == 0)
         #expect(alice.helpedBy.map(\.person) == ["bob", "carol", "erin"])
         #expect(alice.helpedBy.map(\.count) == [3, 2, 1])
+
+        // The tallies kept event by event are the ones a count from scratch gives.
+        let kept = try await tallies(store)
+        #expect(kept.count == 20 + 14 + 5)  // pairs, helpers and days of all time, each week and each month
+        try await ThanksLedger(PluginStore(namespace: "thanks", database: store)).recount()
+        #expect(try await tallies(store) == kept)
+    }
+
+    /// Every tally row, as text, sorted.
+    func tallies(_ store: any Store) async throws -> [String] {
+        let pairs = try await store.query("SELECT * FROM thanks_tally_pair")
+        let helpers = try await store.query("SELECT * FROM thanks_tally_helper")
+        let days = try await store.query("SELECT * FROM thanks_tally_day")
+        return (pairs + helpers + days).map { row in
+            row.columns.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        }.sorted()
+    }
+
+    @Test func forgettingSomeoneCountsTheChannelAgainWithoutThem() async throws {
+        let store = try SQLiteStore()
+        let stats = try await history(store)
+        let ledger = ThanksLedger(PluginStore(namespace: "thanks", database: store))
+        try await ledger.forget(Person(network: "test", nick: "bob", identity: nil))
+        let helpers = try await stats.helpers(network: "test", channel: "#test", period: week)
+        #expect(helpers.map(\.person) == ["carol", "erin"])
+        try await ledger.forget(Person(network: "test", nick: "alice", identity: nil))
+        #expect(try await stats.helpers(network: "test", channel: "#test", period: week).first
+            == HelpStatistics.Helper(person: "carol", nick: "carol", answers: 1, peopleHelped: 2, thanks: 2))
+        #expect(try await stats.edges(network: "test", channel: "#test", period: week).map(\.helped) == ["dave"])
+        #expect(try await stats.activity(network: "test", channel: "#other", period: week).helpers == 0)
     }
 
     @Test func allTimeCountsHelpBeforeTheWeekAndNewcomersNeedNoEarlierAnswer() async throws {
         let stats = try await history(try SQLiteStore())
-        let all = HelpPeriod.allTime(endingAt: Self.now)
+        let all = HelpPeriod.allTime
         let carol = try await stats.helpers(network: "test", channel: "#test", period: all).first { $0.person == "carol" }
         #expect(carol?.answers == 2)
         #expect(try await stats.newcomers(network: "test", channel: "#test", period: all).map(\.person) == ["carol", "bob", "erin"])
@@ -120,7 +151,7 @@ struct HelpStatisticsTests {
         try await chat.say("alice: plug it in, Files mounts it for you", as: "bob", at: time.now)
         try await chat.say("where is the grub config?", as: "Frank", at: time.now)
         let stats = HelpStatistics(database: chat.store)
-        let period = HelpPeriod.week(endingAt: time.now.addingTimeInterval(1))
+        let period = HelpPeriod.week(containing: time.now)
         let open = try await stats.openQuestions(network: "test", channel: "#test", period: period)
         #expect(open.map(\.nick) == ["Frank"])
         #expect(open.map(\.asker) == ["frank"])

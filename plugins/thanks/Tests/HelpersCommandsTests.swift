@@ -92,17 +92,17 @@ extension HelpersCommandsTests {
 
     func digestComesWeeklyAndNeverTwice(store: any Store) async throws {
         let first = try await chat(store: store)
-        #expect(try await type(first, "!helpers digest on", as: "boss", account: "boss").first?.text.hasPrefix("Every week I'll send you") == true)
-        #expect(try await first.advance(time, by: .seconds(3 * 86400)).isEmpty)
+        // The harness's clock starts on a Friday: the first digest comes on Monday, about that week.
+        #expect(try await type(first, "!helpers digest on", as: "boss", account: "boss").first?.text.hasPrefix("Every Monday I'll send you") == true)
         try await busyWeek(first)
-        #expect(try await first.advance(time, by: .seconds(3 * 86400)).isEmpty)
+        #expect(try await first.advance(time, by: .seconds(2 * 86400)).isEmpty)
         let digest = try await first.advance(time, by: .seconds(86400))
         #expect(digest.allSatisfy { $0.target == .user(address: "boss") })
         #expect(digest.map(\.text) == [
-            "Weekly digest. Help in #test, this week: 3 answers, 0 thanks, 4 questions (1 still unanswered), 1 helper.",
-            "Top helpers in #test, this week: b\u{200B}ob (3 answers to 3 people, 0 thanks)",
+            "Weekly digest. Help in #test, last week: 3 answers, 0 thanks, 4 questions (1 still unanswered), 1 helper.",
+            "Top helpers in #test, last week: b\u{200B}ob (3 answers to 3 people, 0 thanks)",
             "Unsung helpers (many answers, few thanks): b\u{200B}ob (3 answers, 0 thanks)",
-            "Left unanswered: f\u{200B}rank, 4d ago: “why does my wifi drop every hour?”",
+            "Left unanswered: f\u{200B}rank, 3d ago: “why does my wifi drop every hour?”",
         ])
         await first.stop()
         let second = try await chat(store: store)
