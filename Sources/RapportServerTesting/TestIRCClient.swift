@@ -12,7 +12,10 @@ public actor TestIRCClient {
     public let nick: String
     private let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
     private var received: [IRCMessage] = []
+    /// Where ``waitFor(timeout:_:)`` goes on: the messages before it were matched or passed over.
     private var cursor = 0
+    /// How many messages had arrived when the last line was sent: replies to it come after.
+    private var sentMark = 0
     private var reader: Task<Void, Never>?
 
     private init(nick: String, channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>) {
@@ -76,6 +79,7 @@ public actor TestIRCClient {
 
     /// Sends one raw line (CR LF is added).
     public func send(_ line: String) async throws {
+        sentMark = received.count
         try await channel.channel.writeAndFlush(ByteBuffer(string: line + "\r\n"))
     }
 
@@ -94,15 +98,19 @@ public actor TestIRCClient {
             + received.suffix(15).map { $0.serialized() }.joined(separator: "\n"))
     }
 
-    /// Every message received from now on for `seconds` that satisfies `predicate`.
+    /// Where a collection starts: after the last line sent (a reply may arrive before the test
+    /// asks for it) and after what ``waitFor(timeout:_:)`` already went through.
+    private var collectionStart: Int { max(cursor, sentMark) }
+
+    /// Every message received for `seconds` from ``collectionStart`` on that satisfies `predicate`.
     public func collect(for seconds: Double, _ predicate: @Sendable (IRCMessage) -> Bool) async throws -> [IRCMessage] {
-        let start = received.count
+        let start = collectionStart
         try await Task.sleep(for: .seconds(seconds))
         cursor = received.count
         return received[start...].filter(predicate)
     }
 
-    /// Every message from now on that satisfies `predicate`, once `count` of them have arrived
+    /// Every message from ``collectionStart`` on that satisfies `predicate`, once `count` of them have arrived
     /// (failing after `timeout` seconds), plus any that arrive in the `settle` seconds after:
     /// extras show up as a wrong count instead of being cut off by a fixed window under load.
     public func collect(
@@ -111,13 +119,14 @@ public actor TestIRCClient {
         try await collect(until: { $0.count >= count }, timeout: timeout, settle: settle, predicate)
     }
 
-    /// Every message from now on that satisfies `predicate`, once the matches so far satisfy
-    /// `done` (failing after `timeout` seconds), plus any that arrive in the `settle` seconds after.
+    /// Every message from ``collectionStart`` on that satisfies `predicate`, once the matches so
+    /// far satisfy `done` (failing after `timeout` seconds), plus any that arrive in the `settle`
+    /// seconds after.
     public func collect(
         until done: @Sendable ([IRCMessage]) -> Bool, timeout: Double = 10, settle: Double = 0.5,
         _ predicate: @Sendable (IRCMessage) -> Bool
     ) async throws -> [IRCMessage] {
-        let start = received.count
+        let start = collectionStart
         let deadline = Date().addingTimeInterval(timeout)
         while !done(received[start...].filter(predicate)) {
             guard Date() < deadline else {
