@@ -1,5 +1,5 @@
-public import Foundation
-public import RapportCore
+import Foundation
+import RapportCore
 import RapportReciprocity
 
 /// Running totals of the ledger, so that statistics about a busy channel read a few hundred
