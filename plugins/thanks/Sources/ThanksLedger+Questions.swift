@@ -52,14 +52,25 @@ extension ThanksLedger {
     }
 
     /// Erases `person`: their own karma and their questions go, and the credits they gave stay
-    /// counted for the people they thanked but no longer name them; the channels' tallies are
-    /// counted again.
+    /// counted for the people they thanked but no longer name them; the tallies follow.
     public func forget(_ person: Person) async throws {
         let match = PersonMatch(network: person.network, nick: person.nick, identities: person.identity.map { [$0] } ?? [])
         try await sql.transaction { db in
-            let channels = try await db.query(
-                "SELECT DISTINCT network, channel FROM thanks_event WHERE \(match.condition("giver")) OR \(match.condition("receiver"))",
-                match.values + match.values)
+            // Their events leave the tallies; the credits they gave come back under `forgotten`.
+            var changes = TallyChanges()
+            for row in try await db.query(
+                """
+                SELECT kind, network, channel, giver, giver_nick, receiver, receiver_nick, at, day, month,
+                    CASE WHEN \(match.condition("receiver")) THEN 1 ELSE 0 END AS received
+                FROM thanks_event WHERE \(match.condition("giver")) OR \(match.condition("receiver"))
+                """, match.values + match.values + match.values)
+            {
+                guard var event = TallyChanges.Event(row) else { continue }
+                changes.add(event, count: -1)
+                guard row["received"].int == 0 else { continue }
+                event.helped = .init(key: Self.forgotten, nick: Self.forgotten)
+                changes.add(event)
+            }
             try await db.execute("DELETE FROM thanks_event WHERE \(match.condition("receiver"))", match.values)
             try await db.execute(
                 """
@@ -68,10 +79,7 @@ extension ThanksLedger {
                 """, [.text(Self.forgotten), .text(Self.forgotten)] + match.values)
             try await db.execute(
                 "DELETE FROM thanks_question WHERE network = ? AND asker = ?", [.text(person.network), .text(person.nick)])
-            for row in channels {
-                guard let network = row["network"].string, let channel = row["channel"].string else { continue }
-                try await Self.recount(db, network: network, channel: channel)
-            }
+            try await changes.write(to: db)
         }
     }
 

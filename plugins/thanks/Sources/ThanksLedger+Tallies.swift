@@ -10,8 +10,8 @@ import RapportReciprocity
 /// - `thanks_tally_day`: the channel's answers and thanks per UTC day.
 ///
 /// ``record(_:casemapping:reason:giver:receiver:)`` adds each event to its tallies in the same
-/// transaction; whatever rewrites events in bulk (`!forget me`, a bulk import) calls ``recount()``
-/// or ``recount(network:channel:)`` afterwards.
+/// transaction, and ``forget(_:)`` takes a person's events out of them (``TallyChanges``); a bulk
+/// import of events calls ``recount()`` afterwards. Only the `all` rows keep `first_answer_at`.
 extension ThanksLedger {
     static let tallies = Migration(
         6, "Running totals per channel, calendar period, helper and helped person, and per day",
@@ -53,50 +53,11 @@ extension ThanksLedger {
     /// The tally periods of an event on `day` in `month`: all time, its week, its month.
     static func periodKeys(day: Int64, month: Int64) -> [String] { ["all", "w\(HelpPeriod.weekNumber(day))", "m\(month)"] }
 
-    /// Adds one event to its tallies; the helper is the event's receiver (``HelpStatistics``).
-    static func tally(
-        _ db: any SQLExecutor, kind: HelpEvent.Kind, network: String, channel: String, helper: (key: String, nick: String),
-        helped: (key: String, nick: String), at time: Date, day: Int64, month: Int64
-    ) async throws {
-        let answers: Int64 = kind == .answered ? 1 : 0
-        let firstAnswer: SQLValue = kind == .answered ? .real(time.timeIntervalSince1970) : .null
-        for period in periodKeys(day: day, month: month) {
-            try await db.execute(
-                """
-                INSERT INTO thanks_tally_pair (network, channel, period, helper, helped, helper_nick, helped_nick, answers, thanks, weight)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
-                ON CONFLICT (network, channel, period, helper, helped) DO UPDATE SET
-                    helper_nick = excluded.helper_nick, helped_nick = excluded.helped_nick,
-                    answers = thanks_tally_pair.answers + excluded.answers, thanks = thanks_tally_pair.thanks + excluded.thanks,
-                    weight = thanks_tally_pair.weight + 1
-                """,
-                [.text(network), .text(channel), .text(period), .text(helper.key), .text(helped.key), .text(helper.nick), .text(helped.nick),
-                 .integer(answers), .integer(1 - answers)])
-            try await db.execute(
-                """
-                INSERT INTO thanks_tally_helper (network, channel, period, helper, nick, answers, thanks, first_answer_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (network, channel, period, helper) DO UPDATE SET nick = excluded.nick,
-                    answers = thanks_tally_helper.answers + excluded.answers, thanks = thanks_tally_helper.thanks + excluded.thanks,
-                    first_answer_at = CASE
-                        WHEN thanks_tally_helper.first_answer_at IS NULL OR excluded.first_answer_at < thanks_tally_helper.first_answer_at
-                        THEN excluded.first_answer_at ELSE thanks_tally_helper.first_answer_at END
-                """,
-                [.text(network), .text(channel), .text(period), .text(helper.key), .text(helper.nick), .integer(answers),
-                 .integer(1 - answers), firstAnswer])
-        }
-        try await db.execute(
-            """
-            INSERT INTO thanks_tally_day (network, channel, day, answers, thanks) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (network, channel, day) DO UPDATE SET
-                answers = thanks_tally_day.answers + excluded.answers, thanks = thanks_tally_day.thanks + excluded.thanks
-            """, [.text(network), .text(channel), .integer(day), .integer(answers), .integer(1 - answers)])
-    }
-
     /// Statements that compute the tallies of the events matching `scope` (a condition on
     /// `network` and `channel`) afresh.
     static func recountStatements(scope: String) -> [String] {
         let answers = "SUM(CASE WHEN kind = 'answered' THEN 1 ELSE 0 END)", thanks = "SUM(CASE WHEN kind = 'thanked' THEN 1 ELSE 0 END)"
+        let firstAnswer = "MIN(CASE WHEN kind = 'answered' THEN at END)"
         // PostgreSQL refuses a constant in GROUP BY, hence no grouping term for `all`.
         let periods: [(key: String, group: String)] = [("'all'", ""), ("'w' || ((day + 3) / 7)", ", day"), ("'m' || month", ", month")]
         var statements = ["thanks_tally_pair", "thanks_tally_helper", "thanks_tally_day"].map { "DELETE FROM \($0) WHERE \(scope)" }
@@ -116,7 +77,7 @@ extension ThanksLedger {
                 INSERT INTO thanks_tally_helper (network, channel, period, helper, nick, answers, thanks, first_answer_at)
                 SELECT network, channel, period, receiver, MAX(receiver_nick), SUM(answers), SUM(thanks), MIN(first_answer_at)
                 FROM (SELECT network, channel, \(period.key) AS period, receiver, MAX(receiver_nick) AS receiver_nick,
-                          \(answers) AS answers, \(thanks) AS thanks, MIN(CASE WHEN kind = 'answered' THEN at END) AS first_answer_at
+                          \(answers) AS answers, \(thanks) AS thanks, \(period.key == "'all'" ? firstAnswer : "CAST(NULL AS DOUBLE PRECISION)") AS first_answer_at
                       FROM thanks_event WHERE \(scope) GROUP BY network, channel\(period.group), receiver) e
                 GROUP BY network, channel, period, receiver
                 """)
@@ -133,13 +94,6 @@ extension ThanksLedger {
     public func recount() async throws {
         try await sql.transaction { db in
             for statement in Self.recountStatements(scope: "1 = 1") { try await db.execute(statement, []) }
-        }
-    }
-
-    /// Computes one channel's tallies afresh, in the caller's transaction.
-    static func recount(_ db: any SQLExecutor, network: String, channel: String) async throws {
-        for statement in recountStatements(scope: "network = ? AND channel = ?") {
-            try await db.execute(statement, [.text(network), .text(channel)])
         }
     }
 }

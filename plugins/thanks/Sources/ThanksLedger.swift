@@ -81,8 +81,11 @@ public struct ThanksLedger: Sendable {
     public func record(
         _ event: HelpEvent, casemapping: Casemapping, reason: String? = nil, giver: Identity? = nil, receiver: Identity? = nil
     ) async throws {
-        let (day, month) = (Self.day(event.time), HelpPeriod.monthNumber(event.time))
-        let helper = (key: casemapping.fold(event.to), nick: event.to), helped = (key: casemapping.fold(event.from), nick: event.from)
+        let tallied = TallyChanges.Event(
+            kind: event.kind, network: event.network, channel: event.channel,
+            helper: .init(key: casemapping.fold(event.to), nick: event.to), helped: .init(key: casemapping.fold(event.from), nick: event.from),
+            at: event.time.timeIntervalSince1970, day: Self.day(event.time), month: HelpPeriod.monthNumber(event.time))
+        let changes = TallyChanges(tallied)
         try await sql.transaction { db in
             try await db.execute(
                 """
@@ -92,14 +95,12 @@ public struct ThanksLedger: Sendable {
                 """,
                 [
                     .text(UUID().uuidString), .text(event.kind.rawValue), .text(event.detection.rawValue), .text(event.network),
-                    .text(event.channel), .text(helped.key), .text(helped.nick), .text(helper.key), .text(helper.nick),
-                    .real(event.time.timeIntervalSince1970), .integer(day), .integer(month),
+                    .text(event.channel), .text(tallied.helped.key), .text(tallied.helped.nick), .text(tallied.helper.key),
+                    .text(tallied.helper.nick), .real(tallied.at), .integer(tallied.day), .integer(tallied.month),
                     SQLValue(event.messageID?.rawValue), SQLValue(event.relatedMessageID?.rawValue), SQLValue(reason),
                     SQLValue(giver?.rawValue), SQLValue(receiver?.rawValue),
                 ])
-            try await Self.tally(
-                db, kind: event.kind, network: event.network, channel: event.channel, helper: helper, helped: helped, at: event.time,
-                day: day, month: month)
+            try await changes.write(to: db)
         }
     }
 
