@@ -86,13 +86,6 @@ extension ReplyLinker {
     /// (only authors with at least one; usually none).
     func pairFacts(query: Entry, window w: UnsafeBufferPointer<Entry>, into facts: inout [(user: UInt64, bits: UInt64)]) {
         facts.removeAll(keepingCapacity: true)
-        func mark(_ user: UInt64, _ feature: LinkFeature) {
-            if let i = facts.firstIndex(where: { $0.user == user }) {
-                facts[i].bits |= FeatureRow.bit(feature)
-            } else {
-                facts.append((user, FeatureRow.bit(feature)))
-            }
-        }
         var i = w.count - 1
         let base = w.baseAddress!
         while i >= windowStart {
@@ -100,13 +93,22 @@ extension ReplyLinker {
             let e = base + i
             let user = e.pointee.user
             if user == query.user {
-                for m in e.pointee.mentions { mark(m, .pPairAddressedQC) }
-                if let to = e.pointee.antecedentUser, to != query.user { mark(to, .pPairLinkedQC) }
+                for m in e.pointee.mentions { Self.mark(m, .pPairAddressedQC, in: &facts) }
+                if let to = e.pointee.antecedentUser, to != query.user { Self.mark(to, .pPairLinkedQC, in: &facts) }
             } else {
-                if e.pointee.mentions.contains(query.user) { mark(user, .pPairAddressedCQ) }
-                if e.pointee.antecedentUser == query.user { mark(user, .pPairLinkedCQ) }
+                if e.pointee.mentions.contains(query.user) { Self.mark(user, .pPairAddressedCQ, in: &facts) }
+                if e.pointee.antecedentUser == query.user { Self.mark(user, .pPairLinkedCQ, in: &facts) }
             }
             i -= 1
+        }
+    }
+
+    @inline(__always)
+    static func mark(_ user: UInt64, _ feature: LinkFeature, in facts: inout [(user: UInt64, bits: UInt64)]) {
+        if let i = facts.firstIndex(where: { $0.user == user }) {
+            facts[i].bits |= FeatureRow.bit(feature)
+        } else {
+            facts.append((user, FeatureRow.bit(feature)))
         }
     }
 

@@ -228,8 +228,7 @@ public struct ReplyLinker: Sendable {
     }
 
     mutating func record(_ entry: Entry) {
-        var previous: Int?
-        Self.update(&users[entry.user, default: UserState(lastSeen: entry.sequence, nick: entry.nick)], with: entry, previous: &previous)
+        let previous = Self.update(&users[entry.user, default: UserState(lastSeen: entry.sequence, nick: entry.nick)], with: entry)
         if let previous, let index = entryIndex(sequence: previous) {
             window[index].superseded = true
         }
@@ -246,14 +245,17 @@ public struct ReplyLinker: Sendable {
         }
     }
 
-    static func update(_ state: inout UserState, with entry: Entry, previous: inout Int?) {
-        previous = state.lastMessage
+    /// Records `entry` as its author's latest message (one dictionary access); returns the one
+    /// before.
+    static func update(_ state: inout UserState, with entry: Entry) -> Int? {
+        let previous = state.lastMessage
         state.lastSeen = entry.sequence
         state.nick = entry.nick
         state.lastMessage = entry.sequence
         state.lastMessageTime = entry.time
         state.lastAntecedentUser = entry.antecedentUser
         state.lastWasLinkedToOther = entry.antecedentUser != nil && entry.antecedentUser != entry.user
+        return previous
     }
 
     mutating func prune(before horizon: Int) {
