@@ -65,6 +65,7 @@ public struct LinkModel: Sendable {
                 let n = bits.trailingZeroBitCount
                 let w = weights.hidden + 4 &* ((row.first &+ n) &* weights.groups &+ group)
                 if row.valued & (1 << n) == 0 {
+                    // A 0/1 feature adds its weights as they are: 1 × w is w, to the bit.
                     a.0 += w[0]; a.1 += w[1]; a.2 += w[2]; a.3 += w[3]
                 } else {
                     let x = row.value(bit: n)
