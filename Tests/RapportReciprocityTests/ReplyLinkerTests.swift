@@ -14,3 +14,17 @@ struct ReplyLinkerTests {
         #expect(a.antecedentNick == "alice")
     }
 }
+
+struct ShortenedNickTests {
+    @Test("a folded prefix is tested as String.hasPrefix tests it", arguments: [
+        ("Hikaru79", "hik"), ("Hikaru79", "hikaru79x"), ("[Bob]", "{b"), ("~Tilde", "^t"), ("Zoë", "zo"), ("Zoë", "zoe"),
+        ("Zoe\u{301}", "zoe"), ("Ünïcode", "ü"), ("abc", "abd"), ("a\r\nb", "a\r"),
+    ])
+    func foldedPrefix(_ nick: String, _ prefix: String) {
+        for casemapping in [Casemapping.ascii, .rfc1459, .strictRFC1459, .none] {
+            #expect(
+                ReplyLinker.folded(nick, hasPrefix: prefix, casemapping: casemapping)
+                    == casemapping.fold(nick).hasPrefix(prefix), "\(nick) \(prefix) \(casemapping)")
+        }
+    }
+}

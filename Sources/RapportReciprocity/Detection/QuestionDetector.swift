@@ -26,17 +26,17 @@ public struct QuestionDetector: Sendable {
         return false
     }
 
-    static let openers: Set<UInt64> = Set(
+    static let openers = HashSet64(words:
         ["hi", "hello", "hey", "hiya", "all", "guys", "folks", "everyone", "ok", "okay", "so", "um", "uh", "also", "and",
-         "but", "please", "sorry", "question", "quick", "q"].map { TextAnalysis.hash($0) })
+         "but", "please", "sorry", "question", "quick", "q"])
 
-    static let questionWords: Set<UInt64> = Set(
+    static let questionWords = HashSet64(words:
         ["how", "what", "what's", "whats", "why", "where", "when", "which", "who", "whom", "whose", "is", "are", "does",
          "do", "did", "can", "could", "would", "should", "will", "has", "have", "anyone", "anybody", "someone",
          "somebody", "any", "isn't", "doesn't", "can't", "won't", "shouldn't", "wie", "was", "warum", "wo", "comment",
-         "pourquoi", "quoi", "cómo", "como", "qué", "que", "por"].map { TextAnalysis.hash($0) })
+         "pourquoi", "quoi", "cómo", "como", "qué", "que", "por"])
 
-    static let questionPairs: Set<UInt64> = Set(
+    static let questionPairs = HashSet64(
         [("i", "need"), ("i", "want"), ("i'm", "trying"), ("im", "trying"), ("i", "cant"), ("i", "can't"),
          ("need", "help"), ("help", "me"), ("i", "wonder"), ("i", "wanna"), ("looking", "for"),
          ("was", "wondering")]

@@ -89,18 +89,11 @@ public struct ThanksDetector: Sendable {
     public func detect(_ text: String, analysis: TextAnalysis) -> Verdict {
         // Fast path: most messages hold none of the markers.
         var candidate = analysis.hasNonASCII
-        var hasPlusPlus = false
+        let hasPlusPlus = analysis.hasPlusPlus
         if !candidate {
             for token in analysis.tokens where Self.wordHashes.contains(token.word) {
                 candidate = true
                 break
-            }
-        }
-        if text.utf8.count >= 3 {
-            var previous: UInt8 = 0
-            for b in text.utf8 {
-                if b == UInt8(ascii: "+") && previous == UInt8(ascii: "+") { hasPlusPlus = true }
-                previous = b
             }
         }
         guard candidate || hasPlusPlus else { return .none }
@@ -134,13 +127,13 @@ public struct ThanksDetector: Sendable {
     // MARK: - Helpers
 
     /// Words of which a thanks holds at least one (the fast path's filter).
-    static let wordHashes: Set<UInt64> = Set(
-        (Configuration.words + ["thank", "appreciated", "appreciate", "rock", "star", "saver", "lifesaver", "best", "dank",
+    static let wordHashes = HashSet64(words:
+        Configuration.words + ["thank", "appreciated", "appreciate", "rock", "star", "saver", "lifesaver", "best", "dank",
             "danke", "merci", "gracias", "obrigado", "grazie", "tack", "tia", "thx", "god", "goodness", "heavens"])
-            .map { TextAnalysis.hash($0) })
     static let paddedWords = Configuration.words.map { Array(" \($0) ".utf8) }
     static let paddedPhrases = Configuration.phrases.map { Array(" \($0) ".utf8) }
     static let unspacedBytes = Configuration.unspaced.map { Array($0.utf8) }
+    static let thanksBytes = paddedWords + paddedPhrases + unspacedBytes
     static let emojiBytes = Configuration.emoji.map { Array($0.utf8) }
     static let paddedRefusals = Configuration.refusals.map { (Array(" \($0.0) ".utf8), $0.1) }
 
@@ -164,7 +157,7 @@ public struct ThanksDetector: Sendable {
     /// Where the first thanks word or phrase starts in a normalised text.
     static func firstThanksIndex(in normal: [UInt8]) -> Int? {
         var best: Int?
-        for phrase in paddedWords + paddedPhrases + unspacedBytes {
+        for phrase in thanksBytes {
             if let at = ByteSearch.firstIndex(of: phrase, in: normal), best.map({ at < $0 }) ?? true { best = at }
         }
         return best

@@ -48,7 +48,7 @@ public struct ReciprocityEngine: Sendable {
     }
 
     public let configuration: Configuration
-    let botHashes: Set<UInt64>
+    let botHashes: HashSet64
     var channels: [ChannelKey: ChannelState] = [:]
     var current: (key: ChannelKey, state: ChannelState)?
     var caps = PairCaps()
@@ -57,7 +57,7 @@ public struct ReciprocityEngine: Sendable {
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
-        self.botHashes = Set(configuration.botNicks.map { TextAnalysis.nickHash($0, casemapping: configuration.casemapping) })
+        self.botHashes = HashSet64(configuration.botNicks.map { TextAnalysis.nickHash($0, casemapping: configuration.casemapping) })
     }
 
     /// Processes one live event; returns the help events it produced.
@@ -75,17 +75,7 @@ public struct ReciprocityEngine: Sendable {
         _ o: Observation, dump: ((_ candidates: [Int], _ features: ArraySlice<Float>) -> Void)?
     ) -> Outcome {
         let key = ChannelKey(network: o.network, channel: o.channel)
-        // The channel of the previous observation is kept out of the dictionary: consecutive
-        // events of one channel (a replay, a busy channel) then cost no hashing.
-        var state: ChannelState
-        if let current, current.key == key {
-            state = current.state
-            self.current = nil
-        } else {
-            if let current { channels[current.key] = current.state }
-            self.current = nil
-            state = channels.removeValue(forKey: key) ?? ChannelState(configuration: configuration)
-        }
+        var state = takeState(of: key)
         defer { current = (key, state) }
         let sender = TextAnalysis.nickHash(o.nick, casemapping: configuration.casemapping)
         let isBot = o.isBot || botHashes.contains(sender)
@@ -183,6 +173,17 @@ public struct ReciprocityEngine: Sendable {
 }
 
 extension ReciprocityEngine {
+    /// Moves the state of a channel out of the engine (new if it has none).
+    ///
+    /// The channel of the previous observation is kept out of the dictionary: consecutive events
+    /// of one channel (a replay, a busy channel) then cost no hashing, and moving the state (never
+    /// copying it) costs no reference counting.
+    mutating func takeState(of key: ChannelKey) -> ChannelState {
+        if current?.key == key, let (_, state) = current.take() { return state }
+        if let (oldKey, oldState) = current.take() { channels[oldKey] = oldState }
+        return channels.removeValue(forKey: key) ?? ChannelState(configuration: configuration)
+    }
+
     /// Drops everything remembered about a channel (the bot left it; a replayed file ended).
     public mutating func forget(channel: String, network: String) {
         let key = ChannelKey(network: network, channel: channel)

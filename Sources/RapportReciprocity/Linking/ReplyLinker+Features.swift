@@ -1,205 +1,200 @@
 extension ReplyLinker {
-    /// What the features need to know about one candidate author, computed once per query.
-    struct AuthorFacts {
-        var user: UInt64
-        var addressedByQuery = false
-        var addressedQuery = false
-        var linkedFromQuery = false
-        var linkedToQuery = false
+    /// Receives the candidates' sequence numbers (self first) and their dense feature rows,
+    /// `LinkFeature.count` floats each (training dumps).
+    typealias FeatureDump = (_ candidates: [Int], _ features: ArraySlice<Float>) -> Void
+
+    /// How many candidates the linear part passes on to the hidden layer.
+    static let shortlistSize = 8
+
+    /// What the pair features need to know about the query beyond its entry, computed once per
+    /// query.
+    struct QueryContext {
+        /// The sequence number of the query author's previous message, or -1.
+        var previous: Int
+        var previousAntecedentUser: UInt64?
+        /// The pair features that depend on the query alone.
+        var queryBits: UInt64
+        /// The query's content words (sorted), for counting common words.
+        var contentWords: UnsafeBufferPointer<UInt64>
     }
 
     /// Scores the self candidate and every message in the window; returns the best sequence number.
-    mutating func rank(_ query: Entry, dump: ((_ candidates: [Int], _ features: ArraySlice<Float>) -> Void)?) -> Int {
-        let stride = LinkFeature.count
-        let count = window.count - windowStart
-        let used = (count + 1) * stride
-        var features: [Float] = []
-        swap(&features, &self.features)
-        defer { swap(&features, &self.features) }
-        let qState = users[query.user]
-        let context = QueryContext(
-            previous: qState?.lastMessage ?? -1, previousAntecedentUser: qState?.lastAntecedentUser)
+    /// `qState` is what the linker knew of the query's author before the query.
+    mutating func rank(_ query: Entry, state qState: UserState?, dump: FeatureDump?) -> Int {
+        var scratch = Scratch()
+        swap(&scratch, &self.scratch)
+        defer { swap(&scratch, &self.scratch) }
+        scratch.rows.removeAll(keepingCapacity: true)
+        scratch.shortlist.removeAll()
+        let selfRow = selfFeatures(query, state: qState)
+        scratch.rows.append(selfRow)
         var best = 0
-        var bestScore = -Float.infinity
-        // With a hidden layer, only the rows the linear part ranks highest get the full score.
-        var shortlist: [(row: Int, score: Float)] = []
-        // Rows are only written out for a dump and for the hidden layer's shortlist; otherwise
-        // the pair loop just sums the weights of the features it sets.
-        let writeAll = dump != nil
-        features.withUnsafeMutableBufferPointer { buffer in
-            let base = buffer.baseAddress!
-            base.update(repeating: 0, count: writeAll ? used : stride)
-            selfFeatures(query, state: qState, into: base)
-            bestScore = model.score(UnsafeBufferPointer(start: base, count: stride))
-            let linear = model.isLinear
+        var bestScore = model.score(selfRow)
+        let linear = model.isLinear
+        query.contentWords.withUnsafeBufferPointer { contentWords in
             window.withUnsafeBufferPointer { w in
-                let authors = authorFacts(query: query, window: w)
-                var row = 1
+                pairFacts(query: query, window: w, into: &scratch.facts)
+                let context = QueryContext(
+                    previous: qState?.lastMessage ?? -1, previousAntecedentUser: qState?.lastAntecedentUser,
+                    queryBits: queryBits(query), contentWords: contentWords)
                 var i = w.count - 1
                 while i >= windowStart {
-                    let user = w[i].user
-                    let a = authors.firstIndex { $0.user == user }!
-                    let f = writeAll ? base + row * stride : nil
-                    let score = pairFeatures(query, w.baseAddress! + i, distance: row, author: authors[a], context: context, into: f)
+                    let row = scratch.rows.count
+                    let features = pairFeatures(query, w.baseAddress! + i, distance: row, facts: scratch.facts, context: context)
+                    scratch.rows.append(features)
+                    let score = model.linearScore(features)
                     if linear {
                         if score > bestScore {
                             bestScore = score
                             best = row
                         }
                     } else {
-                        Self.keep(&shortlist, row: row, score: score)
+                        scratch.shortlist.offer(row: row, score: score)
                     }
-                    row += 1
                     i -= 1
                 }
-                let scratch = base + stride  // free when rows are not all written
-                for (row, partial) in shortlist {
-                    var f = base + row * stride
-                    if !writeAll {
-                        scratch.update(repeating: 0, count: stride)
-                        let i = w.count - row
-                        let user = w[i].user
-                        _ = pairFeatures(query, w.baseAddress! + i, distance: row,
-                            author: authors.first { $0.user == user }!, context: context, into: scratch)
-                        f = scratch
-                    }
-                    let score = partial + model.hiddenScore(UnsafeBufferPointer(start: f, count: stride))
-                    if score > bestScore {
-                        bestScore = score
-                        best = row
-                    }
-                }
             }
         }
-        if let dump {
-            var candidates = [query.sequence]
-            var i = window.count - 1
-            while i >= windowStart {
-                candidates.append(window[i].sequence)
-                i -= 1
+        for (row, partial) in scratch.shortlist.entries {
+            let score = partial + model.hiddenScore(scratch.rows[row])
+            if score > bestScore {
+                bestScore = score
+                best = row
             }
-            dump(candidates, features[0..<used])
         }
+        if let dump { self.dump(query, rows: scratch.rows, to: dump) }
         return best == 0 ? query.sequence : window[window.count - best].sequence
     }
 
-    /// How many candidates the linear part passes on to the hidden layer.
-    static let shortlistSize = 8
-
-    @inline(__always)
-    static func keep(_ list: inout [(row: Int, score: Float)], row: Int, score: Float) {
-        if list.count < shortlistSize {
-            list.append((row, score))
-            return
+    /// Hands `dump` the candidates and their dense rows.
+    func dump(_ query: Entry, rows: [FeatureRow], to dump: FeatureDump) {
+        var candidates = [query.sequence]
+        var i = window.count - 1
+        while i >= windowStart {
+            candidates.append(window[i].sequence)
+            i -= 1
         }
-        var worst = 0
-        for k in 1..<list.count where list[k].score < list[worst].score { worst = k }
-        if score > list[worst].score { list[worst] = (row, score) }
+        var features = [Float](repeating: 0, count: rows.count * LinkFeature.count)
+        features.withUnsafeMutableBufferPointer { f in
+            for (k, row) in rows.enumerated() { row.write(into: f.baseAddress! + k * LinkFeature.count) }
+        }
+        dump(candidates, features[...])
     }
 
-    struct QueryContext {
-        var previous: Int
-        var previousAntecedentUser: UInt64?
-    }
-
-    /// Who talked to whom recently: one pass over the window collects, for each author, whether
-    /// they and the query's author addressed or answered each other.
-    func authorFacts(query: Entry, window w: UnsafeBufferPointer<Entry>) -> [AuthorFacts] {
-        var facts: [AuthorFacts] = []
-        facts.reserveCapacity(24)
-        @inline(__always) func index(_ user: UInt64) -> Int {
-            if let i = facts.firstIndex(where: { $0.user == user }) { return i }
-            facts.append(AuthorFacts(user: user))
-            return facts.count - 1
-        }
+    /// Who talked to whom recently: one pass over the window collects, for each other author,
+    /// the pair features saying that they and the query's author addressed or answered each other
+    /// (only authors with at least one; usually none).
+    func pairFacts(query: Entry, window w: UnsafeBufferPointer<Entry>, into facts: inout [(user: UInt64, bits: UInt64)]) {
+        facts.removeAll(keepingCapacity: true)
         var i = w.count - 1
         let base = w.baseAddress!
         while i >= windowStart {
             // Field by field through the pointer: copying an Entry would retain all its arrays.
             let e = base + i
             let user = e.pointee.user
-            let a = index(user)
             if user == query.user {
-                if e.pointee.hasMentions {
-                    for m in e.pointee.mentions { facts[index(m)].addressedByQuery = true }
-                }
-                if let to = e.pointee.antecedentUser, to != query.user { facts[index(to)].linkedFromQuery = true }
+                for m in e.pointee.mentions { Self.mark(m, .pPairAddressedQC, in: &facts) }
+                if let to = e.pointee.antecedentUser, to != query.user { Self.mark(to, .pPairLinkedQC, in: &facts) }
             } else {
-                if e.pointee.hasMentions, e.pointee.mentions.contains(query.user) { facts[a].addressedQuery = true }
-                if e.pointee.antecedentUser == query.user { facts[a].linkedToQuery = true }
+                if e.pointee.mentions.contains(query.user) { Self.mark(user, .pPairAddressedCQ, in: &facts) }
+                if e.pointee.antecedentUser == query.user { Self.mark(user, .pPairLinkedCQ, in: &facts) }
             }
             i -= 1
         }
-        return facts
     }
 
-    func selfFeatures(_ q: Entry, state: UserState?, into f: UnsafeMutablePointer<Float>) {
-        func set(_ feature: LinkFeature, _ on: Bool = true) { if on { f[feature.rawValue] = 1 } }
-        set(.sBias)
-        set(.sAddressed, q.addressee != nil)
-        set(.sMentions, !q.mentions.isEmpty)
+    @inline(__always)
+    static func mark(_ user: UInt64, _ feature: LinkFeature, in facts: inout [(user: UInt64, bits: UInt64)]) {
+        if let i = facts.firstIndex(where: { $0.user == user }) {
+            facts[i].bits |= FeatureRow.bit(feature)
+        } else {
+            facts.append((user, FeatureRow.bit(feature)))
+        }
+    }
+
+    func selfFeatures(_ q: Entry, state: UserState?) -> FeatureRow {
+        var f = FeatureRow.selfCandidate()
+        f.set(.sBias)
+        f.set(.sAddressed, q.addressee != nil)
+        f.set(.sMentions, !q.mentions.isEmpty)
         if let previous = state?.lastMessage, let index = entryIndex(sequence: previous) {
             let dist = window.count - index
-            set(.sPrevDist1, dist == 1)
-            set(.sPrevDist2to5, dist >= 2 && dist <= 5)
-            set(.sPrevDist6to20, dist >= 6 && dist <= 20)
-            set(.sPrevDist21, dist > 20)
+            f.set(.sPrevDist1, dist == 1)
+            f.set(.sPrevDist2to5, dist >= 2 && dist <= 5)
+            f.set(.sPrevDist6to20, dist >= 6 && dist <= 20)
+            f.set(.sPrevDist21, dist > 20)
             let gap = (q.time - window[index].time) / 60
-            set(.sPrevGap0, gap < 1)
-            set(.sPrevGap1to2, gap >= 1 && gap < 3)
-            set(.sPrevGap3to10, gap >= 3 && gap < 11)
-            set(.sPrevGap11, gap >= 11)
-            set(.sPrevWasLinkedToOther, state?.lastWasLinkedToOther ?? false)
+            f.set(.sPrevGap0, gap < 1)
+            f.set(.sPrevGap1to2, gap >= 1 && gap < 3)
+            f.set(.sPrevGap3to10, gap >= 3 && gap < 11)
+            f.set(.sPrevGap11, gap >= 11)
+            f.set(.sPrevWasLinkedToOther, state?.lastWasLinkedToOther ?? false)
         } else {
-            set(.sNoPrevious)
+            f.set(.sNoPrevious)
         }
-        set(.sQuestion, q.isQuestion)
-        set(.sGreeting, q.isGreeting)
+        f.set(.sQuestion, q.isQuestion)
+        f.set(.sGreeting, q.isGreeting)
         if let join = state?.lastJoin, join > (state?.lastMessage ?? -1), q.sequence - join < 200 {
-            set(.sJoinedRecently)
+            f.set(.sJoinedRecently)
         }
         if let by = state?.lastAddressedBy, window.count > windowStart, by >= window[max(windowStart, window.count - 20)].sequence {
-            set(.sAddressedByOtherRecently)
+            f.set(.sAddressedByOtherRecently)
         }
-        set(.sBot, q.isBot)
-        set(.sShort, q.analysis.tokens.count < 4)
-        set(.sLong, q.analysis.tokens.count > 15)
-        set(.sAction, q.isAction)
-        if let last = lastMessageTime { set(.sQuiet5, q.time - last >= 300) } else { set(.sQuiet5) }
-        set(.sThanks, q.isThanks)
-        set(.sFirstInWindow, window.count == windowStart)
+        f.set(.sBot, q.isBot)
+        f.set(.sShort, q.tokenCount < 4)
+        f.set(.sLong, q.tokenCount > 15)
+        f.set(.sAction, q.isAction)
+        if let last = lastMessageTime { f.set(.sQuiet5, q.time - last >= 300) } else { f.set(.sQuiet5) }
+        f.set(.sThanks, q.isThanks)
+        f.set(.sFirstInWindow, window.count == windowStart)
+        return f
     }
 
-    /// `distance` is 1 for the newest message in the window, 2 for the one before, ….
-    /// Writes the row and returns its linear score (the sum of the weights of the features set).
+    /// The pair features that depend on the candidate alone: computed once, when it is linked.
+    func candidateBits(_ c: Entry) -> UInt64 {
+        var f = FeatureRow.pair()
+        let started = c.antecedent == c.sequence
+        f.set(.pCandBot, c.isBot)
+        f.set(.pCandStarted, started)
+        f.set(.pCandStartedQuestion, started && c.isQuestion)
+        f.set(.pCandAction, c.isAction)
+        f.set(.pCandThanks, c.isThanks)
+        f.set(.pCandUserJoinedRecently, c.userJoinedRecently)
+        f.set(.pCandGreeting, c.isGreeting)
+        f.set(.pCandShort, c.tokenCount < 4)
+        return f.bits
+    }
+
+    /// The pair features that depend on the query alone.
+    func queryBits(_ q: Entry) -> UInt64 {
+        var f = FeatureRow.pair()
+        f.set(.pQueryQuestion, q.isQuestion)
+        f.set(.pQueryBot, q.isBot)
+        return f.bits
+    }
+
+    /// The features of the pair (query, candidate); `distance` is 1 for the newest message in the
+    /// window, 2 for the one before, ….
+    @inline(__always)
     func pairFeatures(
-        _ q: Entry, _ c: UnsafePointer<Entry>, distance dist: Int, author: AuthorFacts, context: QueryContext,
-        into f: UnsafeMutablePointer<Float>?
-    ) -> Float {
-        let w = model.linearPointer
-        var score: Float = 0
-        @inline(__always) func set(_ feature: LinkFeature, _ on: Bool = true) {
-            if on {
-                f?[feature.rawValue] = 1
-                score += w[feature.rawValue]
-            }
-        }
-        @inline(__always) func value(_ feature: LinkFeature, _ x: Float) {
-            f?[feature.rawValue] = x
-            score += w[feature.rawValue] * x
-        }
+        _ q: Entry, _ c: UnsafePointer<Entry>, distance dist: Int, facts: [(user: UInt64, bits: UInt64)],
+        context: QueryContext
+    ) -> FeatureRow {
+        var f = FeatureRow.pair()
+        f.bits = context.queryBits | c.pointee.candidateBits
         switch dist {
-        case 1: set(.pDist1)
-        case 2: set(.pDist2)
-        case 3: set(.pDist3)
-        case 4...5: set(.pDist4to5)
-        case 6...10: set(.pDist6to10)
-        case 11...20: set(.pDist11to20)
-        default: set(.pDist21)
+        case 1: f.set(.pDist1)
+        case 2: f.set(.pDist2)
+        case 3: f.set(.pDist3)
+        case 4...5: f.set(.pDist4to5)
+        case 6...10: f.set(.pDist6to10)
+        case 11...20: f.set(.pDist11to20)
+        default: f.set(.pDist21)
         }
-        value(.pDistScaled, Float(min(dist, 50)) / 50)
+        f.set(.pDistScaled)
+        f.distanceScaled = Float(min(dist, 50)) / 50
         let gap = (q.time - c.pointee.time) / 60
-        if gap < 1 { set(.pGap0) } else if gap < 2 { set(.pGap1) } else if gap < 5 { set(.pGap2to4) } else if gap < 16 { set(.pGap5to15) } else { set(.pGap16) }
+        if gap < 1 { f.set(.pGap0) } else if gap < 2 { f.set(.pGap1) } else if gap < 5 { f.set(.pGap2to4) } else if gap < 16 { f.set(.pGap5to15) } else { f.set(.pGap16) }
 
         let cUser = c.pointee.user
         let cSequence = c.pointee.sequence
@@ -208,53 +203,46 @@ extension ReplyLinker {
         let qAddressesC = q.addressee == cUser
         let cAddressesQ = c.pointee.addressee == q.user
         let cIsQuestion = c.pointee.isQuestion
-        set(.pQueryAddressesCand, qAddressesC)
-        set(.pQueryAddressesCandLatest, qAddressesC && candLatest)
-        set(.pQueryMentionsCand, !qAddressesC && !sameUser && q.mentions.contains(cUser))
-        set(.pCandAddressesQuery, cAddressesQ)
-        set(.pCandAddressesQueryLatest, cAddressesQ && candLatest)
-        set(.pCandMentionsQuery, !cAddressesQ && !sameUser && c.pointee.hasMentions && c.pointee.mentions.contains(q.user))
-        set(.pQueryAddressesOther, q.addressee != nil && !qAddressesC)
-        set(.pCandAddressesOther, c.pointee.addressee != nil && !cAddressesQ)
-        set(.pSameUser, sameUser)
+        f.set(.pQueryAddressesCand, qAddressesC)
+        f.set(.pQueryAddressesCandLatest, qAddressesC && candLatest)
+        f.set(.pQueryMentionsCand, !qAddressesC && !sameUser && q.mentions.contains(cUser))
+        f.set(.pCandAddressesQuery, cAddressesQ)
+        f.set(.pCandAddressesQueryLatest, cAddressesQ && candLatest)
+        f.set(.pCandMentionsQuery, !cAddressesQ && !sameUser && c.pointee.mentions.contains(q.user))
+        f.set(.pQueryAddressesOther, q.addressee != nil && !qAddressesC)
+        f.set(.pCandAddressesOther, c.pointee.addressee != nil && !cAddressesQ)
+        f.set(.pSameUser, sameUser)
         let isQueryPrevious = sameUser && context.previous == cSequence
-        set(.pSameUserPrevious, isQueryPrevious)
-        set(.pSameUserPreviousUntargeted, isQueryPrevious && q.addressee == nil)
-        set(.pSameUserPreviousQuestion, isQueryPrevious && cIsQuestion)
-        set(.pCandLatestOfUser, !sameUser && candLatest)
-        set(.pNoQueryUserBetween, !sameUser && context.previous < cSequence)
-        set(.pCandQuestion, !sameUser && cIsQuestion)
-        set(.pCandQuestionLatest, !sameUser && cIsQuestion && candLatest)
-        set(.pQueryQuestion, q.isQuestion)
-        set(.pCandBot, c.pointee.isBot)
-        set(.pQueryBot, q.isBot)
-        set(.pBotAnswersCommand, q.isBot && c.pointee.startsWithBang)
+        f.set(.pSameUserPrevious, isQueryPrevious)
+        f.set(.pSameUserPreviousUntargeted, isQueryPrevious && q.addressee == nil)
+        f.set(.pSameUserPreviousQuestion, isQueryPrevious && cIsQuestion)
+        f.set(.pBotAnswersCommand, q.isBot && c.pointee.startsWithBang)
         if !sameUser {
-            set(.pPairAddressedQC, author.addressedByQuery)
-            set(.pPairAddressedCQ, author.addressedQuery)
-            set(.pPairLinkedQC, author.linkedFromQuery)
-            set(.pPairLinkedCQ, author.linkedToQuery)
+            f.set(.pCandLatestOfUser, candLatest)
+            f.set(.pNoQueryUserBetween, context.previous < cSequence)
+            f.set(.pCandQuestion, cIsQuestion)
+            f.set(.pCandQuestionLatest, cIsQuestion && candLatest)
+            for fact in facts where fact.user == cUser { f.bits |= fact.bits }
             let replied = c.pointee.antecedentUser == q.user
-            set(.pCandAntecedentIsQueryUser, replied)
-            set(.pCandAntecedentIsQueryUserLatest, replied && candLatest)
-            set(.pQueryPrevAntecedentIsCandUser, context.previousAntecedentUser == cUser)
+            f.set(.pCandAntecedentIsQueryUser, replied)
+            f.set(.pCandAntecedentIsQueryUserLatest, replied && candLatest)
+            f.set(.pQueryPrevAntecedentIsCandUser, context.previousAntecedentUser == cUser)
+            f.set(.pQueryThanks, q.isThanks)
+            f.set(.pQueryThanksCandLatest, q.isThanks && candLatest)
         }
-        let common = c.pointee.contentWordCount == 0 || q.analysis.contentWords.isEmpty ? 0 : q.analysis.commonContentWords(with: c.pointee.analysis)
-        if common == 0 { set(.pCommon0) } else if common == 1 { set(.pCommon1) } else { set(.pCommon2) }
-        set(.pCommon5, common >= 5)
-        let smaller = min(q.analysis.contentWords.count, c.pointee.contentWordCount)
-        value(.pCommonFraction, smaller > 0 ? Float(common) / Float(smaller) : 0)
-        set(.pSameAddressee, q.addressee != nil && q.addressee == c.pointee.addressee)
-        let started = c.pointee.antecedent == cSequence
-        set(.pCandStarted, started)
-        set(.pCandStartedQuestion, started && cIsQuestion)
-        set(.pCandAction, c.pointee.isAction)
-        set(.pCandThanks, c.pointee.isThanks)
-        set(.pQueryThanks, q.isThanks && !sameUser)
-        set(.pQueryThanksCandLatest, q.isThanks && !sameUser && candLatest)
-        set(.pCandUserJoinedRecently, c.pointee.userJoinedRecently)
-        set(.pCandGreeting, c.pointee.isGreeting)
-        set(.pCandShort, c.pointee.tokenCount < 4)
-        return score
+        var common = 0
+        if q.contentSignature & c.pointee.contentSignature != 0 {
+            common = c.pointee.contentWords.withUnsafeBufferPointer { TextAnalysis.commonCount(context.contentWords, $0) }
+        }
+        if common == 0 { f.set(.pCommon0) } else if common == 1 { f.set(.pCommon1) } else { f.set(.pCommon2) }
+        f.set(.pCommon5, common >= 5)
+        if common > 0 {
+            // common > 0 means both have content words, so `smaller` > 0.
+            let smaller = min(context.contentWords.count, c.pointee.contentWords.count)
+            f.set(.pCommonFraction)
+            f.commonFraction = Float(common) / Float(smaller)
+        }
+        f.set(.pSameAddressee, q.addressee != nil && q.addressee == c.pointee.addressee)
+        return f
     }
 }

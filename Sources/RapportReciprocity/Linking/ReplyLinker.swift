@@ -79,27 +79,27 @@ public struct ReplyLinker: Sendable {
         var sequence: Int
         var user: UInt64
         var nick: String
-        var foldedNick: String
         var time: Double
-        var analysis: TextAnalysis
         var addressee: UInt64?
         var mentions: [UInt64]
+        /// ``TextAnalysis/contentWords``, and their ``TextAnalysis/signature(of:)``.
+        var contentWords: [UInt64]
+        var contentSignature: UInt64
+        var tokenCount: Int
         var isQuestion: Bool
         var isThanks: Bool
         var isGreeting: Bool
         var isBot: Bool
         var isAction: Bool
+        var startsWithBang: Bool
         var antecedent: Int
         var antecedentUser: UInt64?
         /// Whether its author has spoken again since (it is no longer their latest message).
         var superseded = false
         /// Whether its author joined shortly before writing it.
         var userJoinedRecently = false
-        // Copies of analysis facts, read in the hot loop without touching the arrays.
-        var hasMentions = false
-        var tokenCount = 0
-        var contentWordCount = 0
-        var startsWithBang = false
+        /// The pair features that depend on this message alone, set once it is linked.
+        var candidateBits: UInt64 = 0
     }
 
     struct UserState: Sendable {
@@ -113,6 +113,16 @@ public struct ReplyLinker: Sendable {
         var lastWasLinkedToOther = false
     }
 
+    /// Buffers reused from one message to the next, so ranking allocates nothing.
+    struct Scratch: Sendable {
+        /// The self candidate's row, then one per window message, newest first.
+        var rows: [FeatureRow] = []
+        /// With a hidden layer: the rows the linear part ranks highest, and their linear scores.
+        var shortlist = Shortlist(capacity: ReplyLinker.shortlistSize)
+        /// Who talked to whom recently (``ReplyLinker/pairFacts(query:window:into:)``).
+        var facts: [(user: UInt64, bits: UInt64)] = []
+    }
+
     /// How many earlier messages are candidates.
     public let windowSize: Int
     let casemapping: Casemapping
@@ -122,16 +132,17 @@ public struct ReplyLinker: Sendable {
     var users: [UInt64: UserState] = [:]
     var nextSequence = 0
     var lastMessageTime: Double?
-    var features: [Float]
-    var scores: [Float]
+    /// Nick hashes of every user in ``users`` (and of some forgotten since): most tokens are no
+    /// nick, and this answers that without hashing the token again for the dictionary.
+    var knownNicks = HashSet64()
+    var scratch = Scratch()
 
     /// Creates a linker for one channel.
     public init(casemapping: Casemapping = .rfc1459, windowSize: Int = 50, model: LinkModel = .trained) {
         self.casemapping = casemapping
         self.windowSize = windowSize
         self.model = model
-        self.features = [Float](repeating: 0, count: LinkFeature.count * (windowSize + 1))
-        self.scores = [Float](repeating: 0, count: windowSize + 1)
+        scratch.rows.reserveCapacity(windowSize + 1)
     }
 
     /// The sequence number the next input will get.
@@ -147,7 +158,7 @@ public struct ReplyLinker: Sendable {
 
     /// Links one input and, when `dump` is given, hands it the candidates' sequence numbers (self
     /// first) and their feature rows, `LinkFeature.count` floats each.
-    mutating func link(_ input: Input, dump: ((_ candidates: [Int], _ features: ArraySlice<Float>) -> Void)?) -> Decision {
+    mutating func link(_ input: Input, dump: FeatureDump?) -> Decision {
         let sequence = nextSequence
         nextSequence += 1
         if sequence & 4095 == 4095 { prune(before: sequence - 4096) }
@@ -160,6 +171,7 @@ public struct ReplyLinker: Sendable {
             users[user, default: UserState(lastSeen: sequence, nick: input.nick)].lastJoin = sequence
             users[user]!.lastSeen = sequence
             users[user]!.nick = input.nick
+            knownNicks.insert(user)
             return Decision(sequence: sequence, antecedent: sequence, isExplicit: false, isMessage: false)
         case .nickChange(let newNick):
             let newKey = TextAnalysis.nickHash(newNick, casemapping: casemapping)
@@ -170,19 +182,21 @@ public struct ReplyLinker: Sendable {
             } else {
                 users[newKey] = UserState(lastSeen: sequence, nick: newNick)
             }
+            knownNicks.insert(newKey)
             return Decision(sequence: sequence, antecedent: sequence, isExplicit: false, isMessage: false)
         case .leave, .other:
             return Decision(sequence: sequence, antecedent: sequence, isExplicit: false, isMessage: false)
         }
 
-        var entry = makeEntry(input, user: user, sequence: sequence)
+        let state = users[user]
+        var entry = makeEntry(input, user: user, state: state, sequence: sequence)
         var best = sequence
         var isExplicit = false
         if let target = input.explicitReplyTo, let candidate = entryIndex(sequence: target) {
             best = window[candidate].sequence
             isExplicit = true
         } else {
-            best = rank(entry, dump: dump)
+            best = rank(entry, state: state, dump: dump)
         }
         var antecedentNick: String?
         if best != sequence, let index = entryIndex(sequence: best) {
@@ -192,7 +206,8 @@ public struct ReplyLinker: Sendable {
             antecedentNick = antecedent.nick
         }
         let mentioned = entry.mentions.compactMap { users[$0]?.nick }
-        record(entry, input: input)
+        entry.candidateBits = candidateBits(entry)
+        record(entry)
         return Decision(
             sequence: sequence, antecedent: best, antecedentNick: antecedentNick, isExplicit: isExplicit, isMessage: true,
             mentionedNicks: mentioned)
@@ -212,49 +227,63 @@ public struct ReplyLinker: Sendable {
         return nil
     }
 
-    mutating func record(_ entry: Entry, input: Input) {
-        if let previous = users[entry.user]?.lastMessage, let index = entryIndex(sequence: previous) {
+    mutating func record(_ entry: Entry) {
+        let previous = Self.update(&users[entry.user, default: UserState(lastSeen: entry.sequence, nick: entry.nick)], with: entry)
+        if let previous, let index = entryIndex(sequence: previous) {
             window[index].superseded = true
         }
-        var state = users[entry.user] ?? UserState(lastSeen: entry.sequence, nick: entry.nick)
-        state.lastSeen = entry.sequence
-        state.nick = entry.nick
-        state.lastMessage = entry.sequence
-        state.lastMessageTime = entry.time
-        state.lastAntecedentUser = entry.antecedentUser
-        state.lastWasLinkedToOther = entry.antecedentUser != nil && entry.antecedentUser != entry.user
-        users[entry.user] = state
+        knownNicks.insert(entry.user)
         for target in entry.mentions where target != entry.user {
             users[target]?.lastAddressedBy = entry.sequence
         }
+        lastMessageTime = entry.time
         window.append(entry)
         if window.count - windowStart > windowSize { windowStart += 1 }
         if windowStart > 4 * windowSize {
             window.removeFirst(windowStart)
             windowStart = 0
         }
-        lastMessageTime = entry.time
+    }
+
+    /// Records `entry` as its author's latest message (one dictionary access); returns the one
+    /// before.
+    static func update(_ state: inout UserState, with entry: Entry) -> Int? {
+        let previous = state.lastMessage
+        state.lastSeen = entry.sequence
+        state.nick = entry.nick
+        state.lastMessage = entry.sequence
+        state.lastMessageTime = entry.time
+        state.lastAntecedentUser = entry.antecedentUser
+        state.lastWasLinkedToOther = entry.antecedentUser != nil && entry.antecedentUser != entry.user
+        return previous
     }
 
     mutating func prune(before horizon: Int) {
         users = users.filter { $0.value.lastSeen >= horizon }
+        knownNicks = HashSet64(users.keys)
     }
 
-    func makeEntry(_ input: Input, user: UInt64, sequence: Int) -> Entry {
+    /// Whether `hash` is the nick of a user the linker remembers.
+    @inline(__always)
+    func isKnown(_ hash: UInt64) -> Bool {
+        knownNicks.contains(hash) && users[hash] != nil
+    }
+
+    func makeEntry(_ input: Input, user: UInt64, state: UserState?, sequence: Int) -> Entry {
         let analysis = input.analysis
         var addressee: UInt64?
         var mentions: [UInt64] = []
         for (position, token) in analysis.tokens.enumerated() {
             var match: UInt64?
-            if users[token.nick] != nil {
+            if isKnown(token.nick) {
                 let isAddressing = position == 0 && token.addressMark
                 if isAddressing || token.atMark || (token.length >= 3 && !StopWords.contains(token.word)) {
                     match = token.nick
                 }
-            } else if users[token.rawNick] != nil {
+            } else if isKnown(token.rawNick) {
                 match = token.rawNick
-            } else if position == 0, token.addressMark || token.atMark, token.nickText.utf8.count >= 2 {
-                match = shortenedNick(token.nickText)
+            } else if position == 0, token.addressMark || token.atMark, analysis.addressPrefix.utf8.count >= 2 {
+                match = shortenedNick(analysis.addressPrefix)
             }
             guard let match, match != user else { continue }
             if position == 0, token.addressMark || token.atMark { addressee = match }
@@ -266,32 +295,47 @@ public struct ReplyLinker: Sendable {
             addressee = mentions[0]  // "bob try this" — a nick first, without a colon
         }
         let greeting = analysis.tokens.first.map { Self.greetings.contains($0.word) } ?? false
-        let joined = users[user]?.lastJoin.map { sequence - $0 < 200 } ?? false
+        let joined = state?.lastJoin.map { sequence - $0 < 200 } ?? false
         var entry = Entry(
-            sequence: sequence, user: user, nick: input.nick, foldedNick: casemapping.fold(input.nick), time: input.time,
-            analysis: analysis, addressee: addressee, mentions: mentions, isQuestion: input.isQuestion,
-            isThanks: input.isThanks, isGreeting: greeting, isBot: input.isBot, isAction: input.kind == .action,
-            antecedent: sequence, antecedentUser: nil)
+            sequence: sequence, user: user, nick: input.nick, time: input.time, addressee: addressee, mentions: mentions,
+            contentWords: analysis.contentWords, contentSignature: TextAnalysis.signature(of: analysis.contentWords),
+            tokenCount: analysis.tokens.count, isQuestion: input.isQuestion, isThanks: input.isThanks, isGreeting: greeting,
+            isBot: input.isBot, isAction: input.kind == .action, startsWithBang: analysis.startsWithBang, antecedent: sequence,
+            antecedentUser: nil)
         entry.userJoinedRecently = joined
-        entry.hasMentions = !mentions.isEmpty
-        entry.tokenCount = analysis.tokens.count
-        entry.contentWordCount = analysis.contentWords.count
-        entry.startsWithBang = analysis.startsWithBang
         return entry
     }
 
-    /// A shortened nick (`hik:` for `Hikaru79`): the most recent speaker in the window whose nick
-    /// starts with `prefix`.
+    /// A shortened nick (`hik:` for `Hikaru79`): the most recent speaker in the window whose nick,
+    /// folded, starts with `prefix`.
     func shortenedNick(_ prefix: String) -> UInt64? {
         var i = window.count - 1
         while i >= windowStart {
-            if window[i].foldedNick.hasPrefix(prefix) { return window[i].user }
+            if Self.folded(window[i].nick, hasPrefix: prefix, casemapping: casemapping) { return window[i].user }
             i -= 1
         }
         return nil
     }
 
-    static let greetings: Set<UInt64> = Set(
-        ["hi", "hello", "hey", "hiya", "howdy", "yo", "greetings", "anyone", "anybody", "someone", "somebody", "help",
-         "question", "hallo", "hola", "salut", "bonjour", "morning", "evening"].map { TextAnalysis.hash($0) })
+    /// `casemapping.fold(nick).hasPrefix(prefix)`, without building the folded nick when both
+    /// are ASCII without CR (then every byte is a character, and comparing bytes is what
+    /// `hasPrefix` does).
+    static func folded(_ nick: String, hasPrefix prefix: String, casemapping: Casemapping) -> Bool {
+        let fold = TextAnalysis.NickFold(casemapping)
+        @inline(__always) func isPlain(_ b: UInt8) -> Bool { b < 0x80 && b != 0x0D }
+        var nickBytes = nick.utf8.makeIterator()
+        for p in prefix.utf8 {
+            guard let b = nickBytes.next(), isPlain(b), isPlain(p) else { return casemapping.fold(nick).hasPrefix(prefix) }
+            if fold(b) != p { return false }
+        }
+        while let b = nickBytes.next() {
+            if !isPlain(b) { return casemapping.fold(nick).hasPrefix(prefix) }
+        }
+        return true
+    }
+
+    static let greetings = HashSet64(words: [
+        "hi", "hello", "hey", "hiya", "howdy", "yo", "greetings", "anyone", "anybody", "someone", "somebody", "help",
+        "question", "hallo", "hola", "salut", "bonjour", "morning", "evening",
+    ])
 }

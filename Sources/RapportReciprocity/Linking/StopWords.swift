@@ -17,7 +17,7 @@ enum StopWords {
         "people", "thing", "stuff", "right", "left", "way", "back", "first", "last", "next", "all", "none",
         "nothing", "something", "anything", "everything", "windows", "system", "computer", "question",
     ]
-    static let hashes: Set<UInt64> = Set(words.map { TextAnalysis.hash($0) })
+    static let hashes = HashSet64(words: words)
 
     @inline(__always)
     static func contains(_ hash: UInt64) -> Bool { hashes.contains(hash) }

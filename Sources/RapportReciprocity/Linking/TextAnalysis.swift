@@ -14,9 +14,6 @@ public struct TextAnalysis: Sendable, Hashable {
         public var nick: UInt64
         /// Hash of the token folded as a nick, exactly as typed (nicks may end in `_` or `|`).
         public var rawNick: UInt64
-        /// The folded nick form as text, kept only for a first token marked as addressing (prefix
-        /// matching of shortened nicks); empty otherwise.
-        public var nickText: String
         /// Whether the token ends with `:` or `,` (addressing when it comes first).
         public var addressMark: Bool
         /// Whether the token starts with `@`.
@@ -29,6 +26,9 @@ public struct TextAnalysis: Sendable, Hashable {
     public var tokens: [Token]
     /// Sorted, unique word hashes of the content words (three letters or more, not stop words).
     public var contentWords: [UInt64]
+    /// The first token's folded nick form as text when it is marked as addressing (`hik:`,
+    /// `@hik`), for prefix matching of shortened nicks; empty otherwise.
+    public var addressPrefix: String
     /// Whether the text ends with `?` (ignoring trailing spaces and smileys).
     public var endsWithQuestionMark: Bool
     /// Whether the text contains a `?` anywhere.
@@ -37,60 +37,82 @@ public struct TextAnalysis: Sendable, Hashable {
     public var hasNonASCII: Bool
     /// Whether the text starts with `!` (a bot command).
     public var startsWithBang: Bool
+    /// Whether the text (three bytes or more) contains `++` (`bob++`).
+    public var hasPlusPlus: Bool
 
     /// Analyses `text`, folding nicks with `casemapping`.
     public init(_ text: String, casemapping: Casemapping = .rfc1459) {
-        var tokens: [Token] = []
-        var content: [UInt64] = []
-        var hasQ = false
-        var nonASCII = false
-        var lastNonSpace: UInt8 = 0
-        var lastSignificant: UInt8 = 0
-        var utf8 = Array(text.utf8)
-        if utf8.isEmpty { utf8 = [] }
-        let n = utf8.count
-        var i = 0
-        while i < n {
-            while i < n, utf8[i] == 0x20 || utf8[i] == 0x09 { i += 1 }
-            if i >= n { break }
-            let start = i
-            while i < n, utf8[i] != 0x20, utf8[i] != 0x09 { i += 1 }
-            let token = Self.makeToken(utf8, start, i, casemapping: casemapping, keepText: tokens.isEmpty)
-            if token.length >= 3, token.word != 0, !StopWords.contains(token.word) {
-                content.append(token.word)
-            }
-            tokens.append(token)
-        }
-        for b in utf8 {
-            if b == UInt8(ascii: "?") { hasQ = true }
-            if b >= 0x80 { nonASCII = true }
-            if b != 0x20 {
-                lastNonSpace = b
-                // Trailing smileys and closing brackets do not hide a question mark.
-                if b != UInt8(ascii: ")") && b != UInt8(ascii: "(") && b != UInt8(ascii: ":")
-                    && b != UInt8(ascii: "/") && b != UInt8(ascii: "D") && b != UInt8(ascii: "P") && b != UInt8(ascii: ".")
-                {
-                    lastSignificant = b
-                }
-            }
-        }
-        _ = lastNonSpace
-        content.sort()
-        var unique: [UInt64] = []
-        unique.reserveCapacity(content.count)
-        for w in content where unique.last != w { unique.append(w) }
-        self.tokens = tokens
-        self.contentWords = unique
-        self.hasQuestionMark = hasQ
-        self.endsWithQuestionMark = lastSignificant == UInt8(ascii: "?")
-        self.hasNonASCII = nonASCII
-        self.startsWithBang = utf8.first == UInt8(ascii: "!")
+        var text = text
+        self = text.withUTF8 { Self(utf8: $0, casemapping: casemapping) }
     }
 
-    /// The number of content words the two texts share.
-    public func commonContentWords(with other: TextAnalysis) -> Int {
+    /// Analyses UTF-8 bytes: three arrays at most (tokens, content words, an address prefix of
+    /// more than 15 bytes), each allocated once at its final capacity.
+    init(utf8 bytes: UnsafeBufferPointer<UInt8>, casemapping: Casemapping) {
+        let n = bytes.count
+        let fold = NickFold(casemapping)
+        var prefix = ""
+        // Tokens are separated by at least one blank, so there are at most (n + 1) / 2.
+        let tokens = [Token](unsafeUninitializedCapacity: (n + 1) / 2) { buffer, count in
+            var i = 0
+            while i < n {
+                while i < n, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
+                if i >= n { break }
+                let start = i
+                while i < n, bytes[i] != 0x20, bytes[i] != 0x09 { i += 1 }
+                let (token, nickRange) = Self.makeToken(bytes, start, i, fold: fold)
+                if count == 0, token.addressMark || token.atMark, !nickRange.isEmpty {
+                    prefix = String(unsafeUninitializedCapacity: nickRange.count) { out in
+                        for (k, b) in bytes[nickRange].enumerated() { out[k] = fold(b) }
+                        return nickRange.count
+                    }
+                }
+                buffer.initializeElement(at: count, to: token)
+                count += 1
+            }
+        }
+        self.tokens = tokens
+        contentWords = [UInt64](unsafeUninitializedCapacity: tokens.count) { buffer, count in
+            for token in tokens where token.length >= 3 && token.word != 0 && !StopWords.contains(token.word) {
+                buffer.initializeElement(at: count, to: token.word)
+                count += 1
+            }
+            buffer[..<count].sort()
+            var unique = 0
+            for k in 0..<count where unique == 0 || buffer[unique - 1] != buffer[k] {
+                buffer[unique] = buffer[k]
+                unique += 1
+            }
+            count = unique
+        }
+        addressPrefix = prefix
+        var hasQ = false
+        var nonASCII = false
+        var plusPlus = false
+        var previous: UInt8 = 0
+        var lastSignificant: UInt8 = 0
+        for b in bytes {
+            if b == UInt8(ascii: "?") { hasQ = true }
+            if b >= 0x80 { nonASCII = true }
+            if b == UInt8(ascii: "+") && previous == UInt8(ascii: "+") { plusPlus = true }
+            previous = b
+            // Trailing smileys and closing brackets do not hide a question mark.
+            if b != 0x20 && b != UInt8(ascii: ")") && b != UInt8(ascii: "(") && b != UInt8(ascii: ":")
+                && b != UInt8(ascii: "/") && b != UInt8(ascii: "D") && b != UInt8(ascii: "P") && b != UInt8(ascii: ".")
+            {
+                lastSignificant = b
+            }
+        }
+        hasQuestionMark = hasQ
+        endsWithQuestionMark = lastSignificant == UInt8(ascii: "?")
+        hasNonASCII = nonASCII
+        hasPlusPlus = plusPlus && n >= 3
+        startsWithBang = bytes.first == UInt8(ascii: "!")
+    }
+
+    /// The number of words two sorted, unique lists (``contentWords``) share.
+    static func commonCount(_ a: UnsafeBufferPointer<UInt64>, _ b: UnsafeBufferPointer<UInt64>) -> Int {
         var i = 0, j = 0, common = 0
-        let a = contentWords, b = other.contentWords
         while i < a.count, j < b.count {
             if a[i] == b[j] {
                 common += 1; i += 1; j += 1
@@ -101,6 +123,12 @@ public struct TextAnalysis: Sendable, Hashable {
             }
         }
         return common
+    }
+
+    /// One bit per content word (the hash's top six bits): two texts whose signatures share no
+    /// bit share no content word.
+    static func signature(of words: [UInt64]) -> UInt64 {
+        words.reduce(0) { $0 | 1 << ($1 >> 58) }
     }
 
     /// Whether the first token is `word` (already lower-case ASCII).
@@ -128,22 +156,33 @@ public struct TextAnalysis: Sendable, Hashable {
 
     /// The nick hash used in ``Token/nick`` for a nick as the network shows it.
     public static func nickHash(_ nick: String, casemapping: Casemapping = .rfc1459) -> UInt64 {
+        let fold = NickFold(casemapping)
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in nick.utf8 { h = (h ^ UInt64(fold(b, casemapping))) &* 0x100_0000_01b3 }
+        for b in nick.utf8 { h = (h ^ UInt64(fold(b))) &* 0x100_0000_01b3 }
         return h
     }
 
-    @inline(__always)
-    static func fold(_ b: UInt8, _ casemapping: Casemapping) -> UInt8 {
-        if b >= 0x41 && b <= 0x5A { return casemapping == .none ? b : b + 32 }
-        switch casemapping {
-        case .rfc1459, .strictRFC1459:
-            if b == 0x5B { return 0x7B }  // [ → {
-            if b == 0x5D { return 0x7D }  // ] → }
-            if b == 0x5C { return 0x7C }  // \ → |
-            if b == 0x7E && casemapping == .rfc1459 { return 0x5E }  // ~ → ^
-            return b
-        default: return b
+    /// Folds the bytes of a nick as ``Casemapping/fold(_:)`` folds its ASCII characters, without
+    /// branching on the casemapping for every byte: `A`–`Z` (and `[\]` unless `ascii`) move up by
+    /// 32, and under `rfc1459` `~` becomes `^`.
+    struct NickFold {
+        /// How many bytes from `A` on move up by 32.
+        let span: UInt8
+        /// What `~` becomes.
+        let tilde: UInt8
+
+        init(_ casemapping: Casemapping) {
+            switch casemapping {
+            case .none: (span, tilde) = (0, 0x7E)
+            case .ascii: (span, tilde) = (26, 0x7E)
+            case .strictRFC1459: (span, tilde) = (29, 0x7E)
+            case .rfc1459: (span, tilde) = (29, 0x5E)
+            }
+        }
+
+        @inline(__always)
+        func callAsFunction(_ b: UInt8) -> UInt8 {
+            b &- 0x41 < span ? b &+ 32 : (b == 0x7E ? tilde : b)
         }
     }
 
@@ -165,7 +204,10 @@ public struct TextAnalysis: Sendable, Hashable {
         }
     }
 
-    static func makeToken(_ bytes: [UInt8], _ start: Int, _ end: Int, casemapping: Casemapping, keepText: Bool) -> Token {
+    /// One token's hashes, and the range of its nick form (chat punctuation stripped).
+    static func makeToken(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, fold: NickFold
+    ) -> (Token, nickRange: Range<Int>) {
         let last = bytes[end - 1]
         let addressMark = last == UInt8(ascii: ":") || last == UInt8(ascii: ",")
         let atMark = bytes[start] == UInt8(ascii: "@")
@@ -187,20 +229,14 @@ public struct TextAnalysis: Sendable, Hashable {
         while ns < ne, isChatPunctuation(bytes[ns]) { ns += 1 }
         if ne - ns > 2, bytes[ne - 2] == UInt8(ascii: "'"), bytes[ne - 1] == UInt8(ascii: "s") { ne -= 2 }
         while ne > ns, isChatPunctuation(bytes[ne - 1]) { ne -= 1 }
-        var nick: UInt64 = 0xcbf2_9ce4_8422_2325
-        var text = ""
+        var nick: UInt64 = 0
         if ns < ne {
-            for k in ns..<ne { nick = (nick ^ UInt64(fold(bytes[k], casemapping))) &* 0x100_0000_01b3 }
-            if keepText && (addressMark || atMark) {
-                text = String(decoding: bytes[ns..<ne].map { fold($0, casemapping) }, as: UTF8.self)
-            }
-        } else {
-            nick = 0
+            nick = 0xcbf2_9ce4_8422_2325
+            for k in ns..<ne { nick = (nick ^ UInt64(fold(bytes[k]))) &* 0x100_0000_01b3 }
         }
         var rawNick: UInt64 = 0xcbf2_9ce4_8422_2325
-        for k in start..<end { rawNick = (rawNick ^ UInt64(fold(bytes[k], casemapping))) &* 0x100_0000_01b3 }
-        return Token(
-            word: word, nick: nick, rawNick: rawNick, nickText: text, addressMark: addressMark, atMark: atMark,
-            length: we - ws)
+        for k in start..<end { rawNick = (rawNick ^ UInt64(fold(bytes[k]))) &* 0x100_0000_01b3 }
+        let token = Token(word: word, nick: nick, rawNick: rawNick, addressMark: addressMark, atMark: atMark, length: we - ws)
+        return (token, ns..<ne)
     }
 }

@@ -88,7 +88,7 @@ public struct Replay: Sendable {
                             rows.withUnsafeBytes { features?.write($0) }
                         } : nil)
                 let antecedent = outcome.decision?.antecedent ?? number
-                links?.write("\(antecedent) \(number) -\n")
+                links?.writeLink(antecedent, number)
                 for event in outcome.events {
                     switch event.kind {
                     case .answered: summary.answered += 1
@@ -191,18 +191,23 @@ enum LineReader {
         while let chunk = try handle.read(upToCount: chunkSize), !chunk.isEmpty {
             pending.append(contentsOf: chunk)
             var start = 0
-            var i = 0
-            let count = pending.count
-            while i < count {
-                if pending[i] == 0x0A {
-                    try body(pending[start..<i])
-                    start = i + 1
-                }
-                i += 1
+            while let newline = newline(in: pending, from: start) {
+                try body(pending[start..<newline])
+                start = newline + 1
             }
             pending.removeFirst(start)
         }
         if !pending.isEmpty { try body(pending[...]) }
+    }
+
+    /// The index of the first newline in `bytes` from `start` on (`memchr`: lines are long).
+    static func newline(in bytes: [UInt8], from start: Int) -> Int? {
+        bytes.withUnsafeBufferPointer { b in
+            guard start < b.count, let base = b.baseAddress, let found = memchr(base + start, 0x0A, b.count - start) else {
+                return nil
+            }
+            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        }
     }
 }
 
@@ -224,6 +229,33 @@ final class OutputFile {
     func write(_ text: String) {
         buffer.append(contentsOf: text.utf8)
         if buffer.count >= 1 << 16 { flush() }
+    }
+
+    /// Writes a line of a link file: `A B -`.
+    func writeLink(_ antecedent: Int, _ line: Int) {
+        Self.append(antecedent, line, to: &buffer)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    static func append(_ antecedent: Int, _ line: Int, to buffer: inout [UInt8]) {
+        append(antecedent, to: &buffer)
+        buffer.append(0x20)
+        append(line, to: &buffer)
+        buffer.append(0x20)
+        buffer.append(UInt8(ascii: "-"))
+        buffer.append(0x0A)
+    }
+
+    /// Appends `number` in decimal (what `"\(number)"` writes, without building a `String`).
+    static func append(_ number: Int, to buffer: inout [UInt8]) {
+        if number < 0 { buffer.append(UInt8(ascii: "-")) }
+        let start = buffer.count
+        var rest = number.magnitude
+        repeat {
+            buffer.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        buffer[start...].reverse()
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) {

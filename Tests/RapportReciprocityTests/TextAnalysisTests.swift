@@ -1,0 +1,56 @@
+import RapportCore
+import Testing
+@testable import RapportReciprocity
+
+struct TextAnalysisTests {
+    @Test func tokensCarryWordAndNickHashes() {
+        let a = TextAnalysis("Bob[m]: try  the\tFILES app, @carol's too")
+        #expect(a.tokens.count == 7)
+        #expect(a.tokens[0].addressMark && !a.tokens[0].atMark)
+        #expect(a.tokens[0].nick == TextAnalysis.nickHash("bob{m}"))
+        #expect(a.tokens[0].rawNick == TextAnalysis.nickHash("Bob[m]:"))
+        #expect(a.tokens[3].word == TextAnalysis.hash("files"))
+        #expect(a.tokens[5].atMark && a.tokens[5].nick == TextAnalysis.nickHash("carol"))
+        #expect(a.addressPrefix == "bob{m}")
+        // "bob[m" keeps its inner bracket; "try", "the", "files" and "too" are stop words.
+        #expect(a.contentWords == ["bob[m", "app", "carol's"].map { TextAnalysis.hash($0) }.sorted())
+    }
+
+    @Test func contentWordsAreSortedAndUnique() {
+        let a = TextAnalysis("grub grub GRUB kernel the a kernel")
+        #expect(a.contentWords == ["grub", "kernel"].map { TextAnalysis.hash($0) }.sorted())
+        #expect(TextAnalysis("").tokens.isEmpty && TextAnalysis("   ").contentWords.isEmpty)
+    }
+
+    @Test("flags", arguments: [
+        ("does it work? :)", true, true, false, false),
+        ("!help me", false, false, true, false),
+        ("bob++ thanks", false, false, false, true),
+        ("++", false, false, false, false),
+        ("why? no.", false, true, false, false),
+    ])
+    func flags(_ text: String, endsWithQuestion: Bool, hasQuestion: Bool, bang: Bool, plusPlus: Bool) {
+        let a = TextAnalysis(text)
+        #expect(a.endsWithQuestionMark == endsWithQuestion)
+        #expect(a.hasQuestionMark == hasQuestion)
+        #expect(a.startsWithBang == bang)
+        #expect(a.hasPlusPlus == plusPlus)
+    }
+
+    @Test("only a first token marked as addressing gives a prefix", arguments: [
+        ("hik: it is in /etc", "hik"), ("@Hik tell me", "hik"), ("hik it is", ""), ("so, hik: no", "so"), (": x", ""),
+    ])
+    func addressPrefix(_ text: String, prefix: String) {
+        #expect(TextAnalysis(text).addressPrefix == prefix)
+    }
+
+    @Test("bytes fold as Casemapping.fold folds", arguments: [Casemapping.ascii, .rfc1459, .strictRFC1459, .none])
+    func nickFoldMatchesCasemapping(_ casemapping: Casemapping) {
+        let fold = TextAnalysis.NickFold(casemapping)
+        for b in UInt8(0)..<0x80 {
+            let text = String(UnicodeScalar(b))
+            #expect(String(UnicodeScalar(fold(b))) == casemapping.fold(text), "byte \(b)")
+        }
+        #expect(TextAnalysis.nickHash("Bob[m]~", casemapping: casemapping) == TextAnalysis.nickHash(casemapping.fold("Bob[m]~"), casemapping: casemapping))
+    }
+}
