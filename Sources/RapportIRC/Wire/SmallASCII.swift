@@ -54,6 +54,8 @@ enum SmallASCII {
     /// The string whose small form is `words`; only where ``isAvailable``.
     @inline(__always)
     static func string(_ words: Words) -> String {
-        unsafeBitCast((words.low, words.high), to: String.self)
+        var bits = (words.low, words.high)
+        // `move()` hands the value over without a retain (a bit cast would copy it, +1).
+        return withUnsafeMutableBytes(of: &bits) { $0.bindMemory(to: String.self).baseAddress.unsafelyUnwrapped.move() }
     }
 }
