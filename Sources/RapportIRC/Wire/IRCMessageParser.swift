@@ -6,9 +6,11 @@
 /// Lines the grammar cannot describe throw ``IRCMessageParser/Error``; the connector logs and skips
 /// them, so nothing a server sends can crash the bot.
 ///
-/// The parser works on the line's bytes: one pass, eight bytes at a time, checks for NUL and
-/// non-ASCII bytes; spaces, colons and semicolons are then found byte by byte, and each field
-/// becomes a `String` once (without a second UTF-8 check when the whole line is ASCII).
+/// The parser works on the line's bytes (``WireLine``): one pass, sixteen bytes at a time, checks
+/// for NUL and non-ASCII bytes; spaces, `=`, `;` and backslashes are then found eight bytes at a
+/// time, and each field becomes a `String` once: on an ASCII line without a UTF-8 check, and
+/// directly in small-string form when it has at most 15 bytes (``SmallASCII``), which covers the
+/// command, the tag keys and most short values without any allocation.
 public enum IRCMessageParser {
     /// Why a line is not an IRC message.
     public struct Error: Swift.Error, Hashable, CustomStringConvertible {
