@@ -1,7 +1,7 @@
 /// One wire line's bytes, with the searches the parser needs done eight bytes at a time.
 ///
-/// Every read is inside the line: single bytes at offsets below `count`, whole words only at
-/// offsets `i` with `i + 8 <= count`.
+/// Every read is inside the line: single bytes at offsets below `count`, eight-byte words only at
+/// offsets `i` with `i + 8 <= count`, sixteen-byte vectors only where `i + 16 <= count`.
 struct WireLine {
     private let base: UnsafePointer<UInt8>
     let count: Int
