@@ -6,9 +6,11 @@
 /// Lines the grammar cannot describe throw ``IRCMessageParser/Error``; the connector logs and skips
 /// them, so nothing a server sends can crash the bot.
 ///
-/// The parser works on the line's bytes: one pass, eight bytes at a time, checks for NUL and
-/// non-ASCII bytes; spaces, colons and semicolons are then found byte by byte, and each field
-/// becomes a `String` once (without a second UTF-8 check when the whole line is ASCII).
+/// The parser works on the line's bytes (``WireLine``): one pass, sixteen bytes at a time, checks
+/// for NUL and non-ASCII bytes; spaces, `=`, `;` and backslashes are then found eight bytes at a
+/// time, and each field becomes a `String` once: on an ASCII line without a UTF-8 check, and
+/// directly in small-string form when it has at most 15 bytes (``SmallASCII``), which covers the
+/// command, the tag keys and most short values without any allocation.
 public enum IRCMessageParser {
     /// Why a line is not an IRC message.
     public struct Error: Swift.Error, Hashable, CustomStringConvertible {
@@ -17,7 +19,7 @@ public enum IRCMessageParser {
         /// The first 512 bytes of the offending line; decoded only when someone asks.
         var bytes: [UInt8]
         /// The offending line (lossily decoded, truncated to 512 bytes).
-        public var line: String { bytes.withUnsafeBufferPointer { UTF8Repair.string($0, 0, $0.count) } }
+        public var line: String { bytes.withUnsafeBufferPointer { UTF8Repair.string($0) } }
 
         public var description: String { "\(reason): \(line.debugDescription)" }
     }
@@ -39,64 +41,71 @@ public enum IRCMessageParser {
     /// Parses one line without throwing: the connector's hot path (a thrown error is costly
     /// where a test framework or debugger hooks `swift_willThrow`).
     public static func result(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<IRCMessage, Error> {
-        let kind = UTF8Repair.Kind(of: bytes)
-        if kind == .hasNUL { return .failure(failure("NUL byte in line", bytes)) }
-        var line = Line(bytes: bytes, isASCII: kind == .ascii)
+        guard let line = WireLine(bytes) else { return .failure(failure("empty line", bytes)) }
+        if line.containsNUL { return .failure(failure("NUL byte in line", bytes)) }
         // Leading spaces are tolerated (seen from broken servers).
-        line.skipSpaces()
-        guard !line.atEnd else { return .failure(failure("empty line", bytes)) }
+        var index = line.skippingSpaces(from: 0)
+        guard index < line.count else { return .failure(failure("empty line", bytes)) }
 
         var tags: [IRCTag] = []
-        if line.current == UInt8(ascii: "@") {
-            let start = line.index + 1
-            let end = line.atomEnd(from: start)
-            guard end - line.index <= maxTagBytes else { return .failure(failure("tag section longer than 8191 bytes", bytes)) }
-            guard end < bytes.count else { return .failure(failure("tags without a command", bytes)) }
-            tags = line.tags(start, end)
-            line.index = end
-            line.skipSpaces()
+        if line[index] == UInt8(ascii: "@") {
+            let end: Int
+            (tags, end) = line.tags(from: index + 1)
+            guard end - index <= maxTagBytes else { return .failure(failure("tag section longer than 8191 bytes", bytes)) }
+            guard end < line.count else { return .failure(failure("tags without a command", bytes)) }
+            index = line.skippingSpaces(from: end)
         }
 
         var source: String?
-        if !line.atEnd, line.current == UInt8(ascii: ":") {
-            let start = line.index + 1
+        if index < line.count, line[index] == UInt8(ascii: ":") {
+            let start = index + 1
             let end = line.atomEnd(from: start)
             guard end > start else { return .failure(failure("empty source", bytes)) }
             source = line.string(start, end)
-            line.index = end
-            line.skipSpaces()
+            index = line.skippingSpaces(from: end)
         }
 
-        let commandStart = line.index
-        line.index = line.atomEnd(from: commandStart)
-        guard line.index > commandStart else { return .failure(failure("missing command", bytes)) }
-        guard validCommand(bytes, commandStart, line.index) else { return .failure(failure("invalid command", bytes)) }
-        let command = line.string(commandStart, line.index)
+        let commandStart = index
+        index = line.atomEnd(from: commandStart)
+        guard index > commandStart else { return .failure(failure("missing command", bytes)) }
+        guard line.isCommand(commandStart, index) else { return .failure(failure("invalid command", bytes)) }
+        let command = line.string(commandStart, index)
 
         var parameters: [String] = []
         parameters.reserveCapacity(4)
         while true {
-            line.skipSpaces()
-            guard !line.atEnd else { break }
-            if line.current == UInt8(ascii: ":") {
-                parameters.append(line.string(line.index + 1, bytes.count))
+            index = line.skippingSpaces(from: index)
+            guard index < line.count else { break }
+            if line[index] == UInt8(ascii: ":") {
+                parameters.append(line.string(index + 1, line.count))
                 break
             }
-            let start = line.index
-            line.index = line.atomEnd(from: start)
-            parameters.append(line.string(start, line.index))
+            let start = index
+            index = line.atomEnd(from: start)
+            parameters.append(line.string(start, index))
         }
         return .success(IRCMessage(tags: tags, source: source, command: command, parameters: parameters))
     }
 
     // MARK: - Pieces
 
-    /// A command is letters only, or exactly three digits.
-    private static func validCommand(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+    private static func failure(_ reason: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Error {
+        Error(reason: reason, bytes: Array(bytes.prefix(512)))
+    }
+}
+
+extension WireLine {
+    /// The index of the first space at or after `start` (or `count`).
+    fileprivate func atomEnd(from start: Int) -> Int {
+        firstIndex(of: UInt8(ascii: " "), UInt8(ascii: " "), UInt8(ascii: " "), from: start, to: count)
+    }
+
+    /// Whether `self[start..<end]` is a command: letters only, or exactly three digits.
+    fileprivate func isCommand(_ start: Int, _ end: Int) -> Bool {
         var letters = true
         var digits = true
         for i in start..<end {
-            let b = bytes[i]
+            let b = self[i]
             let isLetter = (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
             let isDigit = b >= 0x30 && b <= 0x39
             letters = letters && isLetter
@@ -105,97 +114,63 @@ public enum IRCMessageParser {
         return letters || (digits && end - start == 3)
     }
 
-    private static func failure(_ reason: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Error {
-        Error(reason: reason, bytes: Array(bytes.prefix(512)))
-    }
-}
-
-/// A cursor over one line's bytes; every index it reads is below `bytes.count`.
-private struct Line {
-    let bytes: UnsafeBufferPointer<UInt8>
-    /// No byte ≥ 0x80: every field is valid UTF-8 as it stands.
-    let isASCII: Bool
-    var index = 0
-
-    var atEnd: Bool { index >= bytes.count }
-    var current: UInt8 { bytes[index] }
-
-    mutating func skipSpaces() {
-        while index < bytes.count, bytes[index] == UInt8(ascii: " ") { index += 1 }
-    }
-
-    /// The index of the first space at or after `start` (or the end of the line).
-    func atomEnd(from start: Int) -> Int {
-        var end = start
-        while end < bytes.count, bytes[end] != UInt8(ascii: " ") { end += 1 }
-        return end
-    }
-
-    /// The field `bytes[start..<end]` as a `String`, invalid UTF-8 replaced by U+FFFD.
-    @inline(__always)
-    func string(_ start: Int, _ end: Int) -> String {
-        isASCII
-            ? String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
-            : UTF8Repair.string(bytes, start, end)
-    }
-
-    /// The tags in `bytes[start..<end]` (after `@`, before the space); a repeated key keeps its
-    /// first position and its last value.
-    func tags(_ start: Int, _ end: Int) -> [IRCTag] {
+    /// The tags from `start` (after `@`) up to the first space or the end of the line, and where
+    /// they end; a repeated key keeps its first position and its last value.
+    fileprivate func tags(from start: Int) -> (tags: [IRCTag], end: Int) {
         var tags: [IRCTag] = []
         tags.reserveCapacity(4)
         var index = start
-        while index < end {
-            let keyStart = index
-            while index < end, bytes[index] != UInt8(ascii: "="), bytes[index] != UInt8(ascii: ";") { index += 1 }
-            let keyEnd = index
+        while true {
+            let keyEnd = firstIndex(of: UInt8(ascii: "="), UInt8(ascii: ";"), UInt8(ascii: " "), from: index, to: count)
+            var valueEnd = keyEnd
             var value = ""
-            if index < end, bytes[index] == UInt8(ascii: "=") {
-                index += 1
-                let valueStart = index
+            if keyEnd < count, self[keyEnd] == UInt8(ascii: "=") {
+                // A backslash escapes the byte after it but cannot hide a ';' or a space.
+                valueEnd = firstIndex(of: UInt8(ascii: ";"), UInt8(ascii: " "), UInt8(ascii: "\\"), from: keyEnd + 1, to: count)
                 var escaped = false
-                while index < end, bytes[index] != UInt8(ascii: ";") {
-                    escaped = escaped || bytes[index] == UInt8(ascii: "\\")
-                    index += 1
+                while valueEnd < count, self[valueEnd] == UInt8(ascii: "\\") {
+                    escaped = true
+                    valueEnd = firstIndex(of: UInt8(ascii: ";"), UInt8(ascii: " "), UInt8(ascii: " "), from: valueEnd + 1, to: count)
                 }
-                value = escaped ? unescape(valueStart, index) : string(valueStart, index)
+                value = escaped ? unescape(keyEnd + 1, valueEnd) : string(keyEnd + 1, valueEnd)
             }
-            if keyEnd > keyStart {
-                let key = string(keyStart, keyEnd)
-                if let existing = tags.firstIndex(where: { $0.key == key }) {
+            if keyEnd > index {
+                let key = string(index, keyEnd)
+                // Comparing lengths first keeps the usual case (all keys differ) out of `==`.
+                if let existing = tags.firstIndex(where: { $0.key.utf8.count == key.utf8.count && $0.key == key }) {
                     tags[existing].value = value
                 } else {
                     tags.append(IRCTag(key, value))
                 }
             }
-            index += 1  // skip ';'
+            guard valueEnd < count, self[valueEnd] == UInt8(ascii: ";") else { return (tags, valueEnd) }
+            index = valueEnd + 1
         }
-        return tags
     }
 
     /// A tag value with its escapes undone (message-tags spec).
     private func unescape(_ start: Int, _ end: Int) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(end - start)
-        var index = start
-        while index < end {
-            let b = bytes[index]
-            index += 1
-            guard b == UInt8(ascii: "\\") else {
-                out.append(b)
-                continue
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: end - start) { out in
+            var count = 0
+            var index = start
+            while index < end {
+                var b = self[index]
+                index += 1
+                if b == UInt8(ascii: "\\") {
+                    guard index < end else { break }  // a trailing backslash is dropped
+                    switch self[index] {
+                    case UInt8(ascii: ":"): b = UInt8(ascii: ";")
+                    case UInt8(ascii: "s"): b = UInt8(ascii: " ")
+                    case UInt8(ascii: "r"): b = 0x0D
+                    case UInt8(ascii: "n"): b = 0x0A
+                    default: b = self[index]  // includes "\\\\" → "\\"
+                    }
+                    index += 1
+                }
+                out[count] = b
+                count += 1
             }
-            guard index < end else { break }  // a trailing backslash is dropped
-            let next = bytes[index]
-            index += 1
-            switch next {
-            case UInt8(ascii: ":"): out.append(UInt8(ascii: ";"))
-            case UInt8(ascii: "s"): out.append(UInt8(ascii: " "))
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            default: out.append(next)  // includes "\\\\" → "\\"
-            }
+            return UTF8Repair.string(UnsafeBufferPointer(rebasing: out[..<count]))
         }
-        return out.withUnsafeBufferPointer { UTF8Repair.string($0, 0, $0.count) }
     }
 }
