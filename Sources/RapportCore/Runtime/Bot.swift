@@ -125,7 +125,8 @@ public actor Bot: EventSink {
                 descriptor = described.descriptor
                 updateDescriptor(descriptor)
             }
-            let runner = PluginRunner(descriptor: descriptor, plugin: plugin, context: context, metrics: metrics)
+            let runner = PluginRunner(
+                descriptor: descriptor, plugin: plugin, context: context, timeout: configuration.pluginTimeout, metrics: metrics)
             await runner.start()
             runners[id] = runner
             failures[id] = nil

@@ -27,6 +27,8 @@ public struct BotConfiguration: Sendable {
     public var pluginOutputPerSecond: Double
     /// How long plugins keep message text (`retention.excerpts`); zero keeps none.
     public var textRetention: Duration = .seconds(30 * 86400)
+    /// How long one event, command or job may run in a plugin before it is cancelled.
+    public var pluginTimeout: Duration = .seconds(30)
 
     public init(
         owners: Set<Identity> = [], plugins: [String: PluginFileSettings] = [:],

@@ -3,7 +3,8 @@ import Logging
 /// Runs one plugin instance: a queue of events, commands and jobs, handled one at a time.
 ///
 /// Each plugin has its own runner, so a slow or failing plugin delays only itself. Work that
-/// takes longer than ``timeout`` is cancelled and logged.
+/// takes longer than ``timeout`` is cancelled and logged: one watchdog per runner looks at the
+/// running work a few times per timeout, so that a message costs no timer of its own.
 actor PluginRunner {
     enum Work: Sendable {
         case event(ChatEvent)
@@ -23,6 +24,10 @@ actor PluginRunner {
     private var pending = 0
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
     private var worker: Task<Void, Never>?
+    private var watchdog: Task<Void, Never>?
+    /// The work being performed, and when it must be done.
+    private var running: (task: Task<Void, any Error>, deadline: ContinuousClock.Instant)?
+    private var runningTimedOut = false
     private var jobs: [Task<Void, Never>] = []
     private var droppedSinceWarning = 0
 
@@ -45,6 +50,19 @@ actor PluginRunner {
                 self.finishedOne()
             }
         }
+        let period = min(max(timeout / 4, .milliseconds(10)), .seconds(1))
+        watchdog = Task { [weak self] in
+            while !Task.isCancelled {
+                do { try await Task.sleep(for: period) } catch { return }
+                await self?.cancelOverdueWork()
+            }
+        }
+    }
+
+    private func cancelOverdueWork() {
+        guard let running, ContinuousClock.now >= running.deadline, !runningTimedOut else { return }
+        runningTimedOut = true
+        running.task.cancel()
     }
 
     /// Queues work; events beyond ``maxQueued`` are dropped (commands and jobs never are).
@@ -87,6 +105,7 @@ actor PluginRunner {
         jobs.forEach { $0.cancel() }
         continuation.finish()
         await worker?.value
+        watchdog?.cancel()
         await plugin.shutdown()
     }
 
@@ -101,33 +120,27 @@ actor PluginRunner {
     }
 
     private func perform(_ work: Work) async {
-        let plugin = self.plugin
-        let context = self.context
-        let timeout = self.timeout
+        let (plugin, context) = (self.plugin, self.context)
         let started = ContinuousClock.now
         defer {
             if case .command(let command) = work {
                 metrics.commandFinished(plugin: descriptor.id, command: command.name, after: ContinuousClock.now - started)
             }
         }
-        do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    switch work {
-                    case .event(let event): try await plugin.handle(event, context: context)
-                    case .command(let command): try await plugin.execute(command, context: context)
-                    case .job(_, let job): try await job()
-                    }
-                }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    throw TimeoutError()
-                }
-                try await group.next()
-                group.cancelAll()
+        let task = Task.detached {
+            switch work {
+            case .event(let event): try await plugin.handle(event, context: context)
+            case .command(let command): try await plugin.execute(command, context: context)
+            case .job(_, let job): try await job()
             }
+        }
+        running = (task, started + timeout)
+        runningTimedOut = false
+        defer { running = nil }
+        do {
+            try await task.value
         } catch {
-            await report(error, for: work)
+            await report(runningTimedOut ? TimeoutError() : error, for: work)
         }
     }
 
