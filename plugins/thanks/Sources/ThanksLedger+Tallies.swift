@@ -1,6 +1,4 @@
-import Foundation
 import RapportCore
-import RapportReciprocity
 
 /// Running totals of the ledger, so that statistics about a busy channel read a few hundred
 /// rows however many events it has. Per channel and calendar period (`all`, every week
