@@ -118,14 +118,14 @@ public final class SQLiteStore: Store {
         // busy channel runs the same few statements for every message.
         func execute(_ sql: String, _ arguments: [SQLValue]) async throws -> Int {
             try queue.inDatabase { db in
-                try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments.map(\.databaseValue)))
+                try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments.map { $0.databaseValue }))
                 return db.changesCount
             }
         }
 
         func query(_ sql: String, _ arguments: [SQLValue]) async throws -> [SQLRow] {
             try queue.inDatabase { db in
-                try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments.map(\.databaseValue))).map { row in
+                try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments.map { $0.databaseValue })).map { row in
                     var columns: [String: SQLValue] = [:]
                     for (name, value) in row { columns[name.lowercased()] = SQLValue(value) }
                     return SQLRow(columns)
