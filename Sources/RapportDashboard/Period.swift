@@ -23,11 +23,6 @@ public enum Period: String, Sendable, CaseIterable {
         }
     }
 
-    var label: String {
-        switch self {
-        case .week: "this week"
-        case .month: "this month"
-        case .all: "all time"
-        }
-    }
+    /// "this week", "this month", "all time": as the statistics name the period.
+    var label: String { helpPeriod(containing: Date()).label }
 }

@@ -115,7 +115,8 @@ public final class SQLiteStore: Store {
         let queue: DatabaseQueue
 
         // Statements are prepared once per connection and reused (GRDB's statement cache): a
-        // busy channel runs the same few statements for every message.
+        // busy channel runs the same few statements for every message. Values always travel as
+        // `?` arguments, never in the SQL text, so the cache holds one entry per statement.
         func execute(_ sql: String, _ arguments: [SQLValue]) async throws -> Int {
             try queue.inDatabase { db in
                 try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments.map { $0.databaseValue }))

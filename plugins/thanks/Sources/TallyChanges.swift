@@ -22,23 +22,6 @@ struct TallyChanges {
         var at: Double
         var day: Int64
         var month: Int64
-
-        /// An event read from `thanks_event`; `nil` for a row with an unknown kind.
-        init?(_ row: SQLRow) {
-            guard let kind = row["kind"].string.flatMap(HelpEvent.Kind.init(rawValue:)), let network = row["network"].string,
-                let channel = row["channel"].string, let at = row["at"].double, let day = row["day"].int, let month = row["month"].int
-            else { return nil }
-            self.init(
-                kind: kind, network: network, channel: channel,
-                helper: Name(key: row["receiver"].string ?? "", nick: row["receiver_nick"].string ?? ""),
-                helped: Name(key: row["giver"].string ?? "", nick: row["giver_nick"].string ?? ""), at: at, day: Int64(day),
-                month: Int64(month))
-        }
-
-        init(kind: HelpEvent.Kind, network: String, channel: String, helper: Name, helped: Name, at: Double, day: Int64, month: Int64) {
-            (self.kind, self.network, self.channel, self.helper, self.helped) = (kind, network, channel, helper, helped)
-            (self.at, self.day, self.month) = (at, day, month)
-        }
     }
 
     private struct Counts {
@@ -82,7 +65,7 @@ struct TallyChanges {
             (into.answers, into.thanks) = (into.answers + answers, into.thanks + thanks)
             (into.helperNick, into.helpedNick) = (event.helper.nick, event.helped.nick)
         }
-        for period in ThanksLedger.periodKeys(day: event.day, month: event.month) {
+        for period in ["all", "w\(HelpPeriod.weekNumber(event.day))", "m\(event.month)"] {
             let pair = PairKey(network: event.network, channel: event.channel, period: period, helper: event.helper.key, helped: event.helped.key)
             plus(&pairs[pair, default: Counts()])
             let helper = HelperKey(network: event.network, channel: event.channel, period: period, helper: event.helper.key)
@@ -154,5 +137,19 @@ struct TallyChanges {
                     "DELETE FROM thanks_tally_day WHERE network = ? AND channel = ? AND day = ? AND answers <= 0 AND thanks <= 0", row)
             }
         }
+    }
+}
+
+extension TallyChanges.Event {
+    /// An event read from `thanks_event`; `nil` for a row with an unknown kind.
+    init?(_ row: SQLRow) {
+        guard let kind = row["kind"].string.flatMap(HelpEvent.Kind.init(rawValue:)), let network = row["network"].string,
+            let channel = row["channel"].string, let at = row["at"].double, let day = row["day"].int, let month = row["month"].int
+        else { return nil }
+        self.init(
+            kind: kind, network: network, channel: channel,
+            helper: TallyChanges.Name(key: row["receiver"].string ?? "", nick: row["receiver_nick"].string ?? ""),
+            helped: TallyChanges.Name(key: row["giver"].string ?? "", nick: row["giver_nick"].string ?? ""), at: at, day: Int64(day),
+            month: Int64(month))
     }
 }

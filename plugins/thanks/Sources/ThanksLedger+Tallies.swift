@@ -9,17 +9,17 @@ import RapportCore
 ///
 /// ``record(_:casemapping:reason:giver:receiver:)`` adds each event to its tallies in the same
 /// transaction, and ``forget(_:)`` takes a person's events out of them (``TallyChanges``); a bulk
-/// import of events calls ``recount()`` afterwards. Only the `all` rows keep `first_answer_at`.
+/// import of events calls ``recount(months:)`` afterwards. Only the `all` rows keep `first_answer_at`.
 extension ThanksLedger {
     static let tallies = Migration(
         6, "Running totals per channel, calendar period, helper and helped person, and per day",
-        [addMonth, "UPDATE thanks_event SET month = \(monthSQLite)"] + tallyTables + recountStatements(scope: "1 = 1"),
-        postgres: [addMonth, "UPDATE thanks_event SET month = \(monthPostgres)"] + tallyTables + recountStatements(scope: "1 = 1"))
+        [addMonth] + tallyTables + recountStatements(months: monthSQLite),
+        postgres: [addMonth] + tallyTables + recountStatements(months: monthPostgres))
 
     private static let addMonth = "ALTER TABLE thanks_event ADD COLUMN month INTEGER NOT NULL DEFAULT 0"
 
     /// The month number (``HelpPeriod``) of the `at` column, in each dialect: for the migration,
-    /// and for bulk loads (`UPDATE thanks_event SET month = …`, then ``recount()``).
+    /// and for ``recount(months:)`` after a bulk load of events without their month.
     public static let monthSQLite = "CAST(strftime('%Y', at, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', at, 'unixepoch') AS INTEGER) - 1"
     public static let monthPostgres = """
         CAST(EXTRACT(YEAR FROM to_timestamp(at) AT TIME ZONE 'UTC') AS INTEGER) * 12
@@ -48,17 +48,16 @@ extension ThanksLedger {
         """,
     ]
 
-    /// The tally periods of an event on `day` in `month`: all time, its week, its month.
-    static func periodKeys(day: Int64, month: Int64) -> [String] { ["all", "w\(HelpPeriod.weekNumber(day))", "m\(month)"] }
-
-    /// Statements that compute the tallies of the events matching `scope` (a condition on
-    /// `network` and `channel`) afresh.
-    static func recountStatements(scope: String) -> [String] {
+    /// Statements that compute every tally afresh from the events; with `months`, they first set
+    /// each event's month with that expression (``monthSQLite``, ``monthPostgres``). The period
+    /// keys are the ones ``TallyChanges`` writes, in SQL.
+    static func recountStatements(months: String? = nil) -> [String] {
         let answers = "SUM(CASE WHEN kind = 'answered' THEN 1 ELSE 0 END)", thanks = "SUM(CASE WHEN kind = 'thanked' THEN 1 ELSE 0 END)"
         let firstAnswer = "MIN(CASE WHEN kind = 'answered' THEN at END)"
         // PostgreSQL refuses a constant in GROUP BY, hence no grouping term for `all`.
         let periods: [(key: String, group: String)] = [("'all'", ""), ("'w' || ((day + 3) / 7)", ", day"), ("'m' || month", ", month")]
-        var statements = ["thanks_tally_pair", "thanks_tally_helper", "thanks_tally_day"].map { "DELETE FROM \($0) WHERE \(scope)" }
+        var statements = months.map { ["UPDATE thanks_event SET month = \($0)"] } ?? []
+        statements += ["thanks_tally_pair", "thanks_tally_helper", "thanks_tally_day"].map { "DELETE FROM \($0)" }
         for period in periods {
             // Grouping by `day` is finer than by week; the outer query sums the days of each week.
             statements.append(
@@ -67,7 +66,7 @@ extension ThanksLedger {
                 SELECT network, channel, period, receiver, giver, MAX(receiver_nick), MAX(giver_nick), SUM(answers), SUM(thanks), SUM(n)
                 FROM (SELECT network, channel, \(period.key) AS period, receiver, giver, MAX(receiver_nick) AS receiver_nick,
                           MAX(giver_nick) AS giver_nick, \(answers) AS answers, \(thanks) AS thanks, COUNT(*) AS n
-                      FROM thanks_event WHERE \(scope) GROUP BY network, channel\(period.group), receiver, giver) e
+                      FROM thanks_event GROUP BY network, channel\(period.group), receiver, giver) e
                 GROUP BY network, channel, period, receiver, giver
                 """)
             statements.append(
@@ -76,22 +75,23 @@ extension ThanksLedger {
                 SELECT network, channel, period, receiver, MAX(receiver_nick), SUM(answers), SUM(thanks), MIN(first_answer_at)
                 FROM (SELECT network, channel, \(period.key) AS period, receiver, MAX(receiver_nick) AS receiver_nick,
                           \(answers) AS answers, \(thanks) AS thanks, \(period.key == "'all'" ? firstAnswer : "CAST(NULL AS DOUBLE PRECISION)") AS first_answer_at
-                      FROM thanks_event WHERE \(scope) GROUP BY network, channel\(period.group), receiver) e
+                      FROM thanks_event GROUP BY network, channel\(period.group), receiver) e
                 GROUP BY network, channel, period, receiver
                 """)
         }
         statements.append(
             """
             INSERT INTO thanks_tally_day (network, channel, day, answers, thanks)
-            SELECT network, channel, day, \(answers), \(thanks) FROM thanks_event WHERE \(scope) GROUP BY network, channel, day
+            SELECT network, channel, day, \(answers), \(thanks) FROM thanks_event GROUP BY network, channel, day
             """)
         return statements
     }
 
-    /// Computes every channel's tallies afresh from its events: after a bulk load.
-    public func recount() async throws {
+    /// Computes every channel's tallies afresh from its events: after a bulk load. `months` sets
+    /// the events' month first, for rows loaded without it (``monthSQLite``, ``monthPostgres``).
+    public func recount(months: String? = nil) async throws {
         try await sql.transaction { db in
-            for statement in Self.recountStatements(scope: "1 = 1") { try await db.execute(statement, []) }
+            for statement in Self.recountStatements(months: months) { try await db.execute(statement, []) }
         }
     }
 }

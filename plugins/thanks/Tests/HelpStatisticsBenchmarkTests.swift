@@ -53,8 +53,7 @@ struct HelpStatisticsBenchmarkTests {
                 'how do I do thing ' || n || '?', CASE WHEN n % 5 = 0 THEN NULL ELSE \(at) + 60.0 END
             FROM seq WHERE n % 4 = 0
             """)
-        try await store.execute("UPDATE thanks_event SET month = \(month)")
-        try await ledger.recount()
+        try await ledger.recount(months: month)
     }
 
     /// - Parameter analyze: Gather planner statistics after the bulk load, as PostgreSQL's
