@@ -37,6 +37,12 @@ struct NudgesIRCTests {
         return answered
     }
 
+    /// Waits until `client` saw the bot quit: the next bot may take the nick `rapport` again
+    /// (a loaded server can still hold the old connection when the next one registers).
+    func botQuit(_ client: TestIRCClient) async throws {
+        _ = try await client.waitFor(timeout: 20) { $0.command == "QUIT" && $0.sourceNick == "rapport" }
+    }
+
     func dms(to nick: String) -> @Sendable (IRCMessage) -> Bool {
         { $0.isText(from: "rapport", to: nick) }
     }
@@ -95,6 +101,7 @@ struct NudgesIRCTests {
                 }
                 return answered
             }
+            try await botQuit(alice)
             let early = await alice.all().filter(dms(to: "alice"))
             #expect(early.isEmpty)
             try await Task.sleep(for: .seconds(max(0, Self.thankAfter + 1 - Date().timeIntervalSince(answered))))
@@ -103,6 +110,7 @@ struct NudgesIRCTests {
                 try await eventually("alice got her reminder", timeout: 20) { await !alice.all().filter(dms(to: "alice")).isEmpty }
                 try await Task.sleep(for: .seconds(3))
             }
+            try await botQuit(alice)
             try await withNudgeBot(server, store: try SQLiteStore(path: path)) { try await Task.sleep(for: .seconds(3)) }
             let sent = await alice.all().filter(dms(to: "alice"))
             #expect(sent.count == 1)
