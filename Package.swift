@@ -54,9 +54,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.9.0"..<"6.0.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
-        .target(name: "RapportCore", dependencies: [log, metrics, .product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "RapportCore",
+            dependencies: [
+                log, metrics, .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]),
         .target(name: "RapportIRC", dependencies: ["RapportCore", log] + nio),
         .testTarget(name: "RapportIRCTests", dependencies: ["RapportIRC", "RapportCore", "RapportStoreSQLite", "RapportServerTesting", "RapportTesting", log] + nio),
         .target(

@@ -82,9 +82,9 @@ actor LeasedConnector: Connector {
 
     func isOnline(_ address: String) async -> Bool? { running == nil ? nil : await inner.isOnline(address) }
 
-    func currentNick() async -> String { await inner.currentNick() }
+    nonisolated func currentNick() -> String { inner.currentNick() }
 
-    func casemapping() async -> Casemapping { await inner.casemapping() }
+    nonisolated func casemapping() -> Casemapping { inner.casemapping() }
 
     func status() async -> ConnectorStatus { running == nil ? .standby : await inner.status() }
 }

@@ -100,6 +100,6 @@ actor SignallingConnector: Connector {
     func join(_ channel: String) async throws {}
     func part(_ channel: String, reason: String?) async throws {}
     func isOnline(_ address: String) async -> Bool? { nil }
-    func currentNick() async -> String { "rapport" }
-    func casemapping() async -> Casemapping { .ascii }
+    nonisolated func currentNick() -> String { "rapport" }
+    nonisolated func casemapping() -> Casemapping { .ascii }
 }

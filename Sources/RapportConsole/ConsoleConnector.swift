@@ -100,6 +100,6 @@ public actor ConsoleConnector: Connector {
     public func join(_ channel: String) async throws { joined.insert(channel.lowercased()) }
     public func part(_ channel: String, reason: String?) async throws { joined.remove(channel.lowercased()) }
     public func isOnline(_ address: String) async -> Bool? { address == user }
-    public func currentNick() async -> String { botNick }
-    public func casemapping() async -> Casemapping { .ascii }
+    public nonisolated func currentNick() -> String { botNick }
+    public nonisolated func casemapping() -> Casemapping { .ascii }
 }

@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 public import RapportCore
+import Synchronization
 
 /// The ``Connector`` for one IRC network: connects (TCP or TLS), registers with CAP/SASL,
 /// keeps the connection alive and reconnects, and turns IRC traffic into ``ChatEvent``s.
@@ -24,8 +25,16 @@ public actor IRCConnector: Connector {
     var session: IRCSessionStateMachine?
     var queue: IRCOutputQueue
     var wantedChannels: [String]
-    var nick: String
-    var currentCasemapping = Casemapping.rfc1459
+    /// The nick and casemapping as the server last set them, readable without a hop.
+    private let nickAndCasemapping: Mutex<(nick: String, casemapping: Casemapping)>
+    var nick: String {
+        get { nickAndCasemapping.withLock { $0.nick } }
+        set { nickAndCasemapping.withLock { $0.nick = newValue } }
+    }
+    var currentCasemapping: Casemapping {
+        get { nickAndCasemapping.withLock { $0.casemapping } }
+        set { nickAndCasemapping.withLock { $0.casemapping = newValue } }
+    }
     var events: (any EventSink)?
     var activeChannel: (any Channel)?
     var fatal: IRCConnectorError?
@@ -47,7 +56,7 @@ public actor IRCConnector: Connector {
         var logger = logger
         logger[metadataKey: "network"] = "\(network)"
         self.logger = logger
-        self.nick = configuration.nick
+        self.nickAndCasemapping = Mutex((configuration.nick, .rfc1459))
         self.wantedChannels = configuration.channels
         self.queue = IRCOutputQueue(burst: configuration.flood.burst, perSecond: configuration.flood.perSecond, now: Date())
     }
@@ -125,9 +134,9 @@ public actor IRCConnector: Connector {
         }
     }
 
-    public func currentNick() async -> String { nick }
+    public nonisolated func currentNick() -> String { nickAndCasemapping.withLock { $0.nick } }
 
-    public func casemapping() async -> Casemapping { currentCasemapping }
+    public nonisolated func casemapping() -> Casemapping { nickAndCasemapping.withLock { $0.casemapping } }
 
     /// Channels we are in right now (for tests and status).
     public func joinedChannels() -> [String] { session?.joinedChannels ?? [] }
@@ -228,11 +237,11 @@ public actor IRCConnector: Connector {
             logger.notice("skipped malformed line", metadata: ["reason": "\(error.reason)"])
             return
         }
-        guard var session else { return }
+        // Taken out and put back, so that the state machine is not copied for every line.
+        guard var session = self.session.take() else { return }
         let actions = session.receive(message, now: Date())
         self.session = session
-        currentCasemapping = session.support.casemapping
-        nick = session.nick
+        nickAndCasemapping.withLock { $0 = (session.nick, session.support.casemapping) }
         await perform(actions)
     }
 

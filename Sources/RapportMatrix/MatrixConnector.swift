@@ -1,6 +1,7 @@
 import Foundation
 public import Logging
 public import RapportCore
+import Synchronization
 
 /// A Matrix account as a ``Connector``: logs in, long-polls `/sync`, turns room events into
 /// ``ChatEvent``s, and sends messages, replies and DMs.
@@ -25,7 +26,8 @@ public actor MatrixConnector: Connector {
     private var session: Task<Session, any Error>?
     private var translator: MatrixEventTranslator?
     private var sink: (any EventSink)?
-    private var nick: String
+    /// The bot's display name (its localpart until the homeserver tells), readable without a hop.
+    private let displayName: Mutex<String>
     private var aliases: [String: String] = [:]
     private var directCreation: [String: Task<String, any Error>] = [:]
     private var transactionCount = 0
@@ -52,7 +54,7 @@ public actor MatrixConnector: Connector {
         self.logger = logger
         self.saved = MatrixSessionStore(store: store, network: network)
         self.client = MatrixClient(homeserver: configuration.homeserver, logger: logger)
-        self.nick = MatrixIdentifiers.localpart(of: configuration.userID)
+        self.displayName = Mutex(MatrixIdentifiers.localpart(of: configuration.userID))
         self.transactionPrefix = "rapport.\(Int(Date().timeIntervalSince1970 * 1000)).\(UInt32.random(in: 0...UInt32.max))"
     }
 
@@ -132,9 +134,9 @@ public actor MatrixConnector: Connector {
 
     public func isOnline(_ address: String) async -> Bool? { nil }
 
-    public func currentNick() async -> String { nick }
+    public nonisolated func currentNick() -> String { displayName.withLock { $0 } }
 
-    public func casemapping() async -> Casemapping { .none }
+    public nonisolated func casemapping() -> Casemapping { .none }
 
     public func status() async -> ConnectorStatus { link }
 
@@ -214,7 +216,7 @@ public actor MatrixConnector: Connector {
         if let direct = try? await client.accountData(session.userID, type: "m.direct") { translator.setDirect(direct) }
         self.translator = translator
         seenWritten = translator.seen.elements
-        if let name = try? await client.displayName(of: session.userID), !name.isEmpty { nick = name }
+        if let name = try? await client.displayName(of: session.userID), !name.isEmpty { displayName.withLock { $0 = name } }
         return session
     }
 

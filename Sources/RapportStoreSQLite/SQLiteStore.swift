@@ -81,26 +81,41 @@ public final class SQLiteStore: Store {
     }
 
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
-        await lock.acquire()
-        let executor = Executor(queue: queue)
-        do {
+        try await alone { executor in
             _ = try await executor.execute("BEGIN IMMEDIATE", [])
-            let result = try await body(executor)
-            _ = try await executor.execute("COMMIT", [])
-            await lock.release()
-            return result
-        } catch {
-            _ = try? await executor.execute("ROLLBACK", [])
-            await lock.release()
-            throw error
+            do {
+                let result = try await body(executor)
+                _ = try await executor.execute("COMMIT", [])
+                return result
+            } catch {
+                _ = try? await executor.execute("ROLLBACK", [])
+                throw error
+            }
         }
+    }
+
+    /// One statement is its own transaction in SQLite's autocommit mode: no BEGIN and COMMIT
+    /// round trips (a busy channel writes for most messages).
+    public func execute(_ sql: String, _ arguments: [SQLValue]) async throws -> Int {
+        try await alone { try await $0.execute(sql, arguments) }
+    }
+
+    public func query(_ sql: String, _ arguments: [SQLValue]) async throws -> [SQLRow] {
+        try await alone { try await $0.query(sql, arguments) }
+    }
+
+    /// Runs `body` on the connection with no other caller interleaved.
+    private func alone<T>(_ body: (Executor) async throws -> T) async throws -> T {
+        await lock.acquire()
+        defer { lock.release() }
+        return try await body(Executor(queue: queue))
     }
 
     /// Checkpoints the WAL into the database file and closes the connection.
     public func close() async {
         await lock.acquire()
         try? queue.close()
-        await lock.release()
+        lock.release()
     }
 
     public func entries(in namespace: String, keyPrefix: String) async throws -> [(key: String, value: String)] {
@@ -110,7 +125,7 @@ public final class SQLiteStore: Store {
         ).compactMap { row in row["key"].string.flatMap { key in row["value"].string.map { (key, $0) } } }
     }
 
-    /// Runs statements on the connection; only used inside ``transaction(_:)``.
+    /// Runs statements on the connection; only used while holding the lock (``alone(_:)``).
     private struct Executor: SQLExecutor {
         let queue: DatabaseQueue
 

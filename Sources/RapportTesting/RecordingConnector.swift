@@ -22,8 +22,8 @@ public actor RecordingConnector: Connector {
     public func join(_ channel: String) async throws { joined.insert(channel.lowercased()) }
     public func part(_ channel: String, reason: String?) async throws { joined.remove(channel.lowercased()) }
     public func isOnline(_ address: String) async -> Bool? { online.contains(address) }
-    public func currentNick() async -> String { nick }
-    public func casemapping() async -> Casemapping { .rfc1459 }
+    public nonisolated func currentNick() -> String { nick }
+    public nonisolated func casemapping() -> Casemapping { .rfc1459 }
 
     /// Removes and returns everything sent so far.
     public func takeSent() -> [OutgoingMessage] {

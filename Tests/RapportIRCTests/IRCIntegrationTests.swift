@@ -96,9 +96,9 @@ struct IRCIntegrationTests {
             config.altNicks = ["rapport-alt"]
             try await withBot(config) { bot in
                 try await bot.waitUntilJoined(["#rapport"])
-                #expect(await bot.connector.currentNick() == "rapport-alt")
+                #expect(bot.connector.currentNick() == "rapport-alt")
                 await squatter.close()
-                try await eventually("main nick regained") { await bot.connector.currentNick() == "rapport" }
+                try await eventually("main nick regained") { bot.connector.currentNick() == "rapport" }
             }
         }
     }

@@ -33,10 +33,13 @@ public protocol Connector: Sendable {
     func isOnline(_ address: String) async -> Bool?
 
     /// The bot's own current nick on this network.
-    func currentNick() async -> String
+    ///
+    /// Not `async`: the runtime asks for every message, so an actor keeps it readable without a
+    /// hop (a `nonisolated` method over a `Mutex` or a constant).
+    func currentNick() -> String
 
-    /// How this network compares nicks and channel names.
-    func casemapping() async -> Casemapping
+    /// How this network compares nicks and channel names (not `async`, like ``currentNick()``).
+    func casemapping() -> Casemapping
 
     /// Whether the connection is up right now, for `/readyz`.
     ///

@@ -77,10 +77,10 @@ public struct PluginContext: Sendable {
     public var metrics: RapportMetrics { bot.metrics }
 
     /// The bot's own nick on `network`.
-    public func botNick(on network: String) async -> String? { await bot.nick(on: network) }
+    public func botNick(on network: String) async -> String? { bot.nick(on: network) }
 
     /// How `network` compares nicks.
-    public func casemapping(of network: String) async -> Casemapping { await bot.casemapping(of: network) }
+    public func casemapping(of network: String) async -> Casemapping { bot.casemapping(of: network) }
 
     /// Tells admins about a problem with this plugin (it crashed, it was switched off): an
     /// error in the log and an entry in the audit log (`!audit`), by `plugin:<id>`.

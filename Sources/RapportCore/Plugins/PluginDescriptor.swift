@@ -12,10 +12,13 @@ public struct PluginDescriptor: Sendable, Hashable, Codable {
     public var settings: [SettingSpec]
     /// Whether the plugin runs when the configuration does not mention it.
     public var enabledByDefault: Bool
+    /// Whether the plugin wants chat events (``Plugin/handle(_:context:)``); a plugin that only
+    /// answers commands says `false`, and the runtime does not queue every message for it.
+    public var handlesEvents: Bool
 
     public init(
         id: String, summary: String, version: String = "1.0.0", commands: [CommandSpec] = [],
-        settings: [SettingSpec] = [], enabledByDefault: Bool = true
+        settings: [SettingSpec] = [], enabledByDefault: Bool = true, handlesEvents: Bool = true
     ) {
         self.id = id
         self.summary = summary
@@ -23,11 +26,13 @@ public struct PluginDescriptor: Sendable, Hashable, Codable {
         self.commands = commands
         self.settings = settings
         self.enabledByDefault = enabledByDefault
+        self.handlesEvents = handlesEvents
     }
 
     enum CodingKeys: String, CodingKey {
         case id, summary, version, commands, settings
         case enabledByDefault = "enabled_by_default"
+        case handlesEvents = "handles_events"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -38,6 +43,7 @@ public struct PluginDescriptor: Sendable, Hashable, Codable {
         commands = try c.decodeIfPresent([CommandSpec].self, forKey: .commands) ?? []
         settings = try c.decodeIfPresent([SettingSpec].self, forKey: .settings) ?? []
         enabledByDefault = try c.decodeIfPresent(Bool.self, forKey: .enabledByDefault) ?? true
+        handlesEvents = try c.decodeIfPresent(Bool.self, forKey: .handlesEvents) ?? true
     }
 
     /// The setting named `key`, if the plugin declares one.

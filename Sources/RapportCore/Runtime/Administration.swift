@@ -96,7 +96,7 @@ public struct Administration: Sendable {
     public func ignores() async -> [String] { await bot.state.ignores.keys.sorted() }
 
     /// The person behind `user` on `network`.
-    public func person(_ user: ChatUser, on network: String) async -> Person { await bot.person(user, on: network) }
+    public func person(_ user: ChatUser, on network: String) async -> Person { bot.person(user, on: network) }
 
     /// Everything stored about `person`, by plugin, as JSON.
     public func personalData(about person: Person) async -> JSONValue { await bot.personalData(about: person) }

@@ -2,10 +2,10 @@ import Foundation
 
 extension Bot {
     /// The command in `text`, using the prefix in force where `event` happened.
-    func parseCommand(_ text: String, in event: ChatEvent) async -> CommandParser.Match? {
+    func parseCommand(_ text: String, in event: ChatEvent) -> CommandParser.Match? {
         let prefix = commandPrefix(network: event.network, channel: event.channel)
-        let nick = await nick(on: event.network) ?? "rapport"
-        let parser = CommandParser(prefix: prefix, botNick: nick, casemapping: await casemapping(of: event.network))
+        let nick = nick(on: event.network) ?? "rapport"
+        let parser = CommandParser(prefix: prefix, botNick: nick, casemapping: casemapping(of: event.network))
         return parser.parse(text, isDirect: event.isDirect)
     }
 
@@ -49,7 +49,7 @@ extension Bot {
         }
         let invocation = CommandInvocation(
             name: match.name, arguments: match.arguments, argumentText: match.argumentText, event: event, role: role)
-        await runner.enqueue(.command(invocation))
+        runner.enqueue(.command(invocation))
     }
 
     /// Answers with a short hint at most once per person and five minutes, so that a typo or a

@@ -3,14 +3,14 @@ import Logging
 
 extension Bot {
     /// The person behind an event's sender.
-    func person(_ user: ChatUser, on network: String) async -> Person {
-        Person(network: network, nick: await casemapping(of: network).fold(user.nick), identity: user.identity)
+    nonisolated func person(_ user: ChatUser, on network: String) -> Person {
+        Person(network: network, nick: casemapping(of: network).fold(user.nick), identity: user.identity)
     }
 
     /// Whether events from `user` may be recorded (they did not say `!track off`).
-    func isTracked(_ user: ChatUser, on network: String) async -> Bool {
+    func isTracked(_ user: ChatUser, on network: String) -> Bool {
         if state.untracked.isEmpty { return true }
-        return !state.untracked.contains(await person(user, on: network).key)
+        return !state.untracked.contains(person(user, on: network).key)
     }
 
     func setTracked(_ person: Person, _ tracked: Bool) async throws {

@@ -1,7 +1,28 @@
+/// What ``Bot`` answered for a plugin in a place (settings, switched on or off), kept until the
+/// file or the run-time state changes: every message asks again, for several plugins.
+struct PlaceAnswers {
+    struct Place: Hashable {
+        var plugin: String
+        var network: String?
+        var channel: String?
+    }
+
+    var settings: [Place: PluginSettings] = [:]
+    var enabled: [Place: Bool] = [:]
+}
+
 extension Bot {
     /// A plugin's settings in one place: declared defaults, then the file, then run-time
     /// overrides for everywhere, the network and the channel.
     func settings(_ plugin: String, network: String?, channel: String?) -> PluginSettings {
+        let place = PlaceAnswers.Place(plugin: plugin, network: network, channel: channel)
+        if let known = answers.settings[place] { return known }
+        let settings = layeredSettings(plugin, network: network, channel: channel)
+        answers.settings[place] = settings
+        return settings
+    }
+
+    private func layeredSettings(_ plugin: String, network: String?, channel: String?) -> PluginSettings {
         guard let descriptor = registrations.first(where: { $0.descriptor.id == plugin })?.descriptor else {
             return PluginSettings([:])
         }
@@ -19,6 +40,14 @@ extension Bot {
 
     /// Whether `plugin` runs in `channel` of `network` (`nil` for direct messages).
     func isEnabled(_ plugin: String, network: String?, channel: String?) -> Bool {
+        let place = PlaceAnswers.Place(plugin: plugin, network: network, channel: channel)
+        if let known = answers.enabled[place] { return known }
+        let enabled = layeredSwitch(plugin, network: network, channel: channel)
+        answers.enabled[place] = enabled
+        return enabled
+    }
+
+    private func layeredSwitch(_ plugin: String, network: String?, channel: String?) -> Bool {
         guard let descriptor = registrations.first(where: { $0.descriptor.id == plugin })?.descriptor else {
             return false
         }

@@ -12,7 +12,9 @@ public import Logging
 /// ```
 public actor Bot: EventSink {
     /// The file's part of the configuration; replaced by ``reconfigure(_:)`` (SIGHUP).
-    private(set) var configuration: BotConfiguration
+    private(set) var configuration: BotConfiguration {
+        didSet { answers = PlaceAnswers() }
+    }
     /// ``BotConfiguration/textRetention`` as it is now, readable without waiting for the actor.
     nonisolated let currentTextRetention: Mutex<Duration>
     let store: any Store
@@ -20,9 +22,18 @@ public actor Bot: EventSink {
     let logger: Logger
     let metrics: RapportMetrics
     /// The plugins on offer; a ``SelfDescribingPlugin`` updates its descriptor when it starts.
-    private(set) var registrations: [PluginRegistration]
-    private(set) var connectors: [String: any Connector] = [:]
-    var state = RuntimeState()
+    private(set) var registrations: [PluginRegistration] {
+        didSet { answers = PlaceAnswers() }
+    }
+    /// The connectors by network; read without waiting for the actor (every message asks for the
+    /// network's casemapping and the bot's nick).
+    private let connectorTable = Mutex<[String: any Connector]>([:])
+    nonisolated var connectors: [String: any Connector] { connectorTable.withLock { $0 } }
+    var state = RuntimeState() {
+        didSet { answers = PlaceAnswers() }
+    }
+    /// Settings and switches as computed for each place, until the file or the run-time state changes.
+    var answers = PlaceAnswers()
     var runners: [String: PluginRunner] = [:]
     /// Plugins whose start failed, with the reason.
     var failures: [String: String] = [:]
@@ -50,7 +61,9 @@ public actor Bot: EventSink {
         self.time = time
         self.logger = logger
         self.metrics = metrics
-        for connector in connectors { self.connectors[connector.network] = connector }
+        connectorTable.withLock { table in
+            for connector in connectors { table[connector.network] = connector }
+        }
     }
 
     /// Loads state, starts the plugins, and runs every connector until the task is cancelled or
@@ -127,11 +140,11 @@ public actor Bot: EventSink {
             }
             let runner = PluginRunner(
                 descriptor: descriptor, plugin: plugin, context: context, timeout: configuration.pluginTimeout, metrics: metrics)
-            await runner.start()
+            runner.start()
             runners[id] = runner
             failures[id] = nil
             for job in jobsAwaitingRunner.removeValue(forKey: id) ?? [] {
-                await runner.schedule(every: job.interval, name: job.name, job.job)
+                runner.schedule(every: job.interval, name: job.name, job.job)
             }
         } catch {
             jobsAwaitingRunner[id] = nil
@@ -174,18 +187,18 @@ public actor Bot: EventSink {
     public func receive(_ event: ChatEvent) async {
         if case .message = event.kind, !event.isOwn { metrics.messageReceived(network: event.network) }
         if case .message(let message) = event.kind, event.isCommandCandidate,
-            let match = await parseCommand(message.text, in: event)
+            let match = parseCommand(message.text, in: event)
         {
             await route(match, event: event)
             return
         }
-        guard await isTracked(event.sender, on: event.network) else { return }
-        for registration in registrations {
+        guard isTracked(event.sender, on: event.network) else { return }
+        for registration in registrations where registration.descriptor.handlesEvents {
             let id = registration.descriptor.id
             guard let runner = runners[id], isEnabled(id, network: event.network, channel: event.channel) else {
                 continue
             }
-            await runner.enqueue(.event(event))
+            runner.enqueue(.event(event))
         }
     }
 
@@ -248,14 +261,14 @@ public actor Bot: EventSink {
     public var scheduledJobCount: Int {
         get async {
             var count = 0
-            for runner in runners.values { count += await runner.jobCount }
+            for runner in runners.values { count += runner.jobCount }
             return count
         }
     }
 
     func schedule(plugin: String, every interval: Duration, name: String, _ job: @escaping @Sendable () async throws -> Void) async {
         if let runner = runners[plugin] {
-            await runner.schedule(every: interval, name: name, job)
+            runner.schedule(every: interval, name: name, job)
         } else {
             jobsAwaitingRunner[plugin, default: []].append((interval, name, job))
         }
@@ -265,10 +278,10 @@ public actor Bot: EventSink {
         await connectors[network]?.isOnline(address)
     }
 
-    func nick(on network: String) async -> String? { await connectors[network]?.currentNick() }
+    nonisolated func nick(on network: String) -> String? { connectors[network]?.currentNick() }
 
-    func casemapping(of network: String) async -> Casemapping {
-        await connectors[network]?.casemapping() ?? .rfc1459
+    nonisolated func casemapping(of network: String) -> Casemapping {
+        connectors[network]?.casemapping() ?? .rfc1459
     }
 
     /// The state of every connector, by network, for readiness checks.
@@ -285,7 +298,7 @@ public actor Bot: EventSink {
     }
 
     /// Adds a connector after start (used by tests and by networks added on reload).
-    public func add(_ connector: any Connector) { connectors[connector.network] = connector }
+    public func add(_ connector: any Connector) { connectorTable.withLock { $0[connector.network] = connector } }
 }
 
 extension ChatEvent {

@@ -1,11 +1,16 @@
+import DequeModule
 import Logging
+import Synchronization
 
 /// Runs one plugin instance: a queue of events, commands and jobs, handled one at a time.
 ///
-/// Each plugin has its own runner, so a slow or failing plugin delays only itself. Work that
-/// takes longer than ``timeout`` is cancelled and logged: one watchdog per runner looks at the
-/// running work a few times per timeout, so that a message costs no timer of its own.
-actor PluginRunner {
+/// Each plugin has its own runner, so a slow or failing plugin delays only itself. Queuing never
+/// waits (the runtime hands work over without a hop), and one worker task runs the queue in
+/// order, each piece of work inline. Work that takes longer than ``timeout`` is cancelled: one
+/// watchdog per runner looks at the running work a few times per timeout and cancels the worker
+/// running it; that worker reports the timeout and hands the rest of the queue to a new worker,
+/// so work never overlaps and a message costs no task or timer of its own.
+final class PluginRunner: Sendable {
     enum Work: Sendable {
         case event(ChatEvent)
         case command(CommandInvocation)
@@ -19,17 +24,24 @@ actor PluginRunner {
     let context: PluginContext
     let timeout: Duration
     let metrics: RapportMetrics
-    private let queue: AsyncStream<Work>
-    private let continuation: AsyncStream<Work>.Continuation
-    private var pending = 0
-    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
-    private var worker: Task<Void, Never>?
-    private var watchdog: Task<Void, Never>?
-    /// The work being performed, and when it must be done.
-    private var running: (task: Task<Void, any Error>, deadline: ContinuousClock.Instant)?
-    private var runningTimedOut = false
-    private var jobs: [Task<Void, Never>] = []
-    private var droppedSinceWarning = 0
+    private let state = Mutex(State())
+
+    private struct State: ~Copyable {
+        var queue = Deque<Work>()
+        /// Queued plus running.
+        var pending = 0
+        var stopped = false
+        /// The worker, while it waits for work.
+        var wakeWorker: CheckedContinuation<Void, Never>?
+        var idleWaiters: [CheckedContinuation<Void, Never>] = []
+        var worker: Task<Void, Never>?
+        var watchdog: Task<Void, Never>?
+        /// When the running work must be done.
+        var deadline: ContinuousClock.Instant?
+        var timedOut = false
+        var jobs: [Task<Void, Never>] = []
+        var droppedSinceWarning = 0
+    }
 
     init(
         descriptor: PluginDescriptor, plugin: any Plugin, context: PluginContext, timeout: Duration = .seconds(30),
@@ -40,107 +52,170 @@ actor PluginRunner {
         self.plugin = plugin
         self.context = context
         self.timeout = timeout
-        (queue, continuation) = AsyncStream.makeStream()
     }
 
     func start() {
-        worker = Task { [queue] in
-            for await work in queue {
-                await self.perform(work)
-                self.finishedOne()
-            }
-        }
+        startWorker()
         let period = min(max(timeout / 4, .milliseconds(10)), .seconds(1))
-        watchdog = Task { [weak self] in
+        let watchdog = Task { [weak self] in
             while !Task.isCancelled {
                 do { try await Task.sleep(for: period) } catch { return }
-                await self?.cancelOverdueWork()
+                self?.cancelOverdueWork()
+            }
+        }
+        state.withLock { $0.watchdog = watchdog }
+    }
+
+    private func startWorker() {
+        let worker = Task { await self.runQueue() }
+        state.withLock { $0.worker = worker }
+    }
+
+    private func runQueue() async {
+        while let work = await next() {
+            await perform(work)
+            finishedOne()
+            // Cancelled: this work overran; a fresh worker (not cancelled) takes the rest.
+            if Task.isCancelled { return startWorker() }
+        }
+    }
+
+    /// The next work in the queue; waits while it is empty, `nil` once stopped and drained.
+    private func next() async -> Work? {
+        while true {
+            let taken: Work?? = state.withLock { state in
+                if let work = state.queue.popFirst() { return .some(work) }
+                return state.stopped ? .some(nil) : nil
+            }
+            if let taken { return taken }
+            await withCheckedContinuation { continuation in
+                let waits = state.withLock { state in
+                    guard state.queue.isEmpty, !state.stopped else { return false }
+                    state.wakeWorker = continuation
+                    return true
+                }
+                if !waits { continuation.resume() }
             }
         }
     }
 
     private func cancelOverdueWork() {
-        guard let running, ContinuousClock.now >= running.deadline, !runningTimedOut else { return }
-        runningTimedOut = true
-        running.task.cancel()
+        let overdue = state.withLock { state -> Task<Void, Never>? in
+            guard let deadline = state.deadline, ContinuousClock.now >= deadline, !state.timedOut else { return nil }
+            state.timedOut = true
+            return state.worker
+        }
+        overdue?.cancel()
     }
 
     /// Queues work; events beyond ``maxQueued`` are dropped (commands and jobs never are).
     func enqueue(_ work: Work) {
-        if case .event = work, pending >= Self.maxQueued {
-            droppedSinceWarning += 1
-            metrics.pluginEventDropped(plugin: descriptor.id)
-            if droppedSinceWarning == 1 || droppedSinceWarning % 1000 == 0 {
-                context.logger.warning("plugin queue full, dropping events", metadata: ["dropped": "\(droppedSinceWarning)"])
+        enum Outcome { case queued(depth: Int, wake: CheckedContinuation<Void, Never>?), dropped(count: Int), ignored }
+        let outcome = state.withLock { state -> Outcome in
+            if state.stopped { return .ignored }
+            if case .event = work, state.pending >= Self.maxQueued {
+                state.droppedSinceWarning += 1
+                return .dropped(count: state.droppedSinceWarning)
             }
-            return
+            state.pending += 1
+            state.queue.append(work)
+            defer { state.wakeWorker = nil }
+            return .queued(depth: state.pending, wake: state.wakeWorker)
         }
-        pending += 1
-        metrics.pluginQueueDepth(plugin: descriptor.id, pending)
-        continuation.yield(work)
+        switch outcome {
+        case .queued(let depth, let wake):
+            metrics.pluginQueueDepth(plugin: descriptor.id, depth)
+            wake?.resume()
+        case .dropped(let count):
+            metrics.pluginEventDropped(plugin: descriptor.id)
+            if count == 1 || count % 1000 == 0 {
+                context.logger.warning("plugin queue full, dropping events", metadata: ["dropped": "\(count)"])
+            }
+        case .ignored:
+            break
+        }
     }
 
     /// Starts a job that runs every `interval`, queued like any other work.
     func schedule(every interval: Duration, name: String, _ job: @escaping @Sendable () async throws -> Void) {
         let time = context.time
-        jobs.append(Task { [weak self] in
+        let task = Task { [weak self] in
             while !Task.isCancelled {
                 do { try await time.sleep(for: interval) } catch { return }
-                await self?.enqueue(.job(name: name, job))
+                self?.enqueue(.job(name: name, job))
             }
-        })
+        }
+        state.withLock { $0.jobs.append(task) }
     }
 
     /// How many scheduled jobs run for this plugin.
-    var jobCount: Int { jobs.count }
+    var jobCount: Int { state.withLock { $0.jobs.count } }
 
     /// Returns when nothing is queued or running.
     func idle() async {
-        if pending == 0 { return }
-        await withCheckedContinuation { idleWaiters.append($0) }
+        await withCheckedContinuation { continuation in
+            let waits = state.withLock { state in
+                guard state.pending > 0 else { return false }
+                state.idleWaiters.append(continuation)
+                return true
+            }
+            if !waits { continuation.resume() }
+        }
     }
 
-    /// Stops the jobs and the queue, then lets the plugin clean up.
+    /// Stops the jobs, runs what is queued, then lets the plugin clean up.
     func stop() async {
+        let (jobs, wake, watchdog) = state.withLock { state in
+            state.stopped = true
+            defer { state.wakeWorker = nil }
+            return (state.jobs, state.wakeWorker, state.watchdog)
+        }
         jobs.forEach { $0.cancel() }
-        continuation.finish()
-        await worker?.value
+        wake?.resume()
+        // A worker whose work timed out hands over to a new one: wait for the last.
+        var finished: Task<Void, Never>?
+        while let worker = state.withLock({ $0.worker }), worker != finished {
+            await worker.value
+            finished = worker
+        }
         watchdog?.cancel()
         await plugin.shutdown()
     }
 
     private func finishedOne() {
-        pending -= 1
-        metrics.pluginQueueDepth(plugin: descriptor.id, pending)
-        if pending == 0 {
-            let waiters = idleWaiters
-            idleWaiters = []
-            waiters.forEach { $0.resume() }
+        let (depth, waiters) = state.withLock { state -> (Int, [CheckedContinuation<Void, Never>]) in
+            state.pending -= 1
+            guard state.pending == 0 else { return (state.pending, []) }
+            defer { state.idleWaiters = [] }
+            return (0, state.idleWaiters)
         }
+        metrics.pluginQueueDepth(plugin: descriptor.id, depth)
+        waiters.forEach { $0.resume() }
     }
 
     private func perform(_ work: Work) async {
-        let (plugin, context) = (self.plugin, self.context)
         let started = ContinuousClock.now
-        defer {
-            if case .command(let command) = work {
-                metrics.commandFinished(plugin: descriptor.id, command: command.name, after: ContinuousClock.now - started)
-            }
+        state.withLock { state in
+            state.deadline = started + timeout
+            state.timedOut = false
         }
-        let task = Task.detached {
+        do {
             switch work {
             case .event(let event): try await plugin.handle(event, context: context)
             case .command(let command): try await plugin.execute(command, context: context)
             case .job(_, let job): try await job()
             }
-        }
-        running = (task, started + timeout)
-        runningTimedOut = false
-        defer { running = nil }
-        do {
-            try await task.value
+            state.withLock { $0.deadline = nil }
         } catch {
-            await report(runningTimedOut ? TimeoutError() : error, for: work)
+            let timedOut = state.withLock { state in
+                state.deadline = nil
+                return state.timedOut
+            }
+            // Reported from a task of its own: this one may be cancelled, and the apology must go out.
+            await Task { await self.report(timedOut ? TimeoutError() : error, for: work) }.value
+        }
+        if case .command(let command) = work {
+            metrics.commandFinished(plugin: descriptor.id, command: command.name, after: ContinuousClock.now - started)
         }
     }
 

@@ -19,6 +19,14 @@ public protocol Store: Sendable {
     /// Runs `body` in one transaction: all its statements commit together, or none do.
     func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T
 
+    /// Runs one statement atomically; returns the number of rows it changed. The default runs it
+    /// in ``transaction(_:)``; a backend may do it more cheaply (SQLite: in autocommit).
+    @discardableResult
+    func execute(_ sql: String, _ arguments: [SQLValue]) async throws -> Int
+
+    /// Runs one query atomically (the default: in ``transaction(_:)``).
+    func query(_ sql: String, _ arguments: [SQLValue]) async throws -> [SQLRow]
+
     /// Reads the value stored under `key` in `namespace`.
     func value(forKey key: String, in namespace: String) async throws -> String?
 
@@ -52,16 +60,21 @@ extension Store {
         _ = try await query("SELECT 1 AS ok")
     }
 
-    /// Runs one statement in its own transaction.
     @discardableResult
-    public func execute(_ sql: String, _ arguments: [SQLValue] = []) async throws -> Int {
+    public func execute(_ sql: String, _ arguments: [SQLValue]) async throws -> Int {
         try await transaction { try await $0.execute(sql, arguments) }
     }
 
-    /// Runs one query.
-    public func query(_ sql: String, _ arguments: [SQLValue] = []) async throws -> [SQLRow] {
+    public func query(_ sql: String, _ arguments: [SQLValue]) async throws -> [SQLRow] {
         try await transaction { try await $0.query(sql, arguments) }
     }
+
+    /// Runs one statement without arguments (through the backend's ``execute(_:_:)``).
+    @discardableResult
+    public func execute(_ sql: String) async throws -> Int { try await execute(sql, []) }
+
+    /// Runs one query without arguments (through the backend's ``query(_:_:)``).
+    public func query(_ sql: String) async throws -> [SQLRow] { try await query(sql, []) }
 }
 
 extension Store {

@@ -22,7 +22,8 @@ public struct AdminPlugin: BuiltInPlugin {
             .init("part", usage: "part #channel", help: "Leave a channel on this network and stay out across restarts.", requires: .admin),
             .init("ignore", usage: "ignore add|remove|list [MASK|IDENTITY]", help: "Ignore commands from a nick mask (spam*) or an identity.", requires: .admin),
             .init("audit", usage: "audit [COUNT]", help: "Show the latest administrative changes: who, what, when.", requires: .admin),
-        ])
+        ],
+        handlesEvents: false)
 
     public init(context: PluginContext) async throws {}
 

@@ -14,7 +14,8 @@ public struct CorePlugin: BuiltInPlugin {
         ],
         settings: [
             SettingSpec("prefix", .string, default: .string("!"), help: "The character(s) that start a command, e.g. ! or . (empty: only by name).")
-        ])
+        ],
+        handlesEvents: false)
 
     public init(context: PluginContext) async throws {}
 

@@ -20,7 +20,8 @@ public struct DashboardPlugin: BuiltInPlugin {
             SettingSpec(
                 "public_url", .string, default: .string(""),
                 help: "The address browsers reach the HTTP endpoint at; set from http.public_url (or http.listen) in the file. Empty: no web endpoint, so no dashboard.")
-        ])
+        ],
+        handlesEvents: false)
 
     let access: DashboardAccess
 

@@ -13,7 +13,8 @@ public struct PrivacyPlugin: BuiltInPlugin {
             .init("export", usage: "export me", help: "Send you, privately, everything Rapport stores about you, as JSON."),
             .init("forget", usage: "forget me [confirm]", help: "Erase your preferences and message excerpts and detach your name from the help ledger (asks for confirmation)."),
             .init("track", usage: "track off|on|status", help: "Stop (or resume) recording anything about you; the bot still answers your commands."),
-        ])
+        ],
+        handlesEvents: false)
 
     private let confirmations = Confirmations()
 
