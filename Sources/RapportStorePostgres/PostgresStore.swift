@@ -156,13 +156,14 @@ public final class PostgresStore: Store {
     }
 
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+        if let open = OpenTransaction.joined(on: self) { return try await open.savepoint(body) }
         let logger = self.logger
         return try await client.withConnection { connection in
             let executor = Executor(connection: connection, logger: logger)
             try await executor.run("BEGIN")
             do {
                 try await executor.run("SELECT pg_advisory_xact_lock(\(Self.transactionLockKey))")
-                let result = try await body(executor)
+                let result = try await OpenTransaction.run(on: self, executor: executor, control: executor.run, body)
                 try await executor.run("COMMIT")
                 return result
             } catch {
@@ -173,6 +174,17 @@ public final class PostgresStore: Store {
                 throw error
             }
         }
+    }
+
+    /// A statement inside this task's open transaction joins it; otherwise it gets its own.
+    public func execute(_ sql: String, _ arguments: [SQLValue]) async throws -> Int {
+        if let open = OpenTransaction.joined(on: self) { return try await open.executor.execute(sql, arguments) }
+        return try await transaction { try await $0.execute(sql, arguments) }
+    }
+
+    public func query(_ sql: String, _ arguments: [SQLValue]) async throws -> [SQLRow] {
+        if let open = OpenTransaction.joined(on: self) { return try await open.executor.query(sql, arguments) }
+        return try await transaction { try await $0.query(sql, arguments) }
     }
 
     public func entries(in namespace: String, keyPrefix: String) async throws -> [(key: String, value: String)] {

@@ -81,10 +81,12 @@ public final class SQLiteStore: Store {
     }
 
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
-        try await alone { executor in
+        if let open = OpenTransaction.joined(on: self) { return try await open.savepoint(body) }
+        return try await alone { executor in
             _ = try await executor.execute("BEGIN IMMEDIATE", [])
             do {
-                let result = try await body(executor)
+                let result = try await OpenTransaction.run(
+                    on: self, executor: executor, control: { _ = try await executor.execute($0, []) }, body)
                 _ = try await executor.execute("COMMIT", [])
                 return result
             } catch {
@@ -104,8 +106,10 @@ public final class SQLiteStore: Store {
         try await alone { try await $0.query(sql, arguments) }
     }
 
-    /// Runs `body` on the connection with no other caller interleaved.
-    private func alone<T>(_ body: (Executor) async throws -> T) async throws -> T {
+    /// Runs `body` on the connection with no other caller interleaved: in the transaction this
+    /// task has open, or holding the lock.
+    private func alone<T>(_ body: (any SQLExecutor) async throws -> T) async throws -> T {
+        if let open = OpenTransaction.joined(on: self) { return try await body(open.executor) }
         await lock.acquire()
         defer { lock.release() }
         return try await body(Executor(queue: queue))

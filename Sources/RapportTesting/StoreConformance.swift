@@ -15,6 +15,7 @@ public enum StoreConformance {
         try await transactions(store)
         try await concurrentWriters(store)
         try await failedStatementKeepsTransaction(store)
+        try await nestedTransactions(store)
         try await valuesRoundTrip(store)
         try await textRoundTrip(store)
         try await keyOrder(store)
@@ -100,6 +101,36 @@ public enum StoreConformance {
     }
 
     /// NULLs, the ends of the integer ranges, and doubles come back exactly as bound.
+    /// Store calls made inside a transaction join it (the runtime hands a plugin a batch of
+    /// events in one transaction); a nested transaction that fails takes back only its own writes.
+    static func nestedTransactions(_ store: any Store) async throws {
+        struct Abort: Error {}
+        let insert = "INSERT INTO conformance_items (name, n) VALUES (?, 1)"
+        let names = "SELECT name FROM conformance_items WHERE name IN ('outer', 'inner', 'undone', 'gone', 'gone-inner') ORDER BY name"
+        try await store.transaction { _ in
+            try await store.execute(insert, ["outer"])
+            try await store.transaction { sql in try await sql.execute(insert, ["inner"]) }
+            do {
+                try await store.transaction { sql in
+                    try await sql.execute(insert, ["undone"])
+                    throw Abort()
+                }
+            } catch is Abort {}
+            let seen = try await store.query(names).map { $0["name"].string ?? "" }
+            try expect(seen == ["inner", "outer"], "calls inside a transaction see its writes, a failed nested one none of its own: \(seen)")
+        }
+        do {
+            try await store.transaction { _ in
+                try await store.execute(insert, ["gone"])
+                try await store.transaction { sql in try await sql.execute(insert, ["gone-inner"]) }
+                throw Abort()
+            }
+        } catch is Abort {}
+        let kept = try await store.query(names).map { $0["name"].string ?? "" }
+        try expect(kept == ["inner", "outer"], "a failed transaction takes back its nested ones: \(kept)")
+        try await store.execute("DELETE FROM conformance_items WHERE name IN ('outer', 'inner')")
+    }
+
     static func valuesRoundTrip(_ store: any Store) async throws {
         try await store.migrate("conformance-values", [
             Migration(1, "typed columns", [

@@ -29,6 +29,12 @@ public protocol Plugin: Sendable {
 
     /// Called before the plugin is disabled, reloaded or the bot stops.
     func shutdown() async
+
+    /// How many queued events the runtime may hand over within one store transaction, each
+    /// event in a savepoint of its own (so a handler that fails takes back its own writes, and
+    /// only those). The default, 1, handles each event on its own, outside any transaction; a
+    /// plugin that writes for most messages raises it to save a commit per message.
+    var eventBatchSize: Int { get }
 }
 
 extension Plugin {
@@ -37,6 +43,7 @@ extension Plugin {
         throw CommandError.unknownCommand(command.name)
     }
     public func shutdown() async {}
+    public var eventBatchSize: Int { 1 }
 }
 
 /// A plugin compiled into the bot, with its descriptor known before it starts.

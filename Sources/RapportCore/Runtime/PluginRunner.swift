@@ -15,6 +15,8 @@ final class PluginRunner: Sendable {
         case event(ChatEvent)
         case command(CommandInvocation)
         case job(name: String, @Sendable () async throws -> Void)
+        /// Events queued one after another, handed over together (``Plugin/eventBatchSize``).
+        case events([ChatEvent])
     }
 
     static let maxQueued = 2000
@@ -72,11 +74,28 @@ final class PluginRunner: Sendable {
     }
 
     private func runQueue() async {
-        while let work = await next() {
+        while var work = await next() {
+            var count = 1
+            if case .event(let first) = work, plugin.eventBatchSize > 1 {
+                let more = queuedEvents(atMost: plugin.eventBatchSize - 1)
+                (work, count) = (.events([first] + more), 1 + more.count)
+            }
             await perform(work)
-            finishedOne()
+            finished(count)
             // Cancelled: this work overran; a fresh worker (not cancelled) takes the rest.
             if Task.isCancelled { return startWorker() }
+        }
+    }
+
+    /// The events at the front of the queue, up to the first other work.
+    private func queuedEvents(atMost limit: Int) -> [ChatEvent] {
+        state.withLock { state in
+            var events: [ChatEvent] = []
+            while events.count < limit, case .event(let event) = state.queue.first {
+                events.append(event)
+                state.queue.removeFirst()
+            }
+            return events
         }
     }
 
@@ -182,9 +201,9 @@ final class PluginRunner: Sendable {
         await plugin.shutdown()
     }
 
-    private func finishedOne() {
+    private func finished(_ count: Int) {
         let (depth, waiters) = state.withLock { state -> (Int, [CheckedContinuation<Void, Never>]) in
-            state.pending -= 1
+            state.pending -= count
             guard state.pending == 0 else { return (state.pending, []) }
             defer { state.idleWaiters = [] }
             return (0, state.idleWaiters)
@@ -204,6 +223,7 @@ final class PluginRunner: Sendable {
             case .event(let event): try await plugin.handle(event, context: context)
             case .command(let command): try await plugin.execute(command, context: context)
             case .job(_, let job): try await job()
+            case .events(let events): try await handleTogether(events)
             }
             state.withLock { $0.deadline = nil }
         } catch {
@@ -219,11 +239,35 @@ final class PluginRunner: Sendable {
         }
     }
 
+    /// Hands `events` to the plugin in one store transaction, each in a savepoint of its own:
+    /// one commit for the lot, and an event whose handler fails takes back only its own writes.
+    /// After a timeout the rest of the batch is skipped (and counted in the log).
+    private func handleTogether(_ events: [ChatEvent]) async throws {
+        let database = context.store.database
+        let handled = try await database.transaction { _ in
+            var handled = 0
+            for event in events {
+                do {
+                    try await database.transaction { _ in try await self.plugin.handle(event, context: self.context) }
+                } catch where !Task.isCancelled {
+                    await self.report(error, for: .event(event))
+                }
+                if Task.isCancelled { break }
+                handled += 1
+            }
+            return handled
+        }
+        if handled < events.count {
+            context.logger.error("events skipped after a timeout", metadata: ["skipped": "\(events.count - handled)"])
+            throw TimeoutError()
+        }
+    }
+
     private func report(_ error: any Error, for work: Work) async {
         let kind =
             switch work {
             case .command: "command"
-            case .event: "event"
+            case .event, .events: "event"
             case .job: "job"
             }
         if !(error is any UserFacingError) { metrics.pluginError(plugin: descriptor.id, kind: kind) }
@@ -239,6 +283,8 @@ final class PluginRunner: Sendable {
             try? await context.reply(to: command, "Sorry, something went wrong with that command.")
         case .event(let event):
             context.logger.error("event handler failed", metadata: ["error": "\(error)", "network": "\(event.network)"])
+        case .events(let events):
+            context.logger.error("event handlers failed", metadata: ["error": "\(error)", "events": "\(events.count)"])
         case .job(let name, _):
             context.logger.error("scheduled job failed", metadata: ["job": "\(name)", "error": "\(error)"])
         }

@@ -1,6 +1,7 @@
 public import Foundation
 public import RapportCore
 import RapportReciprocity
+import Synchronization
 
 /// Kind, rare, well-timed private reminders: to thank someone whose answer you used, and to
 /// answer someone who asked you directly. Off in every channel until an admin switches it on.
@@ -43,6 +44,10 @@ public struct NudgesPlugin: BuiltInPlugin, PersonalDataPlugin {
         }
     }
 
+    /// Every message writes (who was active where): a busy channel's queued messages are
+    /// handled in one transaction.
+    public var eventBatchSize: Int { 64 }
+
     public func handle(_ event: ChatEvent, context: PluginContext) async throws {
         let casemapping = await context.casemapping(of: event.network)
         let nick = casemapping.fold(event.sender.nick)
@@ -50,11 +55,11 @@ public struct NudgesPlugin: BuiltInPlugin, PersonalDataPlugin {
             try await store.notePerson(network: event.network, nick: nick, user: event.sender, at: event.time, away: event.awayState)
         }
         guard let observation = Observation(event), !event.isHistory else { return }
-        let changes = await state.observe(observation, casemapping: casemapping)
-        let settings = await context.settings(network: event.network, channel: event.channel)
+        let changes = state.observe(observation, casemapping: casemapping)
         for change in changes {
             switch change {
             case .owe(let owed):
+                let settings = await context.settings(network: event.network, channel: event.channel)
                 let botNick = await context.botNick(on: event.network).map(casemapping.fold)
                 let recipient = casemapping.fold(owed.recipient)
                 guard recipient != botNick else { continue }
@@ -90,19 +95,22 @@ public struct NudgesPlugin: BuiltInPlugin, PersonalDataPlugin {
     }
 }
 
-/// One tracker per network, fed by the plugin's events (which arrive one at a time).
-actor TrackerState {
-    private var trackers: [String: NudgeTracker] = [:]
+/// One tracker per network, fed by the plugin's events (which arrive one at a time; a lock, not
+/// an actor, so that a message costs no hop).
+final class TrackerState: Sendable {
+    private let trackers = Mutex<[String: NudgeTracker]>([:])
 
     func observe(_ observation: Observation, casemapping: Casemapping) -> [NudgeTracker.Change] {
-        var tracker = trackers[observation.network] ?? {
-            var configuration = NudgeTracker.Configuration()
-            configuration.engine.casemapping = casemapping
-            return NudgeTracker(configuration: configuration)
-        }()
-        let changes = tracker.observe(observation).changes
-        trackers[observation.network] = tracker
-        return changes
+        trackers.withLock { trackers in
+            var tracker = trackers.removeValue(forKey: observation.network) ?? {
+                var configuration = NudgeTracker.Configuration()
+                configuration.engine.casemapping = casemapping
+                return NudgeTracker(configuration: configuration)
+            }()
+            let changes = tracker.observe(observation).changes
+            trackers[observation.network] = tracker
+            return changes
+        }
     }
 }
 

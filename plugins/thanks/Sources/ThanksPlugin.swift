@@ -1,6 +1,7 @@
 public import Foundation
 public import RapportCore
 import RapportReciprocity
+import Synchronization
 
 /// Notices who helps whom in a channel — answers to questions, and thanks in many languages,
 /// `nick++` and 🙏 👍 ❤️ reactions — and keeps the record: `!karma`, `!top`, `!helped`, `!owe`,
@@ -52,12 +53,16 @@ public struct ThanksPlugin: BuiltInPlugin, PersonalDataPlugin {
         await context.schedule(every: .seconds(3600), name: "send weekly help digests") { try await digest.deliverDue() }
     }
 
+    /// Most messages write (a question, a help event): a busy channel's queued messages are
+    /// handled in one transaction.
+    public var eventBatchSize: Int { 64 }
+
     public func handle(_ event: ChatEvent, context: PluginContext) async throws {
         guard !event.isHistory, let observation = Observation(event) else { return }
         let casemapping = await context.casemapping(of: event.network)
-        await seen.saw(event.sender, network: event.network, folded: casemapping.fold(event.sender.nick))
+        seen.saw(event.sender, network: event.network, folded: casemapping.fold(event.sender.nick))
         let botNick = await context.botNick(on: event.network)
-        let outcome = await engines.observe(observation, casemapping: casemapping, botNick: botNick)
+        let outcome = engines.observe(observation, casemapping: casemapping, botNick: botNick)
         if let sequence = outcome.decision?.sequence, isQuestion(observation, botNick: botNick, casemapping: casemapping) {
             try await ledger.recordQuestion(
                 id: questionID(observation, sequence: sequence), network: observation.network, channel: observation.channel,
@@ -96,8 +101,8 @@ public struct ThanksPlugin: BuiltInPlugin, PersonalDataPlugin {
         guard count < cap else { return false }
         try await ledger.record(
             help, casemapping: casemapping, reason: reason,
-            giver: await seen.identity(network: help.network, folded: casemapping.fold(help.from)),
-            receiver: await seen.identity(network: help.network, folded: casemapping.fold(help.to)))
+            giver: seen.identity(network: help.network, folded: casemapping.fold(help.from)),
+            receiver: seen.identity(network: help.network, folded: casemapping.fold(help.to)))
         return true
     }
 
@@ -129,25 +134,28 @@ public struct ThanksPlugin: BuiltInPlugin, PersonalDataPlugin {
         }
         // `!thanks` names its sender's identity in the ledger.
         let casemapping = await context.casemapping(of: command.network)
-        await seen.saw(command.sender, network: command.network, folded: casemapping.fold(command.sender.nick))
+        seen.saw(command.sender, network: command.network, folded: casemapping.fold(command.sender.nick))
         let commands = ThanksCommands(plugin: self, context: context)
         try await context.reply(to: command, try await commands.run(command))
     }
 }
 
-/// One engine per network, fed by the plugin's events (which arrive one at a time).
-actor EngineState {
-    private var engines: [String: ReciprocityEngine] = [:]
+/// One engine per network, fed by the plugin's events (which arrive one at a time; a lock, not
+/// an actor, so that a message costs no hop).
+final class EngineState: Sendable {
+    private let engines = Mutex<[String: ReciprocityEngine]>([:])
 
     func observe(_ observation: Observation, casemapping: Casemapping, botNick: String?) -> ReciprocityEngine.Outcome {
-        var engine = engines.removeValue(forKey: observation.network) ?? {
-            // The plugin enforces the daily cap durably, through the ledger.
-            var configuration = ReciprocityEngine.Configuration(casemapping: casemapping, dailyCapPerPair: .max)
-            if let botNick { configuration.botNicks.insert(casemapping.fold(botNick)) }
-            return ReciprocityEngine(configuration: configuration)
-        }()
-        let outcome = engine.observe(observation)
-        engines[observation.network] = engine
-        return outcome
+        engines.withLock { engines in
+            var engine = engines.removeValue(forKey: observation.network) ?? {
+                // The plugin enforces the daily cap durably, through the ledger.
+                var configuration = ReciprocityEngine.Configuration(casemapping: casemapping, dailyCapPerPair: .max)
+                if let botNick { configuration.botNicks.insert(casemapping.fold(botNick)) }
+                return ReciprocityEngine(configuration: configuration)
+            }()
+            let outcome = engine.observe(observation)
+            engines[observation.network] = engine
+            return outcome
+        }
     }
 }
