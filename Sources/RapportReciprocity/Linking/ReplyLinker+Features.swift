@@ -180,21 +180,10 @@ extension ReplyLinker {
         _ q: Entry, _ c: UnsafePointer<Entry>, distance dist: Int, facts: [(user: UInt64, bits: UInt64)],
         context: QueryContext
     ) -> FeatureRow {
-        var f = FeatureRow.pair()
-        f.bits = context.queryBits | c.pointee.candidateBits
-        switch dist {
-        case 1: f.set(.pDist1)
-        case 2: f.set(.pDist2)
-        case 3: f.set(.pDist3)
-        case 4...5: f.set(.pDist4to5)
-        case 6...10: f.set(.pDist6to10)
-        case 11...20: f.set(.pDist11to20)
-        default: f.set(.pDist21)
-        }
-        f.set(.pDistScaled)
-        f.distanceScaled = Float(min(dist, 50)) / 50
-        let gap = (q.time - c.pointee.time) / 60
-        if gap < 1 { f.set(.pGap0) } else if gap < 2 { f.set(.pGap1) } else if gap < 5 { f.set(.pGap2to4) } else if gap < 16 { f.set(.pGap5to15) } else { f.set(.pGap16) }
+        let minutes = (q.time - c.pointee.time) / 60
+        let gap = minutes < 1 ? 0 : minutes < 2 ? 1 : minutes < 5 ? 2 : minutes < 16 ? 3 : 4
+        var f = FeatureRow.pair(distance: dist, gap: gap)
+        f.bits |= context.queryBits | c.pointee.candidateBits
 
         let cUser = c.pointee.user
         let cSequence = c.pointee.sequence
