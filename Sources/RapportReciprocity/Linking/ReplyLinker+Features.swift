@@ -16,6 +16,20 @@ extension ReplyLinker {
         var queryBits: UInt64
         /// The query's content words (sorted), for counting common words.
         var contentWords: UnsafeBufferPointer<UInt64>
+        /// The bloom bits of every user a candidate's author must be for a pair feature about
+        /// the two authors to hold: the query's author, whom the query names, whom the author's
+        /// previous message answered, whom they talked with (``pairFacts(query:window:into:)``).
+        var relatedUsers: UInt64
+        /// ``TextAnalysis/bloomBit(_:)`` of the query's author.
+        var userBit: UInt64
+    }
+
+    /// The bloom bits of `users`, and of `more` that are not nil.
+    static func bloom(_ users: [UInt64], _ more: UInt64?...) -> UInt64 {
+        var bits: UInt64 = 0
+        for user in users { bits |= TextAnalysis.bloomBit(user) }
+        for case let user? in more { bits |= TextAnalysis.bloomBit(user) }
+        return bits
     }
 
     /// Scores the self candidate and every message in the window; returns the best sequence number.
@@ -36,7 +50,10 @@ extension ReplyLinker {
                 pairFacts(query: query, window: w, into: &scratch.facts)
                 let context = QueryContext(
                     previous: qState?.lastMessage ?? -1, previousAntecedentUser: qState?.lastAntecedentUser,
-                    queryBits: queryBits(query), contentWords: contentWords)
+                    queryBits: queryBits(query), contentWords: contentWords,
+                    relatedUsers: Self.bloom(query.mentions, query.user, query.addressee, qState?.lastAntecedentUser)
+                        | scratch.facts.reduce(0) { $0 | TextAnalysis.bloomBit($1.user) },
+                    userBit: query.userBit)
                 var i = w.count - 1
                 while i >= windowStart {
                     let row = scratch.rows.count
@@ -95,7 +112,7 @@ extension ReplyLinker {
             if user == query.user {
                 for m in e.pointee.mentions { Self.mark(m, .pPairAddressedQC, in: &facts) }
                 if let to = e.pointee.antecedentUser, to != query.user { Self.mark(to, .pPairLinkedQC, in: &facts) }
-            } else {
+            } else if e.pointee.targetBits & query.userBit != 0 {
                 if e.pointee.mentions.contains(query.user) { Self.mark(user, .pPairAddressedCQ, in: &facts) }
                 if e.pointee.antecedentUser == query.user { Self.mark(user, .pPairLinkedCQ, in: &facts) }
             }
@@ -189,15 +206,17 @@ extension ReplyLinker {
         let cSequence = c.pointee.sequence
         let sameUser = q.user == cUser
         let candLatest = !c.pointee.superseded
-        let qAddressesC = q.addressee == cUser
-        let cAddressesQ = c.pointee.addressee == q.user
+        // Usually false: then no check below that compares the two authors can hold.
+        let related = context.relatedUsers & c.pointee.userBit != 0 || c.pointee.targetBits & context.userBit != 0
+        let qAddressesC = related && q.addressee == cUser
+        let cAddressesQ = related && c.pointee.addressee == q.user
         let cIsQuestion = c.pointee.isQuestion
         f.set(.pQueryAddressesCand, qAddressesC)
         f.set(.pQueryAddressesCandLatest, qAddressesC && candLatest)
-        f.set(.pQueryMentionsCand, !qAddressesC && !sameUser && q.mentions.contains(cUser))
+        f.set(.pQueryMentionsCand, related && !qAddressesC && !sameUser && q.mentions.contains(cUser))
         f.set(.pCandAddressesQuery, cAddressesQ)
         f.set(.pCandAddressesQueryLatest, cAddressesQ && candLatest)
-        f.set(.pCandMentionsQuery, !cAddressesQ && !sameUser && c.pointee.mentions.contains(q.user))
+        f.set(.pCandMentionsQuery, related && !cAddressesQ && !sameUser && c.pointee.mentions.contains(q.user))
         f.set(.pQueryAddressesOther, q.addressee != nil && !qAddressesC)
         f.set(.pCandAddressesOther, c.pointee.addressee != nil && !cAddressesQ)
         f.set(.pSameUser, sameUser)
@@ -211,11 +230,13 @@ extension ReplyLinker {
             f.set(.pNoQueryUserBetween, context.previous < cSequence)
             f.set(.pCandQuestion, cIsQuestion)
             f.set(.pCandQuestionLatest, cIsQuestion && candLatest)
-            for fact in facts where fact.user == cUser { f.bits |= fact.bits }
-            let replied = c.pointee.antecedentUser == q.user
-            f.set(.pCandAntecedentIsQueryUser, replied)
-            f.set(.pCandAntecedentIsQueryUserLatest, replied && candLatest)
-            f.set(.pQueryPrevAntecedentIsCandUser, context.previousAntecedentUser == cUser)
+            if related {
+                for fact in facts where fact.user == cUser { f.bits |= fact.bits }
+                let replied = c.pointee.antecedentUser == q.user
+                f.set(.pCandAntecedentIsQueryUser, replied)
+                f.set(.pCandAntecedentIsQueryUserLatest, replied && candLatest)
+                f.set(.pQueryPrevAntecedentIsCandUser, context.previousAntecedentUser == cUser)
+            }
             f.set(.pQueryThanks, q.isThanks)
             f.set(.pQueryThanksCandLatest, q.isThanks && candLatest)
         }

@@ -100,6 +100,11 @@ public struct ReplyLinker: Sendable {
         var userJoinedRecently = false
         /// The pair features that depend on this message alone, set once it is linked.
         var candidateBits: UInt64 = 0
+        /// ``TextAnalysis/bloomBit(_:)`` of ``user``.
+        var userBit: UInt64 = 0
+        /// The bloom bits of the users it names or answered, set once it is linked: a query by a
+        /// user without a bit here is neither addressed, mentioned nor answered by it.
+        var targetBits: UInt64 = 0
     }
 
     struct UserState: Sendable {
@@ -207,6 +212,7 @@ public struct ReplyLinker: Sendable {
         }
         let mentioned = entry.mentions.compactMap { users[$0]?.nick }
         entry.candidateBits = candidateBits(entry)
+        entry.targetBits = Self.bloom(entry.mentions, entry.antecedentUser, entry.addressee)
         record(entry)
         return Decision(
             sequence: sequence, antecedent: best, antecedentNick: antecedentNick, isExplicit: isExplicit, isMessage: true,
@@ -303,6 +309,7 @@ public struct ReplyLinker: Sendable {
             isBot: input.isBot, isAction: input.kind == .action, startsWithBang: analysis.startsWithBang, antecedent: sequence,
             antecedentUser: nil)
         entry.userJoinedRecently = joined
+        entry.userBit = TextAnalysis.bloomBit(user)
         return entry
     }
 

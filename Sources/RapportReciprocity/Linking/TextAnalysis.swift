@@ -128,8 +128,13 @@ public struct TextAnalysis: Sendable, Hashable {
     /// One bit per content word (the hash's top six bits): two texts whose signatures share no
     /// bit share no content word.
     static func signature(of words: [UInt64]) -> UInt64 {
-        words.reduce(0) { $0 | 1 << ($1 >> 58) }
+        words.reduce(0) { $0 | bloomBit($1) }
     }
+
+    /// The bit of a word or nick hash in a 64-bit summary of a set of them (its top six bits): a
+    /// summary without the bit does not hold the hash.
+    @inline(__always)
+    static func bloomBit(_ hash: UInt64) -> UInt64 { 1 << (hash >> 58) }
 
     /// Whether the first token is `word` (already lower-case ASCII).
     public func firstWord(is word: String) -> Bool {
