@@ -220,27 +220,24 @@ public struct TextAnalysis: Sendable, Hashable {
         var ws = start, we = end
         while ws < we, isWordPunctuation(bytes[ws]) { ws += 1 }
         while we > ws, isWordPunctuation(bytes[we - 1]) { we -= 1 }
-        var word: UInt64 = 0
-        if ws < we {
-            word = 0xcbf2_9ce4_8422_2325
-            for k in ws..<we {
-                var b = bytes[k]
-                if b >= 0x41 && b <= 0x5A { b += 32 }
-                word = (word ^ UInt64(b)) &* 0x100_0000_01b3
-            }
-        }
         // Nick: strip chat punctuation only ("'s" too), fold with the casemapping.
         var ns = start, ne = end
         while ns < ne, isChatPunctuation(bytes[ns]) { ns += 1 }
         if ne - ns > 2, bytes[ne - 2] == UInt8(ascii: "'"), bytes[ne - 1] == UInt8(ascii: "s") { ne -= 2 }
         while ne > ns, isChatPunctuation(bytes[ne - 1]) { ne -= 1 }
-        var nick: UInt64 = 0
-        if ns < ne {
-            nick = 0xcbf2_9ce4_8422_2325
-            for k in ns..<ne { nick = (nick ^ UInt64(fold(bytes[k]))) &* 0x100_0000_01b3 }
-        }
+        // The three hashes in one pass: the word and nick ranges lie within the token.
+        var word: UInt64 = 0xcbf2_9ce4_8422_2325
+        var nick: UInt64 = 0xcbf2_9ce4_8422_2325
         var rawNick: UInt64 = 0xcbf2_9ce4_8422_2325
-        for k in start..<end { rawNick = (rawNick ^ UInt64(fold(bytes[k]))) &* 0x100_0000_01b3 }
+        for k in start..<end {
+            let b = bytes[k]
+            let folded = UInt64(fold(b))
+            rawNick = (rawNick ^ folded) &* 0x100_0000_01b3
+            if k >= ns && k < ne { nick = (nick ^ folded) &* 0x100_0000_01b3 }
+            if k >= ws && k < we { word = (word ^ UInt64(b &- 0x41 < 26 ? b &+ 32 : b)) &* 0x100_0000_01b3 }
+        }
+        if ws == we { word = 0 }
+        if ns == ne { nick = 0 }
         let token = Token(word: word, nick: nick, rawNick: rawNick, addressMark: addressMark, atMark: atMark, length: we - ws)
         return (token, ns..<ne)
     }
