@@ -44,6 +44,17 @@ struct TextAnalysisTests {
         #expect(TextAnalysis(text).addressPrefix == prefix)
     }
 
+    @Test("a token's word, nick and raw nick hashes are those of its stripped forms, made in one pass", arguments: [
+        ("(Bob's)", "bob's", "Bob's"), ("bob's", "bob's", "bob"), ("@Carol:", "carol", "Carol"), ("...", nil, nil), ("??x??", "x", "x"),
+        ("[m]_", "m", "[m]_"), ("'s", "s", "s"), ("<~Tom~>,", "tom", "~Tom~"), ("ÜBER!", "Über", "ÜBER"),
+    ] as [(String, String?, String?)])
+    func tokenHashes(_ token: String, word: String?, nick: String?) throws {
+        let t = try #require(TextAnalysis("x \(token) y").tokens.dropFirst().first)
+        #expect(t.word == (word.map { TextAnalysis.hash($0) } ?? 0))
+        #expect(t.nick == (nick.map { TextAnalysis.nickHash($0) } ?? 0))
+        #expect(t.rawNick == TextAnalysis.nickHash(token))
+    }
+
     @Test("bytes fold as Casemapping.fold folds", arguments: [Casemapping.ascii, .rfc1459, .strictRFC1459, .none])
     func nickFoldMatchesCasemapping(_ casemapping: Casemapping) {
         let fold = TextAnalysis.NickFold(casemapping)

@@ -13,7 +13,7 @@ extension ReplyLinker {
         var previous: Int
         var previousAntecedentUser: UInt64?
         /// The pair features that depend on the query alone.
-        var queryBits: UInt64
+        var queryBits: SideBits
         /// The query's content words (sorted), for counting common words.
         var contentWords: UnsafeBufferPointer<UInt64>
         /// The bloom bits of every user a candidate's author must be for a pair feature about
@@ -167,8 +167,22 @@ extension ReplyLinker {
         return f
     }
 
-    /// The pair features that depend on the candidate alone: computed once, when it is linked.
-    func candidateBits(_ c: Entry) -> UInt64 {
+    /// The pair features one side of a pair (the query or the candidate) decides alone, as bits
+    /// of a pair row, for two authors who never addressed or answered each other; the few pairs
+    /// whose authors did are adjusted in ``pairFeatures(_:_:distance:facts:context:)``.
+    struct SideBits: Sendable {
+        /// Set for every pair.
+        var always: UInt64 = 0
+        /// Set when the two authors differ.
+        var otherAuthor: UInt64 = 0
+        /// Set when the two authors differ and the candidate is its author's latest message.
+        var otherAuthorLatest: UInt64 = 0
+        /// Set when both sides have it (a bot answering a `!command`).
+        var both: UInt64 = 0
+    }
+
+    /// The candidate's side: computed once, when it is linked.
+    func candidateBits(_ c: Entry) -> SideBits {
         var f = FeatureRow.pair()
         let started = c.antecedent == c.sequence
         f.set(.pCandBot, c.isBot)
@@ -179,15 +193,30 @@ extension ReplyLinker {
         f.set(.pCandUserJoinedRecently, c.userJoinedRecently)
         f.set(.pCandGreeting, c.isGreeting)
         f.set(.pCandShort, c.tokenCount < 4)
-        return f.bits
+        f.set(.pCandAddressesOther, c.addressee != nil)
+        var other = FeatureRow.pair()
+        other.set(.pCandQuestion, c.isQuestion)
+        var latest = FeatureRow.pair()
+        latest.set(.pCandLatestOfUser)
+        latest.set(.pCandQuestionLatest, c.isQuestion)
+        var both = FeatureRow.pair()
+        both.set(.pBotAnswersCommand, c.startsWithBang)
+        return SideBits(always: f.bits, otherAuthor: other.bits, otherAuthorLatest: latest.bits, both: both.bits)
     }
 
-    /// The pair features that depend on the query alone.
-    func queryBits(_ q: Entry) -> UInt64 {
+    /// The query's side.
+    func queryBits(_ q: Entry) -> SideBits {
         var f = FeatureRow.pair()
         f.set(.pQueryQuestion, q.isQuestion)
         f.set(.pQueryBot, q.isBot)
-        return f.bits
+        f.set(.pQueryAddressesOther, q.addressee != nil)
+        var other = FeatureRow.pair()
+        other.set(.pQueryThanks, q.isThanks)
+        var latest = FeatureRow.pair()
+        latest.set(.pQueryThanksCandLatest, q.isThanks)
+        var both = FeatureRow.pair()
+        both.set(.pBotAnswersCommand, q.isBot)
+        return SideBits(always: f.bits, otherAuthor: other.bits, otherAuthorLatest: latest.bits, both: both.bits)
     }
 
     /// The features of the pair (query, candidate); `distance` is 1 for the newest message in the
@@ -200,45 +229,49 @@ extension ReplyLinker {
         let minutes = (q.time - c.pointee.time) / 60
         let gap = minutes < 1 ? 0 : minutes < 2 ? 1 : minutes < 5 ? 2 : minutes < 16 ? 3 : 4
         var f = FeatureRow.pair(distance: dist, gap: gap)
-        f.bits |= context.queryBits | c.pointee.candidateBits
+        let query = context.queryBits
+        let candidate = c.pointee.candidateBits
+        f.bits |= query.always | candidate.always | (query.both & candidate.both)
 
         let cUser = c.pointee.user
         let cSequence = c.pointee.sequence
         let sameUser = q.user == cUser
         let candLatest = !c.pointee.superseded
-        // Usually false: then no check below that compares the two authors can hold.
-        let related = context.relatedUsers & c.pointee.userBit != 0 || c.pointee.targetBits & context.userBit != 0
-        let qAddressesC = related && q.addressee == cUser
-        let cAddressesQ = related && c.pointee.addressee == q.user
-        let cIsQuestion = c.pointee.isQuestion
-        f.set(.pQueryAddressesCand, qAddressesC)
-        f.set(.pQueryAddressesCandLatest, qAddressesC && candLatest)
-        f.set(.pQueryMentionsCand, related && !qAddressesC && !sameUser && q.mentions.contains(cUser))
-        f.set(.pCandAddressesQuery, cAddressesQ)
-        f.set(.pCandAddressesQueryLatest, cAddressesQ && candLatest)
-        f.set(.pCandMentionsQuery, related && !cAddressesQ && !sameUser && c.pointee.mentions.contains(q.user))
-        f.set(.pQueryAddressesOther, q.addressee != nil && !qAddressesC)
-        f.set(.pCandAddressesOther, c.pointee.addressee != nil && !cAddressesQ)
-        f.set(.pSameUser, sameUser)
-        let isQueryPrevious = sameUser && context.previous == cSequence
-        f.set(.pSameUserPrevious, isQueryPrevious)
-        f.set(.pSameUserPreviousUntargeted, isQueryPrevious && q.addressee == nil)
-        f.set(.pSameUserPreviousQuestion, isQueryPrevious && cIsQuestion)
-        f.set(.pBotAnswersCommand, q.isBot && c.pointee.startsWithBang)
         if !sameUser {
-            f.set(.pCandLatestOfUser, candLatest)
+            f.bits |= query.otherAuthor | candidate.otherAuthor
+            if candLatest { f.bits |= query.otherAuthorLatest | candidate.otherAuthorLatest }
             f.set(.pNoQueryUserBetween, context.previous < cSequence)
-            f.set(.pCandQuestion, cIsQuestion)
-            f.set(.pCandQuestionLatest, cIsQuestion && candLatest)
-            if related {
+        }
+        // Usually false: then none of the features below, which relate the two authors, holds.
+        if context.relatedUsers & c.pointee.userBit != 0 || c.pointee.targetBits & context.userBit != 0 {
+            if q.addressee == cUser {
+                f.bits &= ~FeatureRow.bit(.pQueryAddressesOther)
+                f.set(.pQueryAddressesCand)
+                f.set(.pQueryAddressesCandLatest, candLatest)
+            } else {
+                f.set(.pQueryMentionsCand, !sameUser && q.mentions.contains(cUser))
+            }
+            if c.pointee.addressee == q.user {
+                f.bits &= ~FeatureRow.bit(.pCandAddressesOther)
+                f.set(.pCandAddressesQuery)
+                f.set(.pCandAddressesQueryLatest, candLatest)
+            } else {
+                f.set(.pCandMentionsQuery, !sameUser && c.pointee.mentions.contains(q.user))
+            }
+            if sameUser {
+                f.set(.pSameUser)
+                if context.previous == cSequence {
+                    f.set(.pSameUserPrevious)
+                    f.set(.pSameUserPreviousUntargeted, q.addressee == nil)
+                    f.set(.pSameUserPreviousQuestion, c.pointee.isQuestion)
+                }
+            } else {
                 for fact in facts where fact.user == cUser { f.bits |= fact.bits }
                 let replied = c.pointee.antecedentUser == q.user
                 f.set(.pCandAntecedentIsQueryUser, replied)
                 f.set(.pCandAntecedentIsQueryUserLatest, replied && candLatest)
                 f.set(.pQueryPrevAntecedentIsCandUser, context.previousAntecedentUser == cUser)
             }
-            f.set(.pQueryThanks, q.isThanks)
-            f.set(.pQueryThanksCandLatest, q.isThanks && candLatest)
         }
         var common = 0
         if q.contentSignature & c.pointee.contentSignature != 0 {

@@ -98,8 +98,8 @@ public struct ReplyLinker: Sendable {
         var superseded = false
         /// Whether its author joined shortly before writing it.
         var userJoinedRecently = false
-        /// The pair features that depend on this message alone, set once it is linked.
-        var candidateBits: UInt64 = 0
+        /// The pair features this message decides as a candidate, set once it is linked.
+        var candidateBits = SideBits()
         /// ``TextAnalysis/bloomBit(_:)`` of ``user``.
         var userBit: UInt64 = 0
         /// The bloom bits of the users it names or answered, set once it is linked: a query by a
