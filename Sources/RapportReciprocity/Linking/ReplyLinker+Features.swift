@@ -38,49 +38,62 @@ extension ReplyLinker {
         var scratch = Scratch()
         swap(&scratch, &self.scratch)
         defer { swap(&scratch, &self.scratch) }
-        scratch.rows.removeAll(keepingCapacity: true)
         scratch.shortlist.removeAll()
         let selfRow = selfFeatures(query, state: qState)
-        scratch.rows.append(selfRow)
         var best = 0
         var bestScore = model.score(selfRow)
         let linear = model.isLinear
-        query.contentWords.withUnsafeBufferPointer { contentWords in
-            window.withUnsafeBufferPointer { w in
-                pairFacts(query: query, window: w, into: &scratch.facts)
-                let context = QueryContext(
-                    previous: qState?.lastMessage ?? -1, previousAntecedentUser: qState?.lastAntecedentUser,
-                    queryBits: queryBits(query), contentWords: contentWords,
-                    relatedUsers: Self.bloom(query.mentions, query.user, query.addressee, qState?.lastAntecedentUser)
-                        | scratch.facts.reduce(0) { $0 | TextAnalysis.bloomBit($1.user) },
-                    userBit: query.userBit)
-                var i = w.count - 1
-                while i >= windowStart {
-                    let row = scratch.rows.count
-                    let features = pairFeatures(query, w.baseAddress! + i, distance: row, facts: scratch.facts, context: context)
-                    scratch.rows.append(features)
-                    let score = model.linearScore(features)
-                    if linear {
-                        if score > bestScore {
-                            bestScore = score
-                            best = row
-                        }
-                    } else {
-                        scratch.shortlist.offer(row: row, score: score)
-                    }
-                    i -= 1
+        forEachPair(query, state: qState, facts: &scratch.facts) { row, features in
+            let score = model.linearScore(features)
+            if linear {
+                if score > bestScore {
+                    bestScore = score
+                    best = row
                 }
+            } else if let entry = scratch.shortlist.offer(row: row, score: score) {
+                scratch.shortlisted[entry] = features
             }
         }
-        for (row, partial) in scratch.shortlist.entries {
-            let score = partial + model.hiddenScore(scratch.rows[row])
+        for (entry, (row, partial)) in scratch.shortlist.entries.enumerated() {
+            let score = partial + model.hiddenScore(scratch.shortlisted[entry])
             if score > bestScore {
                 bestScore = score
                 best = row
             }
         }
-        if let dump { self.dump(query, rows: scratch.rows, to: dump) }
+        if let dump {
+            var rows = [selfRow]
+            forEachPair(query, state: qState, facts: &scratch.facts) { _, features in rows.append(features) }
+            self.dump(query, rows: rows, to: dump)
+        }
         return best == 0 ? query.sequence : window[window.count - best].sequence
+    }
+
+    /// Hands `body` each window message's distance (1 for the newest) and pair features, newest
+    /// first.
+    @inline(__always)
+    func forEachPair(
+        _ query: Entry, state qState: UserState?, facts: inout [(user: UInt64, bits: UInt64)],
+        _ body: (_ distance: Int, _ features: FeatureRow) -> Void
+    ) {
+        query.contentWords.withUnsafeBufferPointer { contentWords in
+            window.withUnsafeBufferPointer { w in
+                pairFacts(query: query, window: w, into: &facts)
+                let context = QueryContext(
+                    previous: qState?.lastMessage ?? -1, previousAntecedentUser: qState?.lastAntecedentUser,
+                    queryBits: queryBits(query), contentWords: contentWords,
+                    relatedUsers: Self.bloom(query.mentions, query.user, query.addressee, qState?.lastAntecedentUser)
+                        | facts.reduce(0) { $0 | TextAnalysis.bloomBit($1.user) },
+                    userBit: query.userBit)
+                var i = w.count - 1
+                var distance = 1
+                while i >= windowStart {
+                    body(distance, pairFeatures(query, w.baseAddress! + i, distance: distance, facts: facts, context: context))
+                    distance += 1
+                    i -= 1
+                }
+            }
+        }
     }
 
     /// Hands `dump` the candidates and their dense rows.

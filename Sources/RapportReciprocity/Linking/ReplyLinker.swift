@@ -120,10 +120,10 @@ public struct ReplyLinker: Sendable {
 
     /// Buffers reused from one message to the next, so ranking allocates nothing.
     struct Scratch: Sendable {
-        /// The self candidate's row, then one per window message, newest first.
-        var rows: [FeatureRow] = []
         /// With a hidden layer: the rows the linear part ranks highest, and their linear scores.
         var shortlist = Shortlist(capacity: ReplyLinker.shortlistSize)
+        /// The features of each shortlist entry (``ReplyLinker/shortlistSize`` rows).
+        var shortlisted: [FeatureRow] = []
         /// Who talked to whom recently (``ReplyLinker/pairFacts(query:window:into:)``).
         var facts: [(user: UInt64, bits: UInt64)] = []
     }
@@ -147,7 +147,7 @@ public struct ReplyLinker: Sendable {
         self.casemapping = casemapping
         self.windowSize = windowSize
         self.model = model
-        scratch.rows.reserveCapacity(windowSize + 1)
+        scratch.shortlisted = [FeatureRow](repeating: .selfCandidate(), count: Self.shortlistSize)
     }
 
     /// The sequence number the next input will get.
