@@ -28,6 +28,9 @@ struct TextAnalysisTests {
         ("bob++ thanks", false, false, false, true),
         ("++", false, false, false, false),
         ("why? no.", false, true, false, false),
+        ("1234567+", false, false, false, false),
+        ("1234567++", false, false, false, true),
+        ("123456789012345? :D", true, true, false, false),
     ])
     func flags(_ text: String, endsWithQuestion: Bool, hasQuestion: Bool, bang: Bool, plusPlus: Bool) {
         let a = TextAnalysis(text)
@@ -35,6 +38,28 @@ struct TextAnalysisTests {
         #expect(a.hasQuestionMark == hasQuestion)
         #expect(a.startsWithBang == bang)
         #expect(a.hasPlusPlus == plusPlus)
+    }
+
+    @Test func marksFoundEightBytesAtATimeAreThoseOfAByteByByteScan() {
+        var state: UInt64 = 11
+        let alphabet = Array("ab +?:).D\té!".utf8)
+        for _ in 0..<3000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let length = Int(state >> 59)
+            let bytes = (0..<length).map { k in alphabet[Int((state >> (UInt64(k) * 3 % 56)) % UInt64(alphabet.count))] }
+            var question = false, nonASCII = false, plusPlus = false, lastSignificant: UInt8 = 0
+            for (k, b) in bytes.enumerated() {
+                question = question || b == UInt8(ascii: "?")
+                nonASCII = nonASCII || b >= 0x80
+                plusPlus = plusPlus || (k > 0 && b == UInt8(ascii: "+") && bytes[k - 1] == UInt8(ascii: "+"))
+                if !Array(" ):(/DP.".utf8).contains(b) { lastSignificant = b }
+            }
+            let a = bytes.withUnsafeBufferPointer { TextAnalysis(utf8: $0, casemapping: .rfc1459) }
+            #expect(a.hasQuestionMark == question, "\(bytes)")
+            #expect(a.hasNonASCII == nonASCII, "\(bytes)")
+            #expect(a.hasPlusPlus == (plusPlus && length >= 3), "\(bytes)")
+            #expect(a.endsWithQuestionMark == (lastSignificant == UInt8(ascii: "?")), "\(bytes)")
+        }
     }
 
     @Test("only a first token marked as addressing gives a prefix", arguments: [

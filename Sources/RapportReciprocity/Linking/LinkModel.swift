@@ -49,6 +49,14 @@ public struct LinkModel: Sendable {
         let w = weights + row.first
         var s = s
         var bits = bits
+        if bits & row.valued == 0 {
+            // Usually: every feature left is 0/1, and adds its weight as it is (1 × w is w).
+            while bits != 0 {
+                s += w[bits.trailingZeroBitCount]
+                bits &= bits &- 1
+            }
+            return s
+        }
         while bits != 0 {
             let n = bits.trailingZeroBitCount
             s += row.valued & (1 << n) == 0 ? w[n] : w[n] * row.value(bit: n)

@@ -86,27 +86,14 @@ public struct TextAnalysis: Sendable, Hashable {
             count = unique
         }
         addressPrefix = prefix
-        var hasQ = false
-        var nonASCII = false
-        var plusPlus = false
-        var previous: UInt8 = 0
-        var lastSignificant: UInt8 = 0
-        for b in bytes {
-            if b == UInt8(ascii: "?") { hasQ = true }
-            if b >= 0x80 { nonASCII = true }
-            if b == UInt8(ascii: "+") && previous == UInt8(ascii: "+") { plusPlus = true }
-            previous = b
-            // Trailing smileys and closing brackets do not hide a question mark.
-            if b != 0x20 && b != UInt8(ascii: ")") && b != UInt8(ascii: "(") && b != UInt8(ascii: ":")
-                && b != UInt8(ascii: "/") && b != UInt8(ascii: "D") && b != UInt8(ascii: "P") && b != UInt8(ascii: ".")
-            {
-                lastSignificant = b
-            }
-        }
-        hasQuestionMark = hasQ
-        endsWithQuestionMark = lastSignificant == UInt8(ascii: "?")
-        hasNonASCII = nonASCII
-        hasPlusPlus = plusPlus && n >= 3
+        let marks = Marks(bytes)
+        hasQuestionMark = marks.question
+        // Trailing smileys and closing brackets do not hide a question mark.
+        var last = n - 1
+        while last >= 0, Self.isTrailingDecoration(bytes[last]) { last -= 1 }
+        endsWithQuestionMark = last >= 0 && bytes[last] == UInt8(ascii: "?")
+        hasNonASCII = marks.nonASCII
+        hasPlusPlus = marks.plusPlus && n >= 3
         startsWithBang = bytes.first == UInt8(ascii: "!")
     }
 
@@ -145,6 +132,58 @@ public struct TextAnalysis: Sendable, Hashable {
     public func contains(word: String) -> Bool {
         let h = Self.hash(word)
         return tokens.contains { $0.word == h }
+    }
+
+    @inline(__always)
+    static func isTrailingDecoration(_ b: UInt8) -> Bool {
+        switch b {
+        case 0x20, UInt8(ascii: ")"), UInt8(ascii: "("), UInt8(ascii: ":"), UInt8(ascii: "/"), UInt8(ascii: "D"),
+            UInt8(ascii: "P"), UInt8(ascii: "."):
+            return true
+        default: return false
+        }
+    }
+
+    /// Whether a text holds a `?`, a byte outside ASCII, and `++`: found eight bytes at a time.
+    struct Marks {
+        var question = false
+        var nonASCII = false
+        var plusPlus = false
+
+        init(_ bytes: UnsafeBufferPointer<UInt8>) {
+            var questions: UInt64 = 0, high: UInt64 = 0, pluses: UInt64 = 0
+            var plusBefore: UInt64 = 0  // 0x80 when the byte before the word is `+`
+            let raw = UnsafeRawBufferPointer(bytes)
+            var i = 0
+            while i < bytes.count {
+                var word: UInt64 = 0
+                if bytes.count - i >= 8 {
+                    word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                } else {
+                    // The last word is padded with zeros, which match nothing.
+                    for k in i..<bytes.count { word |= UInt64(bytes[k]) << (8 * UInt64(k - i)) }
+                }
+                let count = min(8, bytes.count - i)
+                high |= word
+                questions |= Self.bytes(of: word, equalTo: UInt8(ascii: "?"))
+                let plus = Self.bytes(of: word, equalTo: UInt8(ascii: "+"))
+                pluses |= plus & (plus << 8 | plusBefore)
+                plusBefore = plus >> 56
+                i += count
+            }
+            question = questions != 0
+            nonASCII = high & 0x8080_8080_8080_8080 != 0
+            plusPlus = pluses != 0
+        }
+
+        /// 0x80 in each byte of `word` that equals `byte`, 0 in the others.
+        @inline(__always)
+        static func bytes(of word: UInt64, equalTo byte: UInt8) -> UInt64 {
+            let x = word ^ (0x0101_0101_0101_0101 &* UInt64(byte))
+            // A byte's top bit is set here when the byte is not 0 (no carries between bytes).
+            let nonZero = ((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x
+            return ~nonZero & 0x8080_8080_8080_8080
+        }
     }
 
     // MARK: - Hashing
