@@ -153,36 +153,19 @@ public struct TextAnalysis: Sendable, Hashable {
         init(_ bytes: UnsafeBufferPointer<UInt8>) {
             var questions: UInt64 = 0, high: UInt64 = 0, pluses: UInt64 = 0
             var plusBefore: UInt64 = 0  // 0x80 when the byte before the word is `+`
-            let raw = UnsafeRawBufferPointer(bytes)
             var i = 0
             while i < bytes.count {
-                var word: UInt64 = 0
-                if bytes.count - i >= 8 {
-                    word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                } else {
-                    // The last word is padded with zeros, which match nothing.
-                    for k in i..<bytes.count { word |= UInt64(bytes[k]) << (8 * UInt64(k - i)) }
-                }
-                let count = min(8, bytes.count - i)
+                let word = ByteSearch.word(bytes, at: i)
                 high |= word
-                questions |= Self.bytes(of: word, equalTo: UInt8(ascii: "?"))
-                let plus = Self.bytes(of: word, equalTo: UInt8(ascii: "+"))
+                questions |= ByteSearch.matches(of: UInt8(ascii: "?"), in: word)
+                let plus = ByteSearch.matches(of: UInt8(ascii: "+"), in: word)
                 pluses |= plus & (plus << 8 | plusBefore)
                 plusBefore = plus >> 56
-                i += count
+                i += 8
             }
             question = questions != 0
             nonASCII = high & 0x8080_8080_8080_8080 != 0
             plusPlus = pluses != 0
-        }
-
-        /// 0x80 in each byte of `word` that equals `byte`, 0 in the others.
-        @inline(__always)
-        static func bytes(of word: UInt64, equalTo byte: UInt8) -> UInt64 {
-            let x = word ^ (0x0101_0101_0101_0101 &* UInt64(byte))
-            // A byte's top bit is set here when the byte is not 0 (no carries between bytes).
-            let nonZero = ((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x
-            return ~nonZero & 0x8080_8080_8080_8080
         }
     }
 
@@ -201,9 +184,13 @@ public struct TextAnalysis: Sendable, Hashable {
     /// The nick hash used in ``Token/nick`` for a nick as the network shows it.
     public static func nickHash(_ nick: String, casemapping: Casemapping = .rfc1459) -> UInt64 {
         let fold = NickFold(casemapping)
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in nick.utf8 { h = (h ^ UInt64(fold(b))) &* 0x100_0000_01b3 }
-        return h
+        var nick = nick
+        // Through the contiguous UTF-8 bytes: iterating `utf8` costs several times more.
+        return nick.withUTF8 { bytes in
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for b in bytes { h = (h ^ UInt64(fold(b))) &* 0x100_0000_01b3 }
+            return h
+        }
     }
 
     /// Folds the bytes of a nick as ``Casemapping/fold(_:)`` folds its ASCII characters, without
