@@ -173,12 +173,8 @@ public struct TextAnalysis: Sendable, Hashable {
 
     /// FNV-1a of the lower-cased bytes of `text`: the word hash used in ``Token/word``.
     public static func hash(_ text: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for var b in text.utf8 {
-            if b >= 0x41 && b <= 0x5A { b += 32 }
-            h = (h ^ UInt64(b)) &* 0x100_0000_01b3
-        }
-        return h
+        var text = text
+        return text.withUTF8 { loweredHash($0, 0, $0.count) }
     }
 
     /// The nick hash used in ``Token/nick`` for a nick as the network shows it.
@@ -186,11 +182,7 @@ public struct TextAnalysis: Sendable, Hashable {
         let fold = NickFold(casemapping)
         var nick = nick
         // Through the contiguous UTF-8 bytes: iterating `utf8` costs several times more.
-        return nick.withUTF8 { bytes in
-            var h: UInt64 = 0xcbf2_9ce4_8422_2325
-            for b in bytes { h = (h ^ UInt64(fold(b))) &* 0x100_0000_01b3 }
-            return h
-        }
+        return nick.withUTF8 { foldedHash($0, 0, $0.count, fold) }
     }
 
     /// Folds the bytes of a nick as ``Casemapping/fold(_:)`` folds its ASCII characters, without
@@ -235,6 +227,25 @@ public struct TextAnalysis: Sendable, Hashable {
         }
     }
 
+    /// FNV-1a of the bytes `start..<end`, ASCII lower-cased.
+    @inline(__always)
+    static func loweredHash(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for k in start..<end {
+            let b = bytes[k]
+            h = (h ^ UInt64(b &- 0x41 < 26 ? b &+ 32 : b)) &* 0x100_0000_01b3
+        }
+        return h
+    }
+
+    /// FNV-1a of the bytes `start..<end` folded as a nick.
+    @inline(__always)
+    static func foldedHash(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ fold: NickFold) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for k in start..<end { h = (h ^ UInt64(fold(bytes[k]))) &* 0x100_0000_01b3 }
+        return h
+    }
+
     /// One token's hashes, and the range of its nick form (chat punctuation stripped).
     static func makeToken(
         _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, fold: NickFold
@@ -251,19 +262,10 @@ public struct TextAnalysis: Sendable, Hashable {
         while ns < ne, isChatPunctuation(bytes[ns]) { ns += 1 }
         if ne - ns > 2, bytes[ne - 2] == UInt8(ascii: "'"), bytes[ne - 1] == UInt8(ascii: "s") { ne -= 2 }
         while ne > ns, isChatPunctuation(bytes[ne - 1]) { ne -= 1 }
-        // The three hashes in one pass: the word and nick ranges lie within the token.
-        var word: UInt64 = 0xcbf2_9ce4_8422_2325
-        var nick: UInt64 = 0xcbf2_9ce4_8422_2325
-        var rawNick: UInt64 = 0xcbf2_9ce4_8422_2325
-        for k in start..<end {
-            let b = bytes[k]
-            let folded = UInt64(fold(b))
-            rawNick = (rawNick ^ folded) &* 0x100_0000_01b3
-            if k >= ns && k < ne { nick = (nick ^ folded) &* 0x100_0000_01b3 }
-            if k >= ws && k < we { word = (word ^ UInt64(b &- 0x41 < 26 ? b &+ 32 : b)) &* 0x100_0000_01b3 }
-        }
-        if ws == we { word = 0 }
-        if ns == ne { nick = 0 }
+        let rawNick = foldedHash(bytes, start, end, fold)
+        // Usually the nick form is the whole token: then its hash is the raw one.
+        let nick = ns == ne ? 0 : ns == start && ne == end ? rawNick : foldedHash(bytes, ns, ne, fold)
+        let word = ws == we ? 0 : loweredHash(bytes, ws, we)
         let token = Token(word: word, nick: nick, rawNick: rawNick, addressMark: addressMark, atMark: atMark, length: we - ws)
         return (token, ns..<ne)
     }
