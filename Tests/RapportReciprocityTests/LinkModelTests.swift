@@ -54,13 +54,23 @@ struct LinkModelTests {
         }
     }
 
+    /// A row of random features; a pair row is made either with its distance and gap, so that
+    /// its sums start from the model's tables, or feature by feature, so that they start from 0.
     static func randomRow(_ numbers: inout Numbers, pair: Bool) -> FeatureRow {
-        var row = pair ? FeatureRow.pair() : FeatureRow.selfCandidate()
-        let features = LinkFeature.allCases.filter { ($0.rawValue >= LinkFeature.firstPair) == pair }
+        let fromTables = pair && numbers.next() % 2 == 0
+        var row =
+            fromTables
+            ? FeatureRow.pair(distance: Int(numbers.next() % 60) + 1, gap: Int(numbers.next() % UInt64(FeatureRow.gapBuckets)))
+            : pair ? FeatureRow.pair() : FeatureRow.selfCandidate()
+        let features = LinkFeature.allCases.filter {
+            ($0.rawValue >= LinkFeature.firstPair) == pair && (!fromTables || $0.rawValue > LinkFeature.pGap16.rawValue)
+        }
         for feature in features where numbers.next() % 4 == 0 { row.set(feature) }
         if pair {
-            row.set(.pDistScaled)
-            row.distanceScaled = Float(numbers.next() % 50 + 1) / 50
+            if !fromTables {
+                row.set(.pDistScaled)
+                row.distanceScaled = Float(numbers.next() % 50 + 1) / 50
+            }
             if numbers.next() % 2 == 0 {
                 row.set(.pCommonFraction)
                 row.commonFraction = Float(numbers.next() % 5 + 1) / 7
@@ -88,6 +98,20 @@ struct LinkModelTests {
             let expected = dense.score(Self.dense(row))
             #expect(model.score(row).bitPattern == expected.bitPattern, "row \(k)")
         }
+    }
+
+    @Test("a pair row made with its distance and gap sets those features, and they come first", arguments: [
+        (1, 0, LinkFeature.pDist1, LinkFeature.pGap0), (3, 1, .pDist3, .pGap1), (5, 2, .pDist4to5, .pGap2to4),
+        (10, 3, .pDist6to10, .pGap5to15), (20, 4, .pDist11to20, .pGap16), (21, 0, .pDist21, .pGap0), (80, 4, .pDist21, .pGap16),
+    ])
+    func pairRowFromDistanceAndGap(distance: Int, gap: Int, distanceFeature: LinkFeature, gapFeature: LinkFeature) {
+        let row = FeatureRow.pair(distance: distance, gap: gap)
+        #expect(row.bits == FeatureRow.bit(distanceFeature) | FeatureRow.bit(.pDistScaled) | FeatureRow.bit(gapFeature))
+        #expect(row.startBits == row.bits)
+        #expect(row.distanceScaled == Float(min(distance, 50)) / 50)
+        // Every other feature a pair row may set comes after them, so the sums add them first.
+        let later = LinkFeature.allCases.filter { $0.rawValue > LinkFeature.pGap16.rawValue }
+        #expect(later.allSatisfy { FeatureRow.bit($0) > row.startBits })
     }
 
     @Test func denseRowHoldsEachFeatureSetWithItsValue() {

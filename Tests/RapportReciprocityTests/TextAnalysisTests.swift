@@ -28,6 +28,9 @@ struct TextAnalysisTests {
         ("bob++ thanks", false, false, false, true),
         ("++", false, false, false, false),
         ("why? no.", false, true, false, false),
+        ("1234567+", false, false, false, false),
+        ("1234567++", false, false, false, true),
+        ("123456789012345? :D", true, true, false, false),
     ])
     func flags(_ text: String, endsWithQuestion: Bool, hasQuestion: Bool, bang: Bool, plusPlus: Bool) {
         let a = TextAnalysis(text)
@@ -37,11 +40,44 @@ struct TextAnalysisTests {
         #expect(a.hasPlusPlus == plusPlus)
     }
 
+    @Test func marksFoundEightBytesAtATimeAreThoseOfAByteByByteScan() {
+        var state: UInt64 = 11
+        let alphabet = Array("ab +?:).D\té!".utf8)
+        for _ in 0..<3000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let length = Int(state >> 59)
+            let bytes = (0..<length).map { k in alphabet[Int((state >> (UInt64(k) * 3 % 56)) % UInt64(alphabet.count))] }
+            var question = false, nonASCII = false, plusPlus = false, lastSignificant: UInt8 = 0
+            for (k, b) in bytes.enumerated() {
+                question = question || b == UInt8(ascii: "?")
+                nonASCII = nonASCII || b >= 0x80
+                plusPlus = plusPlus || (k > 0 && b == UInt8(ascii: "+") && bytes[k - 1] == UInt8(ascii: "+"))
+                if !Array(" ):(/DP.".utf8).contains(b) { lastSignificant = b }
+            }
+            let a = bytes.withUnsafeBufferPointer { TextAnalysis(utf8: $0, casemapping: .rfc1459) }
+            #expect(a.hasQuestionMark == question, "\(bytes)")
+            #expect(a.hasNonASCII == nonASCII, "\(bytes)")
+            #expect(a.hasPlusPlus == (plusPlus && length >= 3), "\(bytes)")
+            #expect(a.endsWithQuestionMark == (lastSignificant == UInt8(ascii: "?")), "\(bytes)")
+        }
+    }
+
     @Test("only a first token marked as addressing gives a prefix", arguments: [
         ("hik: it is in /etc", "hik"), ("@Hik tell me", "hik"), ("hik it is", ""), ("so, hik: no", "so"), (": x", ""),
     ])
     func addressPrefix(_ text: String, prefix: String) {
         #expect(TextAnalysis(text).addressPrefix == prefix)
+    }
+
+    @Test("a token's word, nick and raw nick hashes are those of its stripped forms, made in one pass", arguments: [
+        ("(Bob's)", "bob's", "Bob's"), ("bob's", "bob's", "bob"), ("@Carol:", "carol", "Carol"), ("...", nil, nil), ("??x??", "x", "x"),
+        ("[m]_", "m", "[m]_"), ("'s", "s", "s"), ("<~Tom~>,", "tom", "~Tom~"), ("ÜBER!", "Über", "ÜBER"),
+    ] as [(String, String?, String?)])
+    func tokenHashes(_ token: String, word: String?, nick: String?) throws {
+        let t = try #require(TextAnalysis("x \(token) y").tokens.dropFirst().first)
+        #expect(t.word == (word.map { TextAnalysis.hash($0) } ?? 0))
+        #expect(t.nick == (nick.map { TextAnalysis.nickHash($0) } ?? 0))
+        #expect(t.rawNick == TextAnalysis.nickHash(token))
     }
 
     @Test("bytes fold as Casemapping.fold folds", arguments: [Casemapping.ascii, .rfc1459, .strictRFC1459, .none])

@@ -2,20 +2,53 @@
 /// hundreds of thousands of lines.
 enum ByteSearch {
     /// The offset of the first occurrence of `needle` in `haystack`, or `nil`.
+    ///
+    /// Where the needle's second byte occurs (its first is often a padding blank) is found eight
+    /// bytes at a time; only there are the others compared.
     static func firstIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
         let n = needle.count, h = haystack.count
-        guard n > 0, n <= h, let first = needle.first else { return n == 0 ? 0 : nil }
-        var i = 0
-        while i <= h - n {
-            if haystack[i] == first {
-                var j = 1
-                while j < n, haystack[i + j] == needle[j] { j += 1 }
-                if j == n { return i }
+        guard n > 0, n <= h else { return n == 0 ? 0 : nil }
+        let anchor = n > 1 ? 1 : 0
+        let lastStart = h - n
+        return haystack.withUnsafeBufferPointer { hay in
+            needle.withUnsafeBufferPointer { needle in
+                var i = anchor
+                while i <= lastStart + anchor {
+                    var hits = matches(of: needle[anchor], in: word(hay, at: i))
+                    while hits != 0 {
+                        let start = i + hits.trailingZeroBitCount / 8 - anchor
+                        if start > lastStart { return nil }
+                        var j = 0
+                        while j < n, hay[start + j] == needle[j] { j += 1 }
+                        if j == n { return start }
+                        hits &= hits &- 1
+                    }
+                    i += 8
+                }
+                return nil
             }
-            i += 1
         }
-        return nil
     }
 
     static func contains(_ needle: [UInt8], in haystack: [UInt8]) -> Bool { firstIndex(of: needle, in: haystack) != nil }
+
+    /// The eight bytes from `offset` on as a little-endian word, padded with zeros past the end.
+    @inline(__always)
+    static func word(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> UInt64 {
+        if bytes.count - offset >= 8 {
+            return UInt64(littleEndian: UnsafeRawBufferPointer(bytes).loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        }
+        var word: UInt64 = 0
+        for k in offset..<bytes.count { word |= UInt64(bytes[k]) << (8 * UInt64(k - offset)) }
+        return word
+    }
+
+    /// 0x80 in each byte of `word` that equals `byte`, 0 in the others.
+    @inline(__always)
+    static func matches(of byte: UInt8, in word: UInt64) -> UInt64 {
+        let x = word ^ (0x0101_0101_0101_0101 &* UInt64(byte))
+        // A byte's top bit is set here when the byte is not 0 (no carries between bytes).
+        let nonZero = ((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x
+        return ~nonZero & 0x8080_8080_8080_8080
+    }
 }

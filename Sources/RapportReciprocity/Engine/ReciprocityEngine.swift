@@ -76,7 +76,16 @@ public struct ReciprocityEngine: Sendable {
     ) -> Outcome {
         let key = ChannelKey(network: o.network, channel: o.channel)
         var state = takeState(of: key)
-        defer { current = (key, state) }
+        let outcome = observe(o, in: &state, dump: dump)
+        // Moved back, not copied (a `defer` would copy it: a dozen reference counts per event).
+        current = (key, consume state)
+        return outcome
+    }
+
+    /// Processes one observation of the channel whose state is `state`.
+    mutating func observe(
+        _ o: Observation, in state: inout ChannelState, dump: ((_ candidates: [Int], _ features: ArraySlice<Float>) -> Void)?
+    ) -> Outcome {
         let sender = TextAnalysis.nickHash(o.nick, casemapping: configuration.casemapping)
         let isBot = o.isBot || botHashes.contains(sender)
 

@@ -16,13 +16,50 @@ struct FeatureRow: Sendable {
     var distanceScaled: Float = 0
     /// The value of ``LinkFeature/pCommonFraction`` when it is set (never 0 then).
     var commonFraction: Float = 0
+    /// Where the model's sums start (``LinkWeights/linearStart``): 0 (from nothing), or, for a row
+    /// made by ``pair(distance:gap:)``, the entry that already added the features of ``startBits``.
+    private(set) var start = 0
+    /// The features the start entry has added: the distance, scaled distance and gap, the first
+    /// three a pair row sets, in feature order.
+    private(set) var startBits: UInt64 = 0
 
     /// A row of self features.
     static func selfCandidate() -> FeatureRow { FeatureRow(first: 0, valued: 0) }
 
-    /// A row of pair features.
+    /// A row of pair features, to be set one by one.
+    @inline(__always)
     static func pair() -> FeatureRow {
         FeatureRow(first: LinkFeature.firstPair, valued: bit(.pDistScaled) | bit(.pCommonFraction))
+    }
+
+    /// Distances from this one on have the same features.
+    static let maxDistance = 50
+    /// The number of time-gap buckets, ``LinkFeature/pGap0`` to ``LinkFeature/pGap16``.
+    static let gapBuckets = LinkFeature.pGap16.rawValue - LinkFeature.pGap0.rawValue + 1
+    /// The number of start entries: from nothing, then one per distance and gap.
+    static let starts = 1 + maxDistance * gapBuckets
+
+    /// A pair row with its distance features (`distance` is 1 for the newest message) and its
+    /// gap bucket `gap` (0 for ``LinkFeature/pGap0``) set, starting from their start entry.
+    @inline(__always)
+    static func pair(distance: Int, gap: Int) -> FeatureRow {
+        let d = min(distance, maxDistance)
+        var row = pair()
+        switch d {
+        case 1: row.set(.pDist1)
+        case 2: row.set(.pDist2)
+        case 3: row.set(.pDist3)
+        case 4...5: row.set(.pDist4to5)
+        case 6...10: row.set(.pDist6to10)
+        case 11...20: row.set(.pDist11to20)
+        default: row.set(.pDist21)
+        }
+        row.set(.pDistScaled)
+        row.distanceScaled = Float(d) / Float(maxDistance)
+        row.bits |= bit(.pGap0) << gap
+        row.start = 1 + (d - 1) * gapBuckets + gap
+        row.startBits = row.bits
+        return row
     }
 
     /// The bit of `feature` in a row of its kind.

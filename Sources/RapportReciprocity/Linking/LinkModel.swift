@@ -37,12 +37,26 @@ public struct LinkModel: Sendable {
     }
 
     /// The linear part of the score: the sum of the weights of the features set (times their
-    /// value), in feature order.
+    /// value), in feature order, from the row's start entry.
     @inline(__always)
     func linearScore(_ row: FeatureRow) -> Float {
-        let w = weights.linear + row.first
-        var s: Float = 0
-        var bits = row.bits
+        Self.linearSum(row, bits: row.bits & ~row.startBits, from: weights.linearStart[row.start], weights: weights.linear)
+    }
+
+    /// `s` plus the weights of the features of `bits` (times their value), in feature order.
+    @inline(__always)
+    static func linearSum(_ row: FeatureRow, bits: UInt64, from s: Float, weights: UnsafePointer<Float>) -> Float {
+        let w = weights + row.first
+        var s = s
+        var bits = bits
+        if bits & row.valued == 0 {
+            // Usually: every feature left is 0/1, and adds its weight as it is (1 × w is w).
+            while bits != 0 {
+                s += w[bits.trailingZeroBitCount]
+                bits &= bits &- 1
+            }
+            return s
+        }
         while bits != 0 {
             let n = bits.trailingZeroBitCount
             s += row.valued & (1 << n) == 0 ? w[n] : w[n] * row.value(bit: n)
@@ -56,23 +70,11 @@ public struct LinkModel: Sendable {
     /// (a row sets about a dozen features of ~80).
     func hiddenScore(_ row: FeatureRow) -> Float {
         let weights = self.weights
+        let bits = row.bits & ~row.startBits
         var s: Float = 0
         for group in 0..<weights.groups {
-            let bias = weights.bias + 4 * group
-            var a = (bias[0], bias[1], bias[2], bias[3])
-            var bits = row.bits
-            while bits != 0 {
-                let n = bits.trailingZeroBitCount
-                let w = weights.hidden + 4 &* ((row.first &+ n) &* weights.groups &+ group)
-                if row.valued & (1 << n) == 0 {
-                    // A 0/1 feature adds its weights as they are: 1 × w is w, to the bit.
-                    a.0 += w[0]; a.1 += w[1]; a.2 += w[2]; a.3 += w[3]
-                } else {
-                    let x = row.value(bit: n)
-                    a.0 += x * w[0]; a.1 += x * w[1]; a.2 += x * w[2]; a.3 += x * w[3]
-                }
-                bits &= bits &- 1
-            }
+            let start = weights.hiddenStart + 4 * (row.start &* weights.groups &+ group)
+            let a = Self.hiddenSums(row, bits: bits, group: group, from: (start[0], start[1], start[2], start[3]), weights: weights)
             let o = weights.output + 4 * group
             var products = (o[0] * Self.tanh(a.0), o[1] * Self.tanh(a.1), o[2] * Self.tanh(a.2), o[3] * Self.tanh(a.3))
             // The units' products are added one by one, in order.
@@ -81,6 +83,29 @@ public struct LinkModel: Sendable {
             }
         }
         return s
+    }
+
+    typealias Units = (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)
+
+    /// `a` plus the hidden weights of group `group` of the features of `bits` (times their
+    /// value), in feature order.
+    @inline(__always)
+    static func hiddenSums(_ row: FeatureRow, bits: UInt64, group: Int, from a: Units, weights: LinkWeights) -> Units {
+        var a = a
+        var bits = bits
+        while bits != 0 {
+            let n = bits.trailingZeroBitCount
+            let w = weights.hidden + 4 &* ((row.first &+ n) &* weights.groups &+ group)
+            if row.valued & (1 << n) == 0 {
+                // A 0/1 feature adds its weights as they are: 1 × w is w, to the bit.
+                a.0 += w[0]; a.1 += w[1]; a.2 += w[2]; a.3 += w[3]
+            } else {
+                let x = row.value(bit: n)
+                a.0 += x * w[0]; a.1 += x * w[1]; a.2 += x * w[2]; a.3 += x * w[3]
+            }
+            bits &= bits &- 1
+        }
+        return a
     }
 
     /// tanh, by a rational approximation accurate to about 1e-4 (enough to rank), unit by unit.
@@ -105,12 +130,21 @@ public struct LinkModel: Sendable {
 
 /// A model's weights in memory that never moves, laid out for the scoring loops: the hidden
 /// layer's units in groups of 32, each four vectors of eight (the last group padded with zeros).
+///
+/// With them, the start entries of the sums (``FeatureRow/start``): entry 0 starts from nothing
+/// (0, the hidden biases); the others have added the distance and gap features of one pair row,
+/// with the very additions the scoring loops would make, so a sum from there is the same to the
+/// last bit.
 final class LinkWeights: Sendable {
     nonisolated(unsafe) let linear: UnsafeMutablePointer<Float>
     /// `LinkFeature.count × groups × 4` vectors: feature `k`'s weights start at `k × groups × 4`.
     nonisolated(unsafe) let hidden: UnsafeMutablePointer<SIMD8<Float>>
     nonisolated(unsafe) let bias: UnsafeMutablePointer<SIMD8<Float>>
     nonisolated(unsafe) let output: UnsafeMutablePointer<SIMD8<Float>>
+    /// `FeatureRow.starts` linear sums.
+    nonisolated(unsafe) let linearStart: UnsafeMutablePointer<Float>
+    /// `FeatureRow.starts × groups × 4` vectors of hidden sums.
+    nonisolated(unsafe) let hiddenStart: UnsafeMutablePointer<SIMD8<Float>>
     let hiddenUnits: Int
     let groups: Int
 
@@ -122,6 +156,19 @@ final class LinkWeights: Sendable {
         self.hidden = Self.vectors(of: hidden, rows: LinkFeature.count, units: hiddenUnits)
         self.bias = Self.vectors(of: bias, rows: 1, units: hiddenUnits)
         self.output = Self.vectors(of: output, rows: 1, units: hiddenUnits)
+        linearStart = .allocate(capacity: FeatureRow.starts)
+        hiddenStart = .allocate(capacity: max(FeatureRow.starts * groups * 4, 1))
+        for d in 0...FeatureRow.maxDistance {
+            for gap in 0..<(d == 0 ? 1 : FeatureRow.gapBuckets) {
+                let row = d == 0 ? FeatureRow.pair() : FeatureRow.pair(distance: d, gap: gap)
+                linearStart[row.start] = LinkModel.linearSum(row, bits: row.startBits, from: 0, weights: self.linear)
+                for group in 0..<groups {
+                    let b = self.bias + 4 * group
+                    let a = LinkModel.hiddenSums(row, bits: row.startBits, group: group, from: (b[0], b[1], b[2], b[3]), weights: self)
+                    (hiddenStart + 4 * (row.start * groups + group)).initialize(from: [a.0, a.1, a.2, a.3], count: 4)
+                }
+            }
+        }
     }
 
     /// `rows × units` floats, row-major, as `rows × groups × 4` vectors.
@@ -141,5 +188,7 @@ final class LinkWeights: Sendable {
         hidden.deallocate()
         bias.deallocate()
         output.deallocate()
+        linearStart.deallocate()
+        hiddenStart.deallocate()
     }
 }

@@ -13,9 +13,23 @@ extension ReplyLinker {
         var previous: Int
         var previousAntecedentUser: UInt64?
         /// The pair features that depend on the query alone.
-        var queryBits: UInt64
+        var queryBits: SideBits
         /// The query's content words (sorted), for counting common words.
         var contentWords: UnsafeBufferPointer<UInt64>
+        /// The bloom bits of every user a candidate's author must be for a pair feature about
+        /// the two authors to hold: the query's author, whom the query names, whom the author's
+        /// previous message answered, whom they talked with (``pairFacts(query:window:into:)``).
+        var relatedUsers: UInt64
+        /// ``TextAnalysis/bloomBit(_:)`` of the query's author.
+        var userBit: UInt64
+    }
+
+    /// The bloom bits of `users`, and of `more` that are not nil.
+    static func bloom(_ users: [UInt64], _ more: UInt64?...) -> UInt64 {
+        var bits: UInt64 = 0
+        for user in users { bits |= TextAnalysis.bloomBit(user) }
+        for case let user? in more { bits |= TextAnalysis.bloomBit(user) }
+        return bits
     }
 
     /// Scores the self candidate and every message in the window; returns the best sequence number.
@@ -24,46 +38,62 @@ extension ReplyLinker {
         var scratch = Scratch()
         swap(&scratch, &self.scratch)
         defer { swap(&scratch, &self.scratch) }
-        scratch.rows.removeAll(keepingCapacity: true)
         scratch.shortlist.removeAll()
         let selfRow = selfFeatures(query, state: qState)
-        scratch.rows.append(selfRow)
         var best = 0
         var bestScore = model.score(selfRow)
         let linear = model.isLinear
-        query.contentWords.withUnsafeBufferPointer { contentWords in
-            window.withUnsafeBufferPointer { w in
-                pairFacts(query: query, window: w, into: &scratch.facts)
-                let context = QueryContext(
-                    previous: qState?.lastMessage ?? -1, previousAntecedentUser: qState?.lastAntecedentUser,
-                    queryBits: queryBits(query), contentWords: contentWords)
-                var i = w.count - 1
-                while i >= windowStart {
-                    let row = scratch.rows.count
-                    let features = pairFeatures(query, w.baseAddress! + i, distance: row, facts: scratch.facts, context: context)
-                    scratch.rows.append(features)
-                    let score = model.linearScore(features)
-                    if linear {
-                        if score > bestScore {
-                            bestScore = score
-                            best = row
-                        }
-                    } else {
-                        scratch.shortlist.offer(row: row, score: score)
-                    }
-                    i -= 1
+        forEachPair(query, state: qState, facts: &scratch.facts) { row, features in
+            let score = model.linearScore(features)
+            if linear {
+                if score > bestScore {
+                    bestScore = score
+                    best = row
                 }
+            } else if let entry = scratch.shortlist.offer(row: row, score: score) {
+                scratch.shortlisted[entry] = features
             }
         }
-        for (row, partial) in scratch.shortlist.entries {
-            let score = partial + model.hiddenScore(scratch.rows[row])
+        for (entry, (row, partial)) in scratch.shortlist.entries.enumerated() {
+            let score = partial + model.hiddenScore(scratch.shortlisted[entry])
             if score > bestScore {
                 bestScore = score
                 best = row
             }
         }
-        if let dump { self.dump(query, rows: scratch.rows, to: dump) }
+        if let dump {
+            var rows = [selfRow]
+            forEachPair(query, state: qState, facts: &scratch.facts) { _, features in rows.append(features) }
+            self.dump(query, rows: rows, to: dump)
+        }
         return best == 0 ? query.sequence : window[window.count - best].sequence
+    }
+
+    /// Hands `body` each window message's distance (1 for the newest) and pair features, newest
+    /// first.
+    @inline(__always)
+    func forEachPair(
+        _ query: Entry, state qState: UserState?, facts: inout [(user: UInt64, bits: UInt64)],
+        _ body: (_ distance: Int, _ features: FeatureRow) -> Void
+    ) {
+        query.contentWords.withUnsafeBufferPointer { contentWords in
+            window.withUnsafeBufferPointer { w in
+                pairFacts(query: query, window: w, into: &facts)
+                let context = QueryContext(
+                    previous: qState?.lastMessage ?? -1, previousAntecedentUser: qState?.lastAntecedentUser,
+                    queryBits: queryBits(query), contentWords: contentWords,
+                    relatedUsers: Self.bloom(query.mentions, query.user, query.addressee, qState?.lastAntecedentUser)
+                        | facts.reduce(0) { $0 | TextAnalysis.bloomBit($1.user) },
+                    userBit: query.userBit)
+                var i = w.count - 1
+                var distance = 1
+                while i >= windowStart {
+                    body(distance, pairFeatures(query, w.baseAddress! + i, distance: distance, facts: facts, context: context))
+                    distance += 1
+                    i -= 1
+                }
+            }
+        }
     }
 
     /// Hands `dump` the candidates and their dense rows.
@@ -95,7 +125,7 @@ extension ReplyLinker {
             if user == query.user {
                 for m in e.pointee.mentions { Self.mark(m, .pPairAddressedQC, in: &facts) }
                 if let to = e.pointee.antecedentUser, to != query.user { Self.mark(to, .pPairLinkedQC, in: &facts) }
-            } else {
+            } else if e.pointee.targetBits & query.userBit != 0 {
                 if e.pointee.mentions.contains(query.user) { Self.mark(user, .pPairAddressedCQ, in: &facts) }
                 if e.pointee.antecedentUser == query.user { Self.mark(user, .pPairLinkedCQ, in: &facts) }
             }
@@ -150,8 +180,22 @@ extension ReplyLinker {
         return f
     }
 
-    /// The pair features that depend on the candidate alone: computed once, when it is linked.
-    func candidateBits(_ c: Entry) -> UInt64 {
+    /// The pair features one side of a pair (the query or the candidate) decides alone, as bits
+    /// of a pair row, for two authors who never addressed or answered each other; the few pairs
+    /// whose authors did are adjusted in ``pairFeatures(_:_:distance:facts:context:)``.
+    struct SideBits: Sendable {
+        /// Set for every pair.
+        var always: UInt64 = 0
+        /// Set when the two authors differ.
+        var otherAuthor: UInt64 = 0
+        /// Set when the two authors differ and the candidate is its author's latest message.
+        var otherAuthorLatest: UInt64 = 0
+        /// Set when both sides have it (a bot answering a `!command`).
+        var both: UInt64 = 0
+    }
+
+    /// The candidate's side: computed once, when it is linked.
+    func candidateBits(_ c: Entry) -> SideBits {
         var f = FeatureRow.pair()
         let started = c.antecedent == c.sequence
         f.set(.pCandBot, c.isBot)
@@ -162,15 +206,30 @@ extension ReplyLinker {
         f.set(.pCandUserJoinedRecently, c.userJoinedRecently)
         f.set(.pCandGreeting, c.isGreeting)
         f.set(.pCandShort, c.tokenCount < 4)
-        return f.bits
+        f.set(.pCandAddressesOther, c.addressee != nil)
+        var other = FeatureRow.pair()
+        other.set(.pCandQuestion, c.isQuestion)
+        var latest = FeatureRow.pair()
+        latest.set(.pCandLatestOfUser)
+        latest.set(.pCandQuestionLatest, c.isQuestion)
+        var both = FeatureRow.pair()
+        both.set(.pBotAnswersCommand, c.startsWithBang)
+        return SideBits(always: f.bits, otherAuthor: other.bits, otherAuthorLatest: latest.bits, both: both.bits)
     }
 
-    /// The pair features that depend on the query alone.
-    func queryBits(_ q: Entry) -> UInt64 {
+    /// The query's side.
+    func queryBits(_ q: Entry) -> SideBits {
         var f = FeatureRow.pair()
         f.set(.pQueryQuestion, q.isQuestion)
         f.set(.pQueryBot, q.isBot)
-        return f.bits
+        f.set(.pQueryAddressesOther, q.addressee != nil)
+        var other = FeatureRow.pair()
+        other.set(.pQueryThanks, q.isThanks)
+        var latest = FeatureRow.pair()
+        latest.set(.pQueryThanksCandLatest, q.isThanks)
+        var both = FeatureRow.pair()
+        both.set(.pBotAnswersCommand, q.isBot)
+        return SideBits(always: f.bits, otherAuthor: other.bits, otherAuthorLatest: latest.bits, both: both.bits)
     }
 
     /// The features of the pair (query, candidate); `distance` is 1 for the newest message in the
@@ -180,55 +239,52 @@ extension ReplyLinker {
         _ q: Entry, _ c: UnsafePointer<Entry>, distance dist: Int, facts: [(user: UInt64, bits: UInt64)],
         context: QueryContext
     ) -> FeatureRow {
-        var f = FeatureRow.pair()
-        f.bits = context.queryBits | c.pointee.candidateBits
-        switch dist {
-        case 1: f.set(.pDist1)
-        case 2: f.set(.pDist2)
-        case 3: f.set(.pDist3)
-        case 4...5: f.set(.pDist4to5)
-        case 6...10: f.set(.pDist6to10)
-        case 11...20: f.set(.pDist11to20)
-        default: f.set(.pDist21)
-        }
-        f.set(.pDistScaled)
-        f.distanceScaled = Float(min(dist, 50)) / 50
-        let gap = (q.time - c.pointee.time) / 60
-        if gap < 1 { f.set(.pGap0) } else if gap < 2 { f.set(.pGap1) } else if gap < 5 { f.set(.pGap2to4) } else if gap < 16 { f.set(.pGap5to15) } else { f.set(.pGap16) }
+        let minutes = (q.time - c.pointee.time) / 60
+        let gap = minutes < 1 ? 0 : minutes < 2 ? 1 : minutes < 5 ? 2 : minutes < 16 ? 3 : 4
+        var f = FeatureRow.pair(distance: dist, gap: gap)
+        let query = context.queryBits
+        let candidate = c.pointee.candidateBits
+        f.bits |= query.always | candidate.always | (query.both & candidate.both)
 
         let cUser = c.pointee.user
         let cSequence = c.pointee.sequence
         let sameUser = q.user == cUser
         let candLatest = !c.pointee.superseded
-        let qAddressesC = q.addressee == cUser
-        let cAddressesQ = c.pointee.addressee == q.user
-        let cIsQuestion = c.pointee.isQuestion
-        f.set(.pQueryAddressesCand, qAddressesC)
-        f.set(.pQueryAddressesCandLatest, qAddressesC && candLatest)
-        f.set(.pQueryMentionsCand, !qAddressesC && !sameUser && q.mentions.contains(cUser))
-        f.set(.pCandAddressesQuery, cAddressesQ)
-        f.set(.pCandAddressesQueryLatest, cAddressesQ && candLatest)
-        f.set(.pCandMentionsQuery, !cAddressesQ && !sameUser && c.pointee.mentions.contains(q.user))
-        f.set(.pQueryAddressesOther, q.addressee != nil && !qAddressesC)
-        f.set(.pCandAddressesOther, c.pointee.addressee != nil && !cAddressesQ)
-        f.set(.pSameUser, sameUser)
-        let isQueryPrevious = sameUser && context.previous == cSequence
-        f.set(.pSameUserPrevious, isQueryPrevious)
-        f.set(.pSameUserPreviousUntargeted, isQueryPrevious && q.addressee == nil)
-        f.set(.pSameUserPreviousQuestion, isQueryPrevious && cIsQuestion)
-        f.set(.pBotAnswersCommand, q.isBot && c.pointee.startsWithBang)
         if !sameUser {
-            f.set(.pCandLatestOfUser, candLatest)
+            f.bits |= query.otherAuthor | candidate.otherAuthor
+            if candLatest { f.bits |= query.otherAuthorLatest | candidate.otherAuthorLatest }
             f.set(.pNoQueryUserBetween, context.previous < cSequence)
-            f.set(.pCandQuestion, cIsQuestion)
-            f.set(.pCandQuestionLatest, cIsQuestion && candLatest)
-            for fact in facts where fact.user == cUser { f.bits |= fact.bits }
-            let replied = c.pointee.antecedentUser == q.user
-            f.set(.pCandAntecedentIsQueryUser, replied)
-            f.set(.pCandAntecedentIsQueryUserLatest, replied && candLatest)
-            f.set(.pQueryPrevAntecedentIsCandUser, context.previousAntecedentUser == cUser)
-            f.set(.pQueryThanks, q.isThanks)
-            f.set(.pQueryThanksCandLatest, q.isThanks && candLatest)
+        }
+        // Usually false: then none of the features below, which relate the two authors, holds.
+        if context.relatedUsers & c.pointee.userBit != 0 || c.pointee.targetBits & context.userBit != 0 {
+            if q.addressee == cUser {
+                f.bits &= ~FeatureRow.bit(.pQueryAddressesOther)
+                f.set(.pQueryAddressesCand)
+                f.set(.pQueryAddressesCandLatest, candLatest)
+            } else {
+                f.set(.pQueryMentionsCand, !sameUser && q.mentions.contains(cUser))
+            }
+            if c.pointee.addressee == q.user {
+                f.bits &= ~FeatureRow.bit(.pCandAddressesOther)
+                f.set(.pCandAddressesQuery)
+                f.set(.pCandAddressesQueryLatest, candLatest)
+            } else {
+                f.set(.pCandMentionsQuery, !sameUser && c.pointee.mentions.contains(q.user))
+            }
+            if sameUser {
+                f.set(.pSameUser)
+                if context.previous == cSequence {
+                    f.set(.pSameUserPrevious)
+                    f.set(.pSameUserPreviousUntargeted, q.addressee == nil)
+                    f.set(.pSameUserPreviousQuestion, c.pointee.isQuestion)
+                }
+            } else {
+                for fact in facts where fact.user == cUser { f.bits |= fact.bits }
+                let replied = c.pointee.antecedentUser == q.user
+                f.set(.pCandAntecedentIsQueryUser, replied)
+                f.set(.pCandAntecedentIsQueryUserLatest, replied && candLatest)
+                f.set(.pQueryPrevAntecedentIsCandUser, context.previousAntecedentUser == cUser)
+            }
         }
         var common = 0
         if q.contentSignature & c.pointee.contentSignature != 0 {

@@ -98,8 +98,13 @@ public struct ReplyLinker: Sendable {
         var superseded = false
         /// Whether its author joined shortly before writing it.
         var userJoinedRecently = false
-        /// The pair features that depend on this message alone, set once it is linked.
-        var candidateBits: UInt64 = 0
+        /// The pair features this message decides as a candidate, set once it is linked.
+        var candidateBits = SideBits()
+        /// ``TextAnalysis/bloomBit(_:)`` of ``user``.
+        var userBit: UInt64 = 0
+        /// The bloom bits of the users it names or answered, set once it is linked: a query by a
+        /// user without a bit here is neither addressed, mentioned nor answered by it.
+        var targetBits: UInt64 = 0
     }
 
     struct UserState: Sendable {
@@ -115,10 +120,10 @@ public struct ReplyLinker: Sendable {
 
     /// Buffers reused from one message to the next, so ranking allocates nothing.
     struct Scratch: Sendable {
-        /// The self candidate's row, then one per window message, newest first.
-        var rows: [FeatureRow] = []
         /// With a hidden layer: the rows the linear part ranks highest, and their linear scores.
         var shortlist = Shortlist(capacity: ReplyLinker.shortlistSize)
+        /// The features of each shortlist entry (``ReplyLinker/shortlistSize`` rows).
+        var shortlisted: [FeatureRow] = []
         /// Who talked to whom recently (``ReplyLinker/pairFacts(query:window:into:)``).
         var facts: [(user: UInt64, bits: UInt64)] = []
     }
@@ -142,7 +147,7 @@ public struct ReplyLinker: Sendable {
         self.casemapping = casemapping
         self.windowSize = windowSize
         self.model = model
-        scratch.rows.reserveCapacity(windowSize + 1)
+        scratch.shortlisted = [FeatureRow](repeating: .selfCandidate(), count: Self.shortlistSize)
     }
 
     /// The sequence number the next input will get.
@@ -207,6 +212,7 @@ public struct ReplyLinker: Sendable {
         }
         let mentioned = entry.mentions.compactMap { users[$0]?.nick }
         entry.candidateBits = candidateBits(entry)
+        entry.targetBits = Self.bloom(entry.mentions, entry.antecedentUser, entry.addressee)
         record(entry)
         return Decision(
             sequence: sequence, antecedent: best, antecedentNick: antecedentNick, isExplicit: isExplicit, isMessage: true,
@@ -303,6 +309,7 @@ public struct ReplyLinker: Sendable {
             isBot: input.isBot, isAction: input.kind == .action, startsWithBang: analysis.startsWithBang, antecedent: sequence,
             antecedentUser: nil)
         entry.userJoinedRecently = joined
+        entry.userBit = TextAnalysis.bloomBit(user)
         return entry
     }
 

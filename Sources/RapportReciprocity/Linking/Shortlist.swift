@@ -19,15 +19,20 @@ struct Shortlist: Sendable {
         lowest = 0
     }
 
-    @inline(__always)
-    mutating func offer(row: Int, score: Float) {
+    /// Offers a candidate; returns the index of the entry it took, or nil.
+    @inline(__always) @discardableResult
+    mutating func offer(row: Int, score: Float) -> Int? {
         if entries.count < capacity {
             entries.append((row, score))
             if entries.count == capacity { findLowest() }
+            return entries.count - 1
         } else if score > entries[lowest].score {
-            entries[lowest] = (row, score)
+            let taken = lowest
+            entries[taken] = (row, score)
             findLowest()
+            return taken
         }
+        return nil
     }
 
     private mutating func findLowest() {

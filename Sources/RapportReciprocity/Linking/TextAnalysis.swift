@@ -86,27 +86,14 @@ public struct TextAnalysis: Sendable, Hashable {
             count = unique
         }
         addressPrefix = prefix
-        var hasQ = false
-        var nonASCII = false
-        var plusPlus = false
-        var previous: UInt8 = 0
-        var lastSignificant: UInt8 = 0
-        for b in bytes {
-            if b == UInt8(ascii: "?") { hasQ = true }
-            if b >= 0x80 { nonASCII = true }
-            if b == UInt8(ascii: "+") && previous == UInt8(ascii: "+") { plusPlus = true }
-            previous = b
-            // Trailing smileys and closing brackets do not hide a question mark.
-            if b != 0x20 && b != UInt8(ascii: ")") && b != UInt8(ascii: "(") && b != UInt8(ascii: ":")
-                && b != UInt8(ascii: "/") && b != UInt8(ascii: "D") && b != UInt8(ascii: "P") && b != UInt8(ascii: ".")
-            {
-                lastSignificant = b
-            }
-        }
-        hasQuestionMark = hasQ
-        endsWithQuestionMark = lastSignificant == UInt8(ascii: "?")
-        hasNonASCII = nonASCII
-        hasPlusPlus = plusPlus && n >= 3
+        let marks = Marks(bytes)
+        hasQuestionMark = marks.question
+        // Trailing smileys and closing brackets do not hide a question mark.
+        var last = n - 1
+        while last >= 0, Self.isTrailingDecoration(bytes[last]) { last -= 1 }
+        endsWithQuestionMark = last >= 0 && bytes[last] == UInt8(ascii: "?")
+        hasNonASCII = marks.nonASCII
+        hasPlusPlus = marks.plusPlus && n >= 3
         startsWithBang = bytes.first == UInt8(ascii: "!")
     }
 
@@ -128,8 +115,13 @@ public struct TextAnalysis: Sendable, Hashable {
     /// One bit per content word (the hash's top six bits): two texts whose signatures share no
     /// bit share no content word.
     static func signature(of words: [UInt64]) -> UInt64 {
-        words.reduce(0) { $0 | 1 << ($1 >> 58) }
+        words.reduce(0) { $0 | bloomBit($1) }
     }
+
+    /// The bit of a word or nick hash in a 64-bit summary of a set of them (its top six bits): a
+    /// summary without the bit does not hold the hash.
+    @inline(__always)
+    static func bloomBit(_ hash: UInt64) -> UInt64 { 1 << (hash >> 58) }
 
     /// Whether the first token is `word` (already lower-case ASCII).
     public func firstWord(is word: String) -> Bool {
@@ -142,24 +134,55 @@ public struct TextAnalysis: Sendable, Hashable {
         return tokens.contains { $0.word == h }
     }
 
+    @inline(__always)
+    static func isTrailingDecoration(_ b: UInt8) -> Bool {
+        switch b {
+        case 0x20, UInt8(ascii: ")"), UInt8(ascii: "("), UInt8(ascii: ":"), UInt8(ascii: "/"), UInt8(ascii: "D"),
+            UInt8(ascii: "P"), UInt8(ascii: "."):
+            return true
+        default: return false
+        }
+    }
+
+    /// Whether a text holds a `?`, a byte outside ASCII, and `++`: found eight bytes at a time.
+    struct Marks {
+        var question = false
+        var nonASCII = false
+        var plusPlus = false
+
+        init(_ bytes: UnsafeBufferPointer<UInt8>) {
+            var questions: UInt64 = 0, high: UInt64 = 0, pluses: UInt64 = 0
+            var plusBefore: UInt64 = 0  // 0x80 when the byte before the word is `+`
+            var i = 0
+            while i < bytes.count {
+                let word = ByteSearch.word(bytes, at: i)
+                high |= word
+                questions |= ByteSearch.matches(of: UInt8(ascii: "?"), in: word)
+                let plus = ByteSearch.matches(of: UInt8(ascii: "+"), in: word)
+                pluses |= plus & (plus << 8 | plusBefore)
+                plusBefore = plus >> 56
+                i += 8
+            }
+            question = questions != 0
+            nonASCII = high & 0x8080_8080_8080_8080 != 0
+            plusPlus = pluses != 0
+        }
+    }
+
     // MARK: - Hashing
 
     /// FNV-1a of the lower-cased bytes of `text`: the word hash used in ``Token/word``.
     public static func hash(_ text: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for var b in text.utf8 {
-            if b >= 0x41 && b <= 0x5A { b += 32 }
-            h = (h ^ UInt64(b)) &* 0x100_0000_01b3
-        }
-        return h
+        var text = text
+        return text.withUTF8 { loweredHash($0, 0, $0.count) }
     }
 
     /// The nick hash used in ``Token/nick`` for a nick as the network shows it.
     public static func nickHash(_ nick: String, casemapping: Casemapping = .rfc1459) -> UInt64 {
         let fold = NickFold(casemapping)
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in nick.utf8 { h = (h ^ UInt64(fold(b))) &* 0x100_0000_01b3 }
-        return h
+        var nick = nick
+        // Through the contiguous UTF-8 bytes: iterating `utf8` costs several times more.
+        return nick.withUTF8 { foldedHash($0, 0, $0.count, fold) }
     }
 
     /// Folds the bytes of a nick as ``Casemapping/fold(_:)`` folds its ASCII characters, without
@@ -204,6 +227,25 @@ public struct TextAnalysis: Sendable, Hashable {
         }
     }
 
+    /// FNV-1a of the bytes `start..<end`, ASCII lower-cased.
+    @inline(__always)
+    static func loweredHash(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for k in start..<end {
+            let b = bytes[k]
+            h = (h ^ UInt64(b &- 0x41 < 26 ? b &+ 32 : b)) &* 0x100_0000_01b3
+        }
+        return h
+    }
+
+    /// FNV-1a of the bytes `start..<end` folded as a nick.
+    @inline(__always)
+    static func foldedHash(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ fold: NickFold) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for k in start..<end { h = (h ^ UInt64(fold(bytes[k]))) &* 0x100_0000_01b3 }
+        return h
+    }
+
     /// One token's hashes, and the range of its nick form (chat punctuation stripped).
     static func makeToken(
         _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, fold: NickFold
@@ -215,27 +257,15 @@ public struct TextAnalysis: Sendable, Hashable {
         var ws = start, we = end
         while ws < we, isWordPunctuation(bytes[ws]) { ws += 1 }
         while we > ws, isWordPunctuation(bytes[we - 1]) { we -= 1 }
-        var word: UInt64 = 0
-        if ws < we {
-            word = 0xcbf2_9ce4_8422_2325
-            for k in ws..<we {
-                var b = bytes[k]
-                if b >= 0x41 && b <= 0x5A { b += 32 }
-                word = (word ^ UInt64(b)) &* 0x100_0000_01b3
-            }
-        }
         // Nick: strip chat punctuation only ("'s" too), fold with the casemapping.
         var ns = start, ne = end
         while ns < ne, isChatPunctuation(bytes[ns]) { ns += 1 }
         if ne - ns > 2, bytes[ne - 2] == UInt8(ascii: "'"), bytes[ne - 1] == UInt8(ascii: "s") { ne -= 2 }
         while ne > ns, isChatPunctuation(bytes[ne - 1]) { ne -= 1 }
-        var nick: UInt64 = 0
-        if ns < ne {
-            nick = 0xcbf2_9ce4_8422_2325
-            for k in ns..<ne { nick = (nick ^ UInt64(fold(bytes[k]))) &* 0x100_0000_01b3 }
-        }
-        var rawNick: UInt64 = 0xcbf2_9ce4_8422_2325
-        for k in start..<end { rawNick = (rawNick ^ UInt64(fold(bytes[k]))) &* 0x100_0000_01b3 }
+        let rawNick = foldedHash(bytes, start, end, fold)
+        // Usually the nick form is the whole token: then its hash is the raw one.
+        let nick = ns == ne ? 0 : ns == start && ne == end ? rawNick : foldedHash(bytes, ns, ne, fold)
+        let word = ws == we ? 0 : loweredHash(bytes, ws, we)
         let token = Token(word: word, nick: nick, rawNick: rawNick, addressMark: addressMark, atMark: atMark, length: we - ws)
         return (token, ns..<ne)
     }
