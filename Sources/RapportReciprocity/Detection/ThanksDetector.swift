@@ -101,7 +101,7 @@ public struct ThanksDetector: Sendable {
 
         let normal = Self.normalize(text)
         for (phrase, refusal) in Self.paddedRefusals where ByteSearch.contains(phrase, in: normal) { return .refused(refusal) }
-        if Self.isQuoted(text) { return .refused(.quoted) }
+        if Self.isQuoted(text, hasNonASCII: analysis.hasNonASCII) { return .refused(.quoted) }
 
         let plusPlus = hasPlusPlus ? Self.plusPlusNicks(text) : []
         var form: Form?
@@ -164,15 +164,27 @@ public struct ThanksDetector: Sendable {
     }
 
     /// `<bob> thanks`, `bob said "thanks"`, `> thanks`: someone else's thanks, quoted.
-    static func isQuoted(_ text: String) -> Bool {
-        let trimmed = text.drop { $0 == " " }
-        if trimmed.hasPrefix(">") { return true }
-        if let open = trimmed.firstIndex(of: "<"), let close = trimmed[open...].firstIndex(of: ">"),
-            trimmed.distance(from: open, to: close) > 1, !trimmed[trimmed.index(after: open)..<close].contains(" ")
+    ///
+    /// ASCII text is read byte by byte (there every byte is a character, but for CR LF, which is
+    /// none of those looked for); other text character by character (≈ 50,000 instructions a
+    /// message).
+    static func isQuoted(_ text: String, hasNonASCII: Bool) -> Bool {
+        if hasNonASCII { return isQuoted(text, space: " ", open: "<", close: ">") { $0 == "\"" || $0 == "“" || $0 == "”" } }
+        return isQuoted(text.utf8, space: 0x20, open: UInt8(ascii: "<"), close: UInt8(ascii: ">")) { $0 == UInt8(ascii: "\"") }
+    }
+
+    static func isQuoted<Text: Collection>(
+        _ text: Text, space: Text.Element, open: Text.Element, close: Text.Element, isQuote: (Text.Element) -> Bool
+    ) -> Bool where Text.Element: Equatable {
+        let trimmed = text.drop { $0 == space }
+        if trimmed.first == close { return true }
+        if let start = trimmed.firstIndex(of: open), let end = trimmed[start...].firstIndex(of: close),
+            trimmed.distance(from: start, to: end) > 1, !trimmed[trimmed.index(after: start)..<end].contains(space)
         {
             return true
         }
-        let quotes = text.filter { $0 == "\"" || $0 == "“" || $0 == "”" }.count
+        var quotes = 0
+        for element in text where isQuote(element) { quotes += 1 }
         return quotes >= 2
     }
 

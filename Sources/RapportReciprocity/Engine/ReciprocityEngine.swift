@@ -131,7 +131,7 @@ public struct ReciprocityEngine: Sendable {
                     kind: .answered, from: antecedent.nick, to: o.nick, detection: decision.isExplicit ? .explicitReply : .linked,
                     network: o.network, channel: o.channel, time: date, messageID: o.id, relatedMessageID: antecedent.id,
                     sequence: sequence, relatedSequence: decision.antecedent)
-                if caps.allow(event, cap: configuration.dailyCapPerPair, fold: fold) { events.append(event) }
+                if caps.allow(event, cap: configuration.dailyCapPerPair, casemapping: configuration.casemapping) { events.append(event) }
             }
         }
         // A thanks.
@@ -161,7 +161,7 @@ public struct ReciprocityEngine: Sendable {
                         kind: .thanked, from: o.nick, to: nick, detection: detection, network: o.network, channel: o.channel,
                         time: date, messageID: o.id, relatedMessageID: related.flatMap { state.recent[$0]?.id }, sequence: sequence,
                         relatedSequence: related)
-                    if caps.allow(event, cap: configuration.dailyCapPerPair, fold: fold) { events.append(event) }
+                    if caps.allow(event, cap: configuration.dailyCapPerPair, casemapping: configuration.casemapping) { events.append(event) }
                 }
             }
         }
@@ -177,7 +177,7 @@ public struct ReciprocityEngine: Sendable {
             kind: .thanked, from: o.nick, to: message.nick, detection: .reaction, network: o.network, channel: o.channel,
             time: Date(timeIntervalSince1970: o.time), messageID: o.id, relatedMessageID: target, sequence: sequence,
             relatedSequence: sequence)
-        return caps.allow(event, cap: configuration.dailyCapPerPair, fold: configuration.casemapping.fold) ? [event] : []
+        return caps.allow(event, cap: configuration.dailyCapPerPair, casemapping: configuration.casemapping) ? [event] : []
     }
 }
 

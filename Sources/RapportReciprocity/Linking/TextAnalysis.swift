@@ -52,39 +52,40 @@ public struct TextAnalysis: Sendable, Hashable {
         let n = bytes.count
         let fold = NickFold(casemapping)
         var prefix = ""
-        // Tokens are separated by at least one blank, so there are at most (n + 1) / 2.
-        let tokens = [Token](unsafeUninitializedCapacity: (n + 1) / 2) { buffer, count in
-            var i = 0
-            while i < n {
-                while i < n, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
-                if i >= n { break }
-                let start = i
-                while i < n, bytes[i] != 0x20, bytes[i] != 0x09 { i += 1 }
-                let (token, nickRange) = Self.makeToken(bytes, start, i, fold: fold)
-                if count == 0, token.addressMark || token.atMark, !nickRange.isEmpty {
-                    prefix = String(unsafeUninitializedCapacity: nickRange.count) { out in
-                        for (k, b) in bytes[nickRange].enumerated() { out[k] = fold(b) }
-                        return nickRange.count
-                    }
+        // Tokens are separated by at least one blank, so there are at most (n + 1) / 2. (Reserved
+        // and appended, not `init(unsafeUninitializedCapacity:)`: that one is not specialized
+        // and looks up the array's storage type in the runtime, ≈ 800 instructions an array.)
+        var tokens: [Token] = []
+        tokens.reserveCapacity((n + 1) / 2)
+        var i = 0
+        while i < n {
+            while i < n, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
+            if i >= n { break }
+            let start = i
+            while i < n, bytes[i] != 0x20, bytes[i] != 0x09 { i += 1 }
+            let (token, nickRange) = Self.makeToken(bytes, start, i, fold: fold)
+            if tokens.isEmpty, token.addressMark || token.atMark, !nickRange.isEmpty {
+                prefix = String(unsafeUninitializedCapacity: nickRange.count) { out in
+                    for (k, b) in bytes[nickRange].enumerated() { out[k] = fold(b) }
+                    return nickRange.count
                 }
-                buffer.initializeElement(at: count, to: token)
-                count += 1
             }
+            tokens.append(token)
         }
         self.tokens = tokens
-        contentWords = [UInt64](unsafeUninitializedCapacity: tokens.count) { buffer, count in
-            for token in tokens where token.length >= 3 && token.word != 0 && !StopWords.contains(token.word) {
-                buffer.initializeElement(at: count, to: token.word)
-                count += 1
-            }
-            buffer[..<count].sort()
-            var unique = 0
-            for k in 0..<count where unique == 0 || buffer[unique - 1] != buffer[k] {
-                buffer[unique] = buffer[k]
-                unique += 1
-            }
-            count = unique
+        var words: [UInt64] = []
+        words.reserveCapacity(tokens.count)
+        for token in tokens where token.length >= 3 && token.word != 0 && !StopWords.contains(token.word) {
+            words.append(token.word)
         }
+        words.sort()
+        var unique = 0
+        for k in words.indices where unique == 0 || words[unique - 1] != words[k] {
+            words[unique] = words[k]
+            unique += 1
+        }
+        words.removeLast(words.count - unique)
+        contentWords = words
         addressPrefix = prefix
         let marks = Marks(bytes)
         hasQuestionMark = marks.question
