@@ -86,6 +86,25 @@ struct ReciprocityEngineTests {
         #expect(chat.thanked.count == ReciprocityEngine.Configuration().dailyCapPerPair)
     }
 
+    @Test func dailyCapCountsNicksThatDifferOnlyInCaseAsOnePerson() {
+        var chat = Chat()
+        chat.say("Bob", "alice: try lsblk")
+        for (thanker, helper) in [("alice", "bob"), ("ALICE", "Bob"), ("Alice", "BOB"), ("alice", "BOB"), ("aLiCe", "bob")] {
+            chat.say(thanker, "thanks \(helper)")
+        }
+        #expect(chat.thanked.count == ReciprocityEngine.Configuration().dailyCapPerPair)
+    }
+
+    @Test func dailyCapKeepsOtherPairsApart() {
+        var chat = Chat()
+        chat.say("bob", "alice: try lsblk")
+        chat.say("carol", "alice: or fdisk -l")
+        for _ in 0..<6 { chat.say("alice", "thanks bob") }
+        chat.say("alice", "thanks carol")
+        chat.say("dave", "thanks bob")
+        #expect(chat.thanked.filter { $0 == "alice→carol" || $0 == "dave→bob" }.count == 2)
+    }
+
     @Test func noThanksAndThanksInAdvanceCreditNobody() {
         var chat = Chat()
         chat.say("bob", "alice: want a hand?")

@@ -134,12 +134,10 @@ public struct ReplyLinker: Sendable {
     let model: LinkModel
     var window: [Entry] = []
     var windowStart = 0
-    var users: [UInt64: UserState] = [:]
+    /// Users by nick hash.
+    var users = HashMap64<UserState>()
     var nextSequence = 0
     var lastMessageTime: Double?
-    /// Nick hashes of every user in ``users`` (and of some forgotten since): most tokens are no
-    /// nick, and this answers that without hashing the token again for the dictionary.
-    var knownNicks = HashSet64()
     var scratch = Scratch()
 
     /// Creates a linker for one channel.
@@ -173,10 +171,11 @@ public struct ReplyLinker: Sendable {
         case .message, .action:
             break
         case .join:
-            users[user, default: UserState(lastSeen: sequence, nick: input.nick)].lastJoin = sequence
-            users[user]!.lastSeen = sequence
-            users[user]!.nick = input.nick
-            knownNicks.insert(user)
+            users.update(user, default: UserState(lastSeen: sequence, nick: input.nick)) {
+                $0.lastJoin = sequence
+                $0.lastSeen = sequence
+                $0.nick = input.nick
+            }
             return Decision(sequence: sequence, antecedent: sequence, isExplicit: false, isMessage: false)
         case .nickChange(let newNick):
             let newKey = TextAnalysis.nickHash(newNick, casemapping: casemapping)
@@ -187,7 +186,6 @@ public struct ReplyLinker: Sendable {
             } else {
                 users[newKey] = UserState(lastSeen: sequence, nick: newNick)
             }
-            knownNicks.insert(newKey)
             return Decision(sequence: sequence, antecedent: sequence, isExplicit: false, isMessage: false)
         case .leave, .other:
             return Decision(sequence: sequence, antecedent: sequence, isExplicit: false, isMessage: false)
@@ -234,13 +232,14 @@ public struct ReplyLinker: Sendable {
     }
 
     mutating func record(_ entry: Entry) {
-        let previous = Self.update(&users[entry.user, default: UserState(lastSeen: entry.sequence, nick: entry.nick)], with: entry)
+        let previous = users.update(entry.user, default: UserState(lastSeen: entry.sequence, nick: entry.nick)) {
+            Self.update(&$0, with: entry)
+        }
         if let previous, let index = entryIndex(sequence: previous) {
             window[index].superseded = true
         }
-        knownNicks.insert(entry.user)
         for target in entry.mentions where target != entry.user {
-            users[target]?.lastAddressedBy = entry.sequence
+            users.modify(target) { $0.lastAddressedBy = entry.sequence }
         }
         lastMessageTime = entry.time
         window.append(entry)
@@ -251,8 +250,7 @@ public struct ReplyLinker: Sendable {
         }
     }
 
-    /// Records `entry` as its author's latest message (one dictionary access); returns the one
-    /// before.
+    /// Records `entry` as its author's latest message; returns the one before.
     static func update(_ state: inout UserState, with entry: Entry) -> Int? {
         let previous = state.lastMessage
         state.lastSeen = entry.sequence
@@ -265,14 +263,13 @@ public struct ReplyLinker: Sendable {
     }
 
     mutating func prune(before horizon: Int) {
-        users = users.filter { $0.value.lastSeen >= horizon }
-        knownNicks = HashSet64(users.keys)
+        users.filter { $0.lastSeen >= horizon }
     }
 
     /// Whether `hash` is the nick of a user the linker remembers.
     @inline(__always)
     func isKnown(_ hash: UInt64) -> Bool {
-        knownNicks.contains(hash) && users[hash] != nil
+        users.contains(hash)
     }
 
     func makeEntry(_ input: Input, user: UInt64, state: UserState?, sequence: Int) -> Entry {
