@@ -97,3 +97,21 @@ extension ThanksDetectorTests {
         #expect(!detector.detect("I tried the other partition layout as described " + tail + " thanks to the wiki").isThanks)
     }
 }
+
+extension ThanksDetectorTests {
+    @Test("ASCII quoting read by bytes as by characters", arguments: [
+        "<bob> thanks", "  > thanks", "<> thanks", "< bob> thanks", "a <b c> thanks", "say \"thanks\"", "one \" quote",
+        "x<y>z thanks", "thanks\r\n<bob>", "\r\n\"a\r\n\"", "", "   ", ">", "<<>>", "ty <bob",
+    ])
+    func quotingByBytesMatchesCharacters(_ text: String) {
+        let byCharacters = ThanksDetector.isQuoted(text, space: " ", open: "<", close: ">") { $0 == "\"" || $0 == "“" || $0 == "”" }
+        #expect(ThanksDetector.isQuoted(text, hasNonASCII: false) == byCharacters, "\(text)")
+    }
+
+    @Test func quotingWithCurlyQuotesAndCombiningMarksIsReadByCharacters() {
+        #expect(ThanksDetector.isQuoted("he said “thanks”", hasNonASCII: true))
+        // A space with a combining accent is no space: nothing before `>` is trimmed.
+        #expect(!ThanksDetector.isQuoted(" \u{301}> thanks", hasNonASCII: true))
+        #expect(ThanksDetector.isQuoted("  > thanks é", hasNonASCII: true))
+    }
+}

@@ -203,10 +203,10 @@ public struct ReplyLinker: Sendable {
         }
         var antecedentNick: String?
         if best != sequence, let index = entryIndex(sequence: best) {
-            let antecedent = window[index]
+            // Field by field: a copy of the whole entry costs a reference count per array.
             entry.antecedent = best
-            entry.antecedentUser = antecedent.user
-            antecedentNick = antecedent.nick
+            entry.antecedentUser = window[index].user
+            antecedentNick = window[index].nick
         }
         let mentioned = entry.mentions.compactMap { users[$0]?.nick }
         entry.candidateBits = candidateBits(entry)
