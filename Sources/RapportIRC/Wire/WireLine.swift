@@ -46,6 +46,17 @@ struct WireLine {
         smallStrings = isASCII && SmallASCII.isAvailable
     }
 
+    /// The line `bytes` whose flags a parse already found (``IRCLineLayout/isASCII``; a parsed
+    /// line has no NUL); `nil` for an empty line.
+    init?(_ bytes: UnsafeBufferPointer<UInt8>, isASCII: Bool) {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return nil }
+        self.base = base
+        count = bytes.count
+        containsNUL = false
+        self.isASCII = isASCII
+        smallStrings = isASCII && SmallASCII.isAvailable
+    }
+
     private typealias Vector = SIMD16<UInt8>
 
     @inline(__always)
@@ -119,6 +130,10 @@ struct WireLine {
         if smallStrings, length <= SmallASCII.capacity { return SmallASCII.string(smallWords(start, length)) }
         return isASCII ? String(decoding: buffer(start, end), as: UTF8.self) : UTF8Repair.string(buffer(start, end))
     }
+
+    /// The field `self[range]` as a `String` (see ``string(_:_:)``).
+    @inline(__always)
+    func string(_ range: Range<Int>) -> String { string(range.lowerBound, range.upperBound) }
 
     /// The `length` (at most 15) bytes at `start` in small-string form.
     @inline(__always)
