@@ -104,8 +104,9 @@ struct WireLine {
             if hits != 0 { return min(i &+ hits.trailingZeroBitCount &>> 3, end) }
             i &+= 8
         }
+        // The last word may reach past `end`; then every byte up to `end` was checked.
         while i < end, base[i] != a, base[i] != b, base[i] != c { i &+= 1 }
-        return i
+        return min(i, end)
     }
 
     /// The index of the first byte at or after `start` that is not a space (or `count`).
