@@ -8,23 +8,31 @@
 /// ```
 ///
 /// The first ``storedTagCapacity`` tags are kept as offsets, so looking up a tag does not scan the
-/// tag section again; further tags are found by walking on from ``moreTags``.
+/// tag section again; further tags are found by walking on from the first one not kept.
 struct IRCLineLayout: Sendable {
-    /// No byte of the line is ≥ 0x80.
-    var isASCII: Bool
-    var source: Range<Int>?
-    var command: Range<Int>
-    /// Where the first parameter's search starts (right after the command).
-    var parametersStart: Int
+    // Offsets are Int32 (the parser rejects longer lines) to keep the layout at 64 bytes: it is
+    // copied several times per line.
+    private var sourceStart: Int32 = 0
+    private var sourceEnd: Int32 = 0
+    private var commandStart: Int32 = 0
+    private var commandEnd: Int32 = 0
     /// Offset of the first tag's key (after `@`); stored tag offsets count from here.
-    var tagsStart = 0
-    var storedTagCount = 0
-    /// Up to ``storedTagCapacity`` tags, each packed by ``Tag/packed``.
-    var storedTags = SIMD8<UInt64>()
-    /// Where the first tag that was not stored starts, if there are more.
-    var moreTags: Int?
+    private var tagsStart: Int32 = 0
+    /// Where the first tag that was not stored starts; 0 when all were (no key starts at 0).
+    private var moreTags: Int32 = 0
+    private var storedTagCount: UInt8 = 0
+    /// No byte of the line is ≥ 0x80.
+    private(set) var isASCII = false
+    /// Up to ``storedTagCapacity`` tags, each packed by ``Tag/packed(relativeTo:)``.
+    private var storedTags = SIMD4<UInt64>()
 
-    static let storedTagCapacity = 8
+    static let storedTagCapacity = 4
+
+    var source: Range<Int>? { sourceEnd > sourceStart ? Int(sourceStart)..<Int(sourceEnd) : nil }
+    var command: Range<Int> { Int(commandStart)..<Int(commandEnd) }
+    /// Where the first parameter's search starts (right after the command).
+    var parametersStart: Int { Int(commandEnd) }
+    var hasTags: Bool { storedTagCount > 0 }
 
     /// One tag: key `keyStart..<keyEnd`; the value, when `valueEnd > keyEnd`, is
     /// `keyEnd + 1..<valueEnd` (after the `=`) and needs unescaping when `escaped`.
@@ -38,6 +46,7 @@ struct IRCLineLayout: Sendable {
 
         /// The three offsets relative to `base`, 16 bits each, and the escape flag in bit 48;
         /// `nil` when an offset does not fit (only in a tag section the parser rejects as too long).
+        @inline(__always)
         func packed(relativeTo base: Int) -> UInt64? {
             guard base <= keyStart, keyStart <= keyEnd, keyEnd <= valueEnd, valueEnd - base <= 0xFFFF else { return nil }
             let offsets = (UInt64(keyStart - base), UInt64(keyEnd - base), UInt64(valueEnd - base))
@@ -55,21 +64,27 @@ struct IRCLineLayout: Sendable {
         }
     }
 
-    /// Calls `body` with every tag with a non-empty key, in wire order (repeated keys included).
-    @inline(__always)
-    func forEachTag(in line: WireLine, _ body: (Tag) -> Void) {
-        for i in 0..<storedTagCount { body(Tag(packed: storedTags[i], relativeTo: tagsStart)) }
-        if let moreTags { _ = line.walkTags(from: moreTags, body) }
+    /// The tags with a non-empty key, in wire order (repeated keys included): the stored ones,
+    /// then those found by walking on.
+    struct Tags {
+        fileprivate var stored = 0
+        fileprivate var index: Int
+
+        @inline(__always)
+        mutating func next(_ layout: IRCLineLayout, _ line: WireLine) -> Tag? {
+            guard stored == Int(layout.storedTagCount) else {
+                stored += 1
+                return Tag(packed: layout.storedTags[stored - 1], relativeTo: Int(layout.tagsStart))
+            }
+            return line.nextTag(&index)
+        }
     }
 
-    /// The parameters from `parametersStart` on, in order.
+    /// A walk over the tags of `line`, which this layout describes.
     @inline(__always)
-    func forEachParameter(in line: WireLine, _ body: (Range<Int>) -> Void) {
-        var index = parametersStart
-        while let (parameter, next) = line.parameter(from: index) {
-            body(parameter)
-            index = next
-        }
+    func tags(in line: WireLine) -> Tags {
+        // Without more tags, the walk starts at the end of the line and finds none.
+        Tags(index: moreTags > 0 ? Int(moreTags) : line.count)
     }
 
     /// The range of parameter `index`, or `nil`.
@@ -84,10 +99,23 @@ struct IRCLineLayout: Sendable {
 
     /// The last tag whose key has exactly the bytes of `key` (the parser keeps a repeated key's
     /// last value).
-    func tag(_ key: UnsafeBufferPointer<UInt8>, in line: WireLine) -> Tag? {
+    func tag(_ key: String, in line: WireLine) -> Tag? {
+        // The usual key has at most 15 ASCII bytes: compared as two words, which `matches`
+        // reads from the line only for keys of its length.
+        let words = SmallASCII.Words(key)
+        func matches(_ start: Int, _ end: Int) -> Bool {
+            if let words { return end &- start == words.count && line.smallWords(start, words.count) == words }
+            return line.buffer(start, end).elementsEqual(key.utf8)
+        }
         var found: Tag?
-        forEachTag(in: line) { tag in
-            if tag.keyEnd - tag.keyStart == key.count, line.buffer(tag.keyStart, tag.keyEnd).elementsEqual(key) { found = tag }
+        let base = Int(tagsStart)
+        for i in 0..<Int(storedTagCount) {
+            let packed = storedTags[i]
+            if matches(base &+ Int(packed & 0xFFFF), base &+ Int(packed >> 16 & 0xFFFF)) { found = Tag(packed: packed, relativeTo: base) }
+        }
+        var index = moreTags > 0 ? Int(moreTags) : line.count
+        while let tag = line.nextTag(&index) {
+            if matches(tag.keyStart, tag.keyEnd) { found = tag }
         }
         return found
     }
@@ -99,6 +127,7 @@ extension IRCLineLayout {
     /// Why a line is not an IRC message (see ``IRCMessageParser``).
     enum Failure: String, Swift.Error {
         case empty = "empty line"
+        case long = "line longer than 2 GiB"
         case nul = "NUL byte in line"
         case longTags = "tag section longer than 8191 bytes"
         case tagsOnly = "tags without a command"
@@ -113,36 +142,37 @@ extension IRCLineLayout {
     /// Parses `line`: every check the grammar makes, and the offsets of everything but the
     /// parameters (which cannot make a line invalid).
     static func parse(_ line: WireLine) -> Result<IRCLineLayout, Failure> {
+        guard line.count <= Int32.max else { return .failure(.long) }
         if line.containsNUL { return .failure(.nul) }
+        var layout = IRCLineLayout()
+        layout.isASCII = line.isASCII
         // Leading spaces are tolerated (seen from broken servers).
         var index = line.skippingSpaces(from: 0)
         guard index < line.count else { return .failure(.empty) }
 
-        var tagsStart = 0
-        var storedTagCount = 0
-        var storedTags = SIMD8<UInt64>()
-        var moreTags: Int?
         if line[index] == UInt8(ascii: "@") {
-            tagsStart = index + 1
-            let end = line.walkTags(from: tagsStart) { tag in
-                guard moreTags == nil, storedTagCount < storedTagCapacity, let packed = tag.packed(relativeTo: tagsStart) else {
-                    if moreTags == nil { moreTags = tag.keyStart }
-                    return
+            let tagsStart = index + 1
+            layout.tagsStart = Int32(tagsStart)
+            var end = tagsStart
+            while let tag = line.nextTag(&end) {
+                guard layout.moreTags == 0, Int(layout.storedTagCount) < storedTagCapacity, let packed = tag.packed(relativeTo: tagsStart)
+                else {
+                    if layout.moreTags == 0 { layout.moreTags = Int32(tag.keyStart) }
+                    continue
                 }
-                storedTags[storedTagCount] = packed
-                storedTagCount += 1
+                layout.storedTags[Int(layout.storedTagCount)] = packed
+                layout.storedTagCount += 1
             }
             guard end - index <= maxTagBytes else { return .failure(.longTags) }
             guard end < line.count else { return .failure(.tagsOnly) }
             index = line.skippingSpaces(from: end)
         }
 
-        var source: Range<Int>?
         if index < line.count, line[index] == UInt8(ascii: ":") {
             let start = index + 1
             let end = line.atomEnd(from: start)
             guard end > start else { return .failure(.emptySource) }
-            source = start..<end
+            (layout.sourceStart, layout.sourceEnd) = (Int32(start), Int32(end))
             index = line.skippingSpaces(from: end)
         }
 
@@ -150,9 +180,7 @@ extension IRCLineLayout {
         index = line.atomEnd(from: commandStart)
         guard index > commandStart else { return .failure(.missingCommand) }
         guard line.isCommand(commandStart, index) else { return .failure(.invalidCommand) }
-
-        var layout = IRCLineLayout(isASCII: line.isASCII, source: source, command: commandStart..<index, parametersStart: index)
-        (layout.tagsStart, layout.storedTagCount, layout.storedTags, layout.moreTags) = (tagsStart, storedTagCount, storedTags, moreTags)
+        (layout.commandStart, layout.commandEnd) = (Int32(commandStart), Int32(index))
         return .success(layout)
     }
 }
@@ -165,26 +193,23 @@ extension WireLine {
     }
 
     /// Whether `self[start..<end]` is a command: letters only, or exactly three digits.
+    @inline(__always)
     fileprivate func isCommand(_ start: Int, _ end: Int) -> Bool {
         var letters = true
-        var digits = true
-        for i in start..<end {
-            let b = self[i]
-            let isLetter = (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
-            let isDigit = b >= 0x30 && b <= 0x39
-            letters = letters && isLetter
-            digits = digits && isDigit
-        }
-        return letters || (digits && end - start == 3)
+        // `| 0x20` lowercases a letter and maps no other byte into a…z.
+        for i in start..<end { letters = letters && (self[i] | 0x20) &- UInt8(ascii: "a") < 26 }
+        guard !letters, end - start == 3 else { return letters }
+        return (start..<end).allSatisfy { self[$0] &- UInt8(ascii: "0") < 10 }
     }
 
-    /// Walks the tags from `start` up to the first space or the end of the line, calling `body`
-    /// for each tag with a non-empty key; returns where the tag section ends.
+    /// The next tag with a non-empty key from `index` (the start of a tag, after `@` or `;`),
+    /// moving `index` past it; `nil` at the end of the tag section (the first space or the end of
+    /// the line), with `index` there.
     @inline(__always)
-    func walkTags(from start: Int, _ body: (IRCLineLayout.Tag) -> Void) -> Int {
-        var index = start
-        while true {
-            let keyEnd = firstIndex(of: UInt8(ascii: "="), UInt8(ascii: ";"), UInt8(ascii: " "), from: index, to: count)
+    func nextTag(_ index: inout Int) -> IRCLineLayout.Tag? {
+        while index < count, self[index] != UInt8(ascii: " ") {
+            let start = index
+            let keyEnd = firstIndex(of: UInt8(ascii: "="), UInt8(ascii: ";"), UInt8(ascii: " "), from: start, to: count)
             var valueEnd = keyEnd
             var escaped = false
             if keyEnd < count, self[keyEnd] == UInt8(ascii: "=") {
@@ -195,10 +220,10 @@ extension WireLine {
                     valueEnd = firstIndex(of: UInt8(ascii: ";"), UInt8(ascii: " "), UInt8(ascii: " "), from: valueEnd + 1, to: count)
                 }
             }
-            if keyEnd > index { body(IRCLineLayout.Tag(keyStart: index, keyEnd: keyEnd, valueEnd: valueEnd, escaped: escaped)) }
-            guard valueEnd < count, self[valueEnd] == UInt8(ascii: ";") else { return valueEnd }
-            index = valueEnd + 1
+            index = valueEnd < count && self[valueEnd] == UInt8(ascii: ";") ? valueEnd + 1 : valueEnd
+            if keyEnd > start { return IRCLineLayout.Tag(keyStart: start, keyEnd: keyEnd, valueEnd: valueEnd, escaped: escaped) }
         }
+        return nil
     }
 
     /// The parameter whose search starts at `start` (spaces skipped; a `:` starts the last one),

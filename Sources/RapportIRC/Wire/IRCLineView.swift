@@ -12,76 +12,65 @@ public import NIOCore
 /// about 2,600 instructions more per line in strings, arrays and freeing them (BENCHMARKS.md).
 /// Parsing is ``IRCMessageParser``'s, so a view accepts, rejects and splits exactly the lines
 /// the parser does, and ``IRCMessage/init(_:)`` gives the same message the parser would.
-public struct IRCLineView: Sendable, IRCMessageFields {
-    private let bytes: ByteBuffer
+public struct IRCLineView: IRCMessageFields {
+    /// The `ByteBuffer` storage `line` points into: holding it keeps those bytes alive and
+    /// unchanged (a `ByteBuffer` sharing storage copies it before writing), as NIO's
+    /// `withUnsafeReadableBytesWithStorageManagement` documents.
+    private let owner: AnyObject
+    private let line: WireLine
     private let layout: IRCLineLayout
 
-    /// Parses one line (without CR LF); the view keeps `bytes`.
+    /// Parses one line (without CR LF); the view keeps the buffer's storage.
     public static func parse(_ bytes: ByteBuffer) -> Result<IRCLineView, IRCMessageParser.Error> {
-        bytes.withUnsafeReadableBytes { raw in
-            IRCMessageParser.layout(raw.bindMemory(to: UInt8.self)) { _, layout in layout }
-        }.map { IRCLineView(bytes: bytes, layout: $0) }
+        bytes.withUnsafeReadableBytesWithStorageManagement { raw, storage in
+            IRCMessageParser.layout(raw.bindMemory(to: UInt8.self)) { line, layout in
+                IRCLineView(owner: storage.takeUnretainedValue(), line: line, layout: layout)
+            }
+        }
     }
 
     /// The command or numeric, as sent.
-    public var command: String { read("") { $0.string(layout.command) } }
+    public var command: String { line.string(layout.command) }
 
     /// The source (`nick!user@host` or a server name), without the leading colon.
-    public var source: String? { read(nil) { line in layout.source.map(line.string) } }
+    public var source: String? { layout.source.map(line.string) }
 
     /// The nick part of ``source`` (everything before `!`, else before `@`), or the whole source.
     public var sourceNick: String? {
-        read(nil) { line in
-            layout.source.map { source in
-                let bang = line.firstIndex(of: UInt8(ascii: "!"), UInt8(ascii: "!"), UInt8(ascii: "!"), from: source.lowerBound, to: source.upperBound)
-                let end = bang < source.upperBound ? bang : line.firstIndex(of: UInt8(ascii: "@"), UInt8(ascii: "@"), UInt8(ascii: "@"), from: source.lowerBound, to: source.upperBound)
-                return line.string(source.lowerBound, end)
-            }
+        layout.source.map { source in
+            let bang = line.firstIndex(of: UInt8(ascii: "!"), UInt8(ascii: "!"), UInt8(ascii: "!"), from: source.lowerBound, to: source.upperBound)
+            let end = bang < source.upperBound ? bang : line.firstIndex(of: UInt8(ascii: "@"), UInt8(ascii: "@"), UInt8(ascii: "@"), from: source.lowerBound, to: source.upperBound)
+            return line.string(source.lowerBound, end)
         }
     }
 
     /// Whether the source is a user (`nick!user@host`) rather than a server.
     public var sourceIsUser: Bool {
-        read(false) { line in
-            guard let source = layout.source else { return false }
-            let end = source.upperBound
-            return line.firstIndex(of: UInt8(ascii: "!"), UInt8(ascii: "!"), UInt8(ascii: "!"), from: source.lowerBound, to: end) < end
-                || line.firstIndex(of: UInt8(ascii: "."), UInt8(ascii: "."), UInt8(ascii: "."), from: source.lowerBound, to: end) == end
-        }
+        guard let source = layout.source else { return false }
+        let end = source.upperBound
+        return line.firstIndex(of: UInt8(ascii: "!"), UInt8(ascii: "!"), UInt8(ascii: "!"), from: source.lowerBound, to: end) < end
+            || line.firstIndex(of: UInt8(ascii: "."), UInt8(ascii: "."), UInt8(ascii: "."), from: source.lowerBound, to: end) == end
     }
 
     /// The parameter at `index`, or `nil`.
     public func parameter(_ index: Int) -> String? {
-        read(nil) { line in layout.parameter(index, in: line).map(line.string) }
+        layout.parameter(index, in: line).map(line.string)
     }
 
     /// The unescaped value of tag `key` (`""` for a tag without value), or `nil` when it is
     /// absent; keys are compared byte for byte, and a repeated key gives its last value.
     public func tag(_ key: String) -> String? {
-        var key = key
-        return key.withUTF8 { key in
-            read(nil) { line in layout.tag(key, in: line).map(line.value) }
-        }
-    }
-
-    /// `body` applied to the line; `empty` only if the buffer were empty, which a parsed line's
-    /// never is.
-    @inline(__always)
-    private func read<T>(_ empty: T, _ body: (WireLine) -> T) -> T {
-        bytes.withUnsafeReadableBytes { raw in
-            guard let line = WireLine(raw.bindMemory(to: UInt8.self), isASCII: layout.isASCII) else { return empty }
-            return body(line)
-        }
-    }
-
-    fileprivate func message() -> IRCMessage {
-        read(IRCMessage(command: "")) { IRCMessage($0, layout) }
+        layout.tag(key, in: line).map(line.value)
     }
 }
 
 extension IRCMessage {
     /// The full message of `view`: equal to what ``IRCMessageParser`` makes of the same line.
     public init(_ view: IRCLineView) {
-        self = view.message()
+        self = view.message
     }
+}
+
+extension IRCLineView {
+    fileprivate var message: IRCMessage { IRCMessage(line, layout) }
 }

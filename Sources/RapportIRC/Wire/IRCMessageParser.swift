@@ -66,8 +66,9 @@ extension IRCMessage {
     /// key kept at its first position with its last value.
     init(_ line: WireLine, _ layout: IRCLineLayout) {
         var tags: [IRCTag] = []
-        if layout.storedTagCount > 0 { tags.reserveCapacity(4) }
-        layout.forEachTag(in: line) { tag in
+        if layout.hasTags { tags.reserveCapacity(4) }
+        var walk = layout.tags(in: line)
+        while let tag = walk.next(layout, line) {
             let key = line.string(tag.keyStart, tag.keyEnd)
             let value = line.value(of: tag)
             // Comparing lengths first keeps the usual case (all keys differ) out of `==`.
@@ -79,7 +80,11 @@ extension IRCMessage {
         }
         var parameters: [String] = []
         parameters.reserveCapacity(4)
-        layout.forEachParameter(in: line) { parameters.append(line.string($0)) }
+        var index = layout.parametersStart
+        while let (parameter, next) = line.parameter(from: index) {
+            parameters.append(line.string(parameter))
+            index = next
+        }
         self.init(tags: tags, source: layout.source.map(line.string), command: line.string(layout.command), parameters: parameters)
     }
 }

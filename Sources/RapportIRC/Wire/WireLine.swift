@@ -138,7 +138,7 @@ struct WireLine {
 
     /// The `length` (at most 15) bytes at `start` in small-string form.
     @inline(__always)
-    private func smallWords(_ start: Int, _ length: Int) -> SmallASCII.Words {
+    func smallWords(_ start: Int, _ length: Int) -> SmallASCII.Words {
         guard start &+ 16 <= count else { return SmallASCII.Words(buffer(start, start &+ length)) }
         // A shift by 64 or more gives 0, so each mask keeps exactly the field's bytes.
         let low = Self.word(base, start) & ((1 << (8 &* length)) &- 1)
