@@ -1,17 +1,17 @@
 /// Where the parts of one valid IRC line are, as offsets into its bytes: the result of parsing,
-/// before any `String` exists. ``IRCLineView`` keeps it next to the line's `ByteBuffer`, and
+/// before any `String` exists. ``IRCLineView`` keeps it next to the line's bytes, and
 /// ``IRCMessageParser`` turns it into an ``IRCMessage``.
 ///
 /// ```
 /// @time=…;msgid=Rk7 :nick!~nick@user/nick PRIVMSG #ubuntu :text
-///  ╰ tags (≤ 8 kept) ╯ ╰────── source ─────╯ ╰command╯ ╰ parameters from here, found on demand
+///  ╰ tags (≤ 4 kept) ╯ ╰────── source ─────╯ ╰command╯ ╰ parameters from here, found on demand
 /// ```
 ///
 /// The first ``storedTagCapacity`` tags are kept as offsets, so looking up a tag does not scan the
 /// tag section again; further tags are found by walking on from the first one not kept.
 struct IRCLineLayout: Sendable {
-    // Offsets are Int32 (the parser rejects longer lines) to keep the layout at 64 bytes: it is
-    // copied several times per line.
+    // Offsets are Int32 (the parser rejects longer lines) to keep the layout small: it is copied
+    // several times per line, and large values are copied with memcpy.
     private var sourceStart: Int32 = 0
     private var sourceEnd: Int32 = 0
     private var commandStart: Int32 = 0
@@ -21,8 +21,6 @@ struct IRCLineLayout: Sendable {
     /// Where the first tag that was not stored starts; 0 when all were (no key starts at 0).
     private var moreTags: Int32 = 0
     private var storedTagCount: UInt8 = 0
-    /// No byte of the line is ≥ 0x80.
-    private(set) var isASCII = false
     /// Up to ``storedTagCapacity`` tags, each packed by ``Tag/packed(relativeTo:)``.
     private var storedTags = SIMD4<UInt64>()
 
@@ -145,7 +143,6 @@ extension IRCLineLayout {
         guard line.count <= Int32.max else { return .failure(.long) }
         if line.containsNUL { return .failure(.nul) }
         var layout = IRCLineLayout()
-        layout.isASCII = line.isASCII
         // Leading spaces are tolerated (seen from broken servers).
         var index = line.skippingSpaces(from: 0)
         guard index < line.count else { return .failure(.empty) }

@@ -46,17 +46,6 @@ struct WireLine {
         smallStrings = isASCII && SmallASCII.isAvailable
     }
 
-    /// The line `bytes` whose flags a parse already found (``IRCLineLayout/isASCII``; a parsed
-    /// line has no NUL); `nil` for an empty line.
-    init?(_ bytes: UnsafeBufferPointer<UInt8>, isASCII: Bool) {
-        guard let base = bytes.baseAddress, !bytes.isEmpty else { return nil }
-        self.base = base
-        count = bytes.count
-        containsNUL = false
-        self.isASCII = isASCII
-        smallStrings = isASCII && SmallASCII.isAvailable
-    }
-
     private typealias Vector = SIMD16<UInt8>
 
     @inline(__always)
