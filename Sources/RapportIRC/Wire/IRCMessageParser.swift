@@ -39,8 +39,8 @@ public enum IRCMessageParser {
         try result(bytes).get()
     }
 
-    /// Parses one line without throwing: the connector's hot path (a thrown error is costly
-    /// where a test framework or debugger hooks `swift_willThrow`).
+    /// Parses one line without throwing (a thrown error is costly where a test framework or
+    /// debugger hooks `swift_willThrow`). The connector parses into an ``IRCLineView`` instead.
     public static func result(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<IRCMessage, Error> {
         layout(bytes) { IRCMessage($0, $1) }
     }
