@@ -70,7 +70,7 @@ let package = Package(
             dependencies: ["RapportCore", "RapportIRC", "RapportMatrix", "RapportTesting", log] + nio,
             exclude: ["human.py"]
         ),
-        .executableTarget(name: "RapportIRCBenchmarks", dependencies: ["RapportIRC", "RapportCore", log]),
+        .executableTarget(name: "RapportIRCBenchmarks", dependencies: ["RapportIRC", "RapportCore", log, nioCore]),
         .target(
             name: "RapportStoreSQLite",
             dependencies: ["RapportCore", log, .product(name: "GRDB", package: "GRDB.swift")]

@@ -228,9 +228,8 @@ public actor IRCConnector: Connector {
     }
 
     private func handle(_ buffer: ByteBuffer) async {
-        let parsed = buffer.withUnsafeReadableBytes { IRCMessageParser.result($0.bindMemory(to: UInt8.self)) }
-        let message: IRCMessage
-        switch parsed {
+        let message: IRCLineView
+        switch IRCLineView.parse(buffer) {
         case .success(let value): message = value
         case .failure(let error):
             malformedLines += 1

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import RapportIRC
 
 /// Parser and serializer throughput on real chat text: every `[hh:mm] <nick> text` line of the
@@ -30,21 +31,35 @@ enum ParserBenchmark {
         }
     }
 
-    /// Prints lines/s for parsing (`seconds`) and serializing (`seconds` × 2/3).
+    /// What a pass makes of each line.
+    enum Depth: String, CaseIterable {
+        /// ``IRCLineView`` only: the offsets, no strings.
+        case view
+        /// The view plus the strings a channel PRIVMSG's `ChatEvent` needs (nick, target, text,
+        /// time, msgid, account): what the connector does per channel message.
+        case event
+        /// A full ``IRCMessage`` (every field a `String`, tag and parameter arrays).
+        case message
+    }
+
+    /// Prints lines/s for parsing at every depth (`seconds` each) and serializing (`seconds` × 2/3).
     static func run(root: String, seconds: Double) -> Int32 {
         let lines = wireLines(under: root)
         guard !lines.isEmpty else {
             say("no *.raw.txt lines found under \(root)")
             return 1
         }
+        let buffers = lines.map { ByteBuffer(bytes: $0) }
         let bytes = lines.reduce(0) { $0 + $1.count }
         say("IRC parser benchmark: \(lines.count) lines (\(bytes / lines.count) bytes average)")
         var sink = 0
-        let parse = measure(seconds: seconds) {
-            sink &+= parseAll(lines)
-            return lines.count
+        for depth in Depth.allCases {
+            let rate = measure(seconds: seconds) {
+                sink &+= parse(lines, buffers, depth)
+                return lines.count
+            }
+            say(String(format: "parse (%@): %.2f M lines/s (%.0f MB/s)", depth.rawValue, rate / 1e6, rate * Double(bytes) / Double(lines.count) / 1e6))
         }
-        say(String(format: "parse: %.2f M lines/s (%.0f MB/s)", parse / 1e6, parse * Double(bytes) / Double(lines.count) / 1e6))
         let messages = lines.compactMap { line in line.withUnsafeBufferPointer { try? IRCMessageParser.result($0).get() } }
         let serialize = measure(seconds: seconds * 2 / 3) {
             for message in messages { sink &+= message.serialized().utf8.count }
@@ -55,17 +70,49 @@ enum ParserBenchmark {
         return 0
     }
 
-    /// Parses every line exactly once, for `valgrind --tool=callgrind --toggle-collect=*parseAll*`.
-    static func runOnce(root: String) -> Int32 {
+    /// Parses every line exactly once at `depth`, for `valgrind --tool=callgrind --toggle-collect=*parse*`.
+    static func runOnce(root: String, depth: Depth) -> Int32 {
         let lines = wireLines(under: root)
-        let sink = parseAll(lines)
-        say("parsed \(lines.count) lines once (checksum \(sink % 1000))")
+        let buffers = lines.map { ByteBuffer(bytes: $0) }
+        let sink = parse(lines, buffers, depth)
+        say("parsed \(lines.count) lines once to \(depth.rawValue) (checksum \(sink % 1000))")
         return lines.isEmpty ? 1 : 0
     }
 
-    /// Parses each line into a full ``IRCMessage``; returns a checksum so nothing is optimised away.
+    /// Parses each line to `depth`; returns a checksum so nothing is optimised away. Views read
+    /// `ByteBuffer`s as the connector gets them; messages, as before the view, byte arrays.
+    static func parse(_ lines: [[UInt8]], _ buffers: [ByteBuffer], _ depth: Depth) -> Int {
+        switch depth {
+        case .view: parseViews(buffers)
+        case .event: parseEventFields(buffers)
+        case .message: parseMessages(lines)
+        }
+    }
+
     @inline(never)
-    static func parseAll(_ lines: [[UInt8]]) -> Int {
+    static func parseViews(_ lines: [ByteBuffer]) -> Int {
+        var checksum = 0
+        for line in lines {
+            if case .success(let view) = IRCLineView.parse(line) { checksum &+= MemoryLayout.size(ofValue: view) }
+        }
+        return checksum
+    }
+
+    @inline(never)
+    static func parseEventFields(_ lines: [ByteBuffer]) -> Int {
+        var checksum = 0
+        for line in lines {
+            guard case .success(let view) = IRCLineView.parse(line) else { continue }
+            func length(_ field: String?) -> Int { field?.utf8.count ?? 0 }
+            checksum &+= length(view.sourceNick) &+ length(view.parameter(0)) &+ length(view.parameter(1))
+            checksum &+= length(view.tag("time")) &+ length(view.tag("msgid")) &+ length(view.tag("account"))
+        }
+        return checksum
+    }
+
+    /// The parser as the connector used it before the view: bytes to a full ``IRCMessage``.
+    @inline(never)
+    static func parseMessages(_ lines: [[UInt8]]) -> Int {
         var checksum = 0
         for line in lines {
             if case .success(let message) = line.withUnsafeBufferPointer({ IRCMessageParser.result($0) }) {

@@ -3,7 +3,8 @@ import Foundation
 // IRC benchmarks (BENCHMARKS.md, section IRC), run from the repository root:
 //
 //   RapportIRCBenchmarks parse [DIR] [SECONDS]   parser/serializer lines/s on the Ubuntu IRC corpus in DIR
-//   RapportIRCBenchmarks parse-once [DIR]        every line parsed once, for callgrind
+//   RapportIRCBenchmarks parse-once [DIR] [DEPTH] every line parsed once to DEPTH (view, event or
+//                                                message, the default), for callgrind
 //   RapportIRCBenchmarks load [--rapport PATH] [--messages N] [--users N] [--rate N] [--corpus DIR]
 //                                                end to end through InspIRCd (LoadBenchmark)
 
@@ -15,11 +16,15 @@ do {
         let seconds = arguments.dropFirst(2).first.flatMap(Double.init) ?? 3
         exit(ParserBenchmark.run(root: arguments.dropFirst().first ?? defaultCorpus, seconds: seconds))
     case "parse-once":
-        exit(ParserBenchmark.runOnce(root: arguments.dropFirst().first ?? defaultCorpus))
+        guard let depth = ParserBenchmark.Depth(rawValue: arguments.dropFirst(2).first ?? "message") else {
+            say("parse-once: DEPTH is one of \(ParserBenchmark.Depth.allCases.map(\.rawValue).joined(separator: ", "))")
+            exit(2)
+        }
+        exit(ParserBenchmark.runOnce(root: arguments.dropFirst().first ?? defaultCorpus, depth: depth))
     case "load":
         try LoadBenchmark(arguments: Array(arguments.dropFirst())).run()
     default:
-        say("usage: RapportIRCBenchmarks parse [DIR] [SECONDS] | parse-once [DIR] | load [options]")
+        say("usage: RapportIRCBenchmarks parse [DIR] [SECONDS] | parse-once [DIR] [DEPTH] | load [options]")
         exit(2)
     }
 } catch {

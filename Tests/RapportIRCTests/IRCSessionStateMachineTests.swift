@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import RapportCore
 import Testing
 
@@ -15,9 +16,10 @@ struct SessionHarness {
 
     mutating func start() -> [String] { Self.lines(session.start()) }
 
+    /// Feeds `line` the way the connector does (as an ``IRCLineView``).
     @discardableResult
     mutating func receive(_ line: String) throws -> [IRCSessionStateMachine.Action] {
-        session.receive(try IRCMessageParser.parse(line), now: now)
+        session.receive(try IRCLineView.parse(ByteBuffer(string: line)).get(), now: now)
     }
 
     /// The wire lines among `actions` (sent or queued).

@@ -7,14 +7,14 @@ extension IRCSessionStateMachine {
     /// The version string sent in answer to CTCP VERSION.
     static let versionReply = "Rapport IRC bot (Swift)"
 
-    mutating func handleText(_ message: IRCMessage, now: Date, _ actions: inout [Action]) {
-        let p = message.parameters
-        guard p.count >= 2, message.sourceIsUser, let sender = message.sourceNick else { return }
+    mutating func handleText(_ message: some IRCMessageFields, now: Date, _ actions: inout [Action]) {
+        guard let rawTarget = message.parameter(0), var text = message.parameter(1), message.sourceIsUser,
+            let sender = message.sourceNick
+        else { return }
         let isNotice = message.command.uppercased() == "NOTICE"
-        var target = Substring(p[0])
+        var target = Substring(rawTarget)
         while let first = target.first, support.isPrefixSymbol(first), target.count > 1 { target = target.dropFirst() }
         let channel: String? = support.isChannel(target) ? channelName(String(target)) : nil
-        var text = p[1]
         let replyTo = message.tag("+draft/reply").map { MessageID($0) }
 
         if text.hasPrefix("\u{01}") {
@@ -59,7 +59,7 @@ extension IRCSessionStateMachine {
     }
 
     /// Whether the message belongs (through nested batches) to a history replay.
-    func isHistory(_ message: IRCMessage) -> Bool {
+    func isHistory(_ message: some IRCMessageFields) -> Bool {
         var reference = message.tag("batch")
         var depth = 0
         while let ref = reference, let batch = batches[ref], depth < 16 {
@@ -73,14 +73,14 @@ extension IRCSessionStateMachine {
         return false
     }
 
-    func senderIsBot(_ message: IRCMessage) -> Bool {
+    func senderIsBot(_ message: some IRCMessageFields) -> Bool {
         if message.tag("bot") != nil || message.tag("draft/bot") != nil { return true }
         guard let nick = message.sourceNick else { return false }
         return users[fold(nick)]?.isBot ?? false
     }
 
     /// Builds and appends the event for `message` from its source.
-    mutating func emit(_ message: IRCMessage, now: Date, channel: String?, kind: ChatEvent.Kind, _ actions: inout [Action]) {
+    mutating func emit(_ message: some IRCMessageFields, now: Date, channel: String?, kind: ChatEvent.Kind, _ actions: inout [Action]) {
         guard let nick = message.sourceNick, message.sourceIsUser else { return }
         let folded = fold(nick)
         let account = message.tag("account") ?? users[folded]?.account

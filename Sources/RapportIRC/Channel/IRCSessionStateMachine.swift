@@ -132,10 +132,24 @@ public struct IRCSessionStateMachine: Sendable {
         ]
     }
 
+    /// Handles one line from the server: channel and private messages, most of the traffic,
+    /// straight from the view (only the strings their event needs are made), anything else as a
+    /// full ``IRCMessage``.
+    public mutating func receive(_ line: IRCLineView, now: Date) -> [Action] {
+        switch line.command {
+        case "PRIVMSG", "NOTICE":
+            heard(now: now)
+            var actions: [Action] = []
+            handleText(line, now: now, &actions)
+            return actions
+        default:
+            return receive(IRCMessage(line), now: now)
+        }
+    }
+
     /// Handles one message from the server.
     public mutating func receive(_ message: IRCMessage, now: Date) -> [Action] {
-        lastReceived = now
-        pingSentAt = nil  // any traffic proves the link is alive
+        heard(now: now)
         var actions: [Action] = []
         switch message.command.uppercased() {
         case "PING": actions.append(.send(IRCMessage(command: "PONG", parameters: message.parameters)))
@@ -162,6 +176,11 @@ public struct IRCSessionStateMachine: Sendable {
         default: handleTracking(message, now: now, &actions)
         }
         return actions
+    }
+
+    private mutating func heard(now: Date) {
+        lastReceived = now
+        pingSentAt = nil  // any traffic proves the link is alive
     }
 
     /// Periodic work: lag detection, keepalive PING, registration timeout, nick regain.

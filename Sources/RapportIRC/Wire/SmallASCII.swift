@@ -30,7 +30,7 @@ enum SmallASCII {
     }()
 
     /// Up to 15 bytes packed in order (first byte lowest), the count and flags in the top byte.
-    struct Words {
+    struct Words: Equatable {
         var low: UInt64
         var high: UInt64
 
@@ -43,6 +43,18 @@ enum SmallASCII {
             }
             self.init(low: low, high: high, count: field.count)
         }
+
+        /// The words of `string` if it is in this form (at most 15 ASCII bytes, where
+        /// ``isAvailable``); `nil` for any other string.
+        init?(_ string: String) {
+            guard SmallASCII.isAvailable else { return nil }
+            let (low, high) = unsafeBitCast(string, to: (UInt64, UInt64).self)
+            guard high >> 60 == 0xE else { return nil }
+            (self.low, self.high) = (low, high)
+        }
+
+        /// How many bytes the words hold.
+        var count: Int { Int(high >> 56 & 0xF) }
 
         /// `low` and `high` hold the field's bytes and zeros above them.
         init(low: UInt64, high: UInt64, count: Int) {

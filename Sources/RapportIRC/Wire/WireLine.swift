@@ -93,8 +93,9 @@ struct WireLine {
             if hits != 0 { return min(i &+ hits.trailingZeroBitCount &>> 3, end) }
             i &+= 8
         }
+        // The last word may reach past `end`; then every byte up to `end` was checked.
         while i < end, base[i] != a, base[i] != b, base[i] != c { i &+= 1 }
-        return i
+        return min(i, end)
     }
 
     /// The index of the first byte at or after `start` that is not a space (or `count`).
@@ -120,9 +121,13 @@ struct WireLine {
         return isASCII ? String(decoding: buffer(start, end), as: UTF8.self) : UTF8Repair.string(buffer(start, end))
     }
 
+    /// The field `self[range]` as a `String` (see ``string(_:_:)``).
+    @inline(__always)
+    func string(_ range: Range<Int>) -> String { string(range.lowerBound, range.upperBound) }
+
     /// The `length` (at most 15) bytes at `start` in small-string form.
     @inline(__always)
-    private func smallWords(_ start: Int, _ length: Int) -> SmallASCII.Words {
+    func smallWords(_ start: Int, _ length: Int) -> SmallASCII.Words {
         guard start &+ 16 <= count else { return SmallASCII.Words(buffer(start, start &+ length)) }
         // A shift by 64 or more gives 0, so each mask keeps exactly the field's bytes.
         let low = Self.word(base, start) & ((1 << (8 &* length)) &- 1)
