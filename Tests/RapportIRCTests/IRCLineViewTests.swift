@@ -45,17 +45,7 @@ struct IRCLineViewTests {
     }
 
     @Test func agreesWithTheParserOnFieldsOfEveryLengthAtEveryOffset() {
-        func run(_ byte: Character, _ count: Int) -> String { String(repeating: byte, count: count) }
-        for a in 0..<20 {
-            for b in 0..<20 {
-                for tail in ["", "é", "\u{FFFF}"] {
-                    let line = "@k\(run("x", a))=\(run("v", b))\(tail);\(run("y", b))=w\\s\(run("z", a)) :\(run("s", b))\(tail) "
-                        + "PRIVMSG \(run("#", a + 1)) \(run("p", b))\(tail) :\(run("t", a))\(tail)"
-                    Self.expectViewAgrees(Array(line.utf8))
-                    Self.expectViewAgrees(Array(line.utf8.prefix(a * 4 + b)))
-                }
-            }
-        }
+        for line in IRCParserFuzzTests.everyFieldLengthAtEveryOffset { Self.expectViewAgrees(line) }
     }
 
     @Test func findsTagsBeyondTheStoredOnesAndKeepsTheLastOfARepeatedKey() throws {
@@ -85,15 +75,7 @@ struct IRCLineViewTests {
     func agreesWithTheParserOnRandomAndMutatedLines() {
         var random = IRCParserFuzzTests.Random(state: 0x5DEE_CE66_D1CE_4E5B)
         let alphabet = Array("ab=;\\: @#!.".utf8) + [0x80, 0xC3, 0xA9, 0xFF, 0x00, 0x0D]
-        func chunk() -> [UInt8] { (0..<random.below(24)).map { _ in alphabet[random.below(alphabet.count)] } }
-        for _ in 0..<20_000 {
-            var line: [UInt8] = []
-            if random.below(2) == 0 { line += [UInt8(ascii: "@")] + chunk() + [0x20] }
-            if random.below(2) == 0 { line += [UInt8(ascii: ":")] + chunk() + [0x20] }
-            line += random.below(4) == 0 ? chunk() : Array(["PRIVMSG", "ping", "005", "12"][random.below(4)].utf8)
-            for _ in 0..<random.below(4) { line += [0x20] + chunk() }
-            Self.expectViewAgrees(line)
-        }
+        for _ in 0..<20_000 { Self.expectViewAgrees(random.grammarLine(alphabet)) }
         let specials = IRCParserFuzzTests.specials
         for _ in 0..<50_000 {
             var line = IRCParserFuzzTests.seeds[random.below(IRCParserFuzzTests.seeds.count)]

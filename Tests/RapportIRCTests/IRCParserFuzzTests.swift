@@ -18,6 +18,36 @@ struct IRCParserFuzzTests {
             return state &* 2_685_821_657_736_338_717
         }
         mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+
+        /// A line shaped like IRC (optional tags and source, a command, up to three parameters)
+        /// made of random runs of `alphabet`.
+        mutating func grammarLine(_ alphabet: [UInt8]) -> [UInt8] {
+            func chunk() -> [UInt8] { (0..<below(24)).map { _ in alphabet[below(alphabet.count)] } }
+            var line: [UInt8] = []
+            if below(2) == 0 { line += [UInt8(ascii: "@")] + chunk() + [0x20] }
+            if below(2) == 0 { line += [UInt8(ascii: ":")] + chunk() + [0x20] }
+            line += below(4) == 0 ? chunk() : Array(["PRIVMSG", "ping", "005", "12"][below(4)].utf8)
+            for _ in 0..<below(4) { line += [0x20] + chunk() }
+            return line
+        }
+    }
+
+    /// Lines whose tags, source, target, parameter and text take every length from 0 to 19 at
+    /// every offset (with ASCII, two- and three-byte tails), and their prefixes.
+    static var everyFieldLengthAtEveryOffset: [[UInt8]] {
+        func run(_ byte: Character, _ count: Int) -> String { String(repeating: byte, count: count) }
+        var lines: [[UInt8]] = []
+        for a in 0..<20 {
+            for b in 0..<20 {
+                for tail in ["", "é", "\u{FFFF}"] {
+                    let line = "@k\(run("x", a))=\(run("v", b))\(tail);\(run("y", b))=w\\s\(run("z", a)) :\(run("s", b))\(tail) "
+                        + "PRIVMSG \(run("#", a + 1)) \(run("p", b))\(tail) :\(run("t", a))\(tail)"
+                    lines.append(Array(line.utf8))
+                    lines.append(Array(line.utf8.prefix(a * 4 + b)))
+                }
+            }
+        }
+        return lines
     }
 
     static let seeds: [[UInt8]] = [

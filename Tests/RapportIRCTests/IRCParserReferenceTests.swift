@@ -113,30 +113,12 @@ struct IRCParserReferenceTests {
     }
 
     @Test func fieldsOfEveryLengthAtEveryOffsetSplitLikeThePlainParser() {
-        func run(_ byte: Character, _ count: Int) -> String { String(repeating: byte, count: count) }
-        for a in 0..<20 {
-            for b in 0..<20 {
-                for tail in ["", "é", "\u{FFFF}"] {
-                    let line = "@k\(run("x", a))=\(run("v", b))\(tail);\(run("y", b))=w\\s\(run("z", a)) :\(run("s", b))\(tail) "
-                        + "PRIVMSG \(run("#", a + 1)) \(run("p", b))\(tail) :\(run("t", a))\(tail)"
-                    Self.expectSameAsPlain(Array(line.utf8))
-                    Self.expectSameAsPlain(Array(line.utf8).prefix(a * 4 + b).map { $0 })
-                }
-            }
-        }
+        for line in IRCParserFuzzTests.everyFieldLengthAtEveryOffset { Self.expectSameAsPlain(line) }
     }
 
     @Test func randomLinesSplitLikeThePlainParser() {
         var random = IRCParserFuzzTests.Random(state: 0x2545_F491_4F6C_DD1D)
         let alphabet = Array("ab=;\\: @#!".utf8) + [0x80, 0xC3, 0xA9, 0xFF, 0x00, 0x0D]
-        func chunk() -> [UInt8] { (0..<random.below(24)).map { _ in alphabet[random.below(alphabet.count)] } }
-        for _ in 0..<20_000 {
-            var line: [UInt8] = []
-            if random.below(2) == 0 { line += [UInt8(ascii: "@")] + chunk() + [0x20] }
-            if random.below(2) == 0 { line += [UInt8(ascii: ":")] + chunk() + [0x20] }
-            line += random.below(4) == 0 ? chunk() : Array(["PRIVMSG", "ping", "005", "12"][random.below(4)].utf8)
-            for _ in 0..<random.below(4) { line += [0x20] + chunk() }
-            Self.expectSameAsPlain(line)
-        }
+        for _ in 0..<20_000 { Self.expectSameAsPlain(random.grammarLine(alphabet)) }
     }
 }

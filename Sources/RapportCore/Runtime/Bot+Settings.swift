@@ -9,6 +9,14 @@ struct PlaceAnswers {
 
     var settings: [Place: PluginSettings] = [:]
     var enabled: [Place: Bool] = [:]
+
+    /// The answer kept in `table` for `place`, computed and kept on first use.
+    static func remembered<Answer>(_ table: inout [Place: Answer], _ place: Place, _ compute: () -> Answer) -> Answer {
+        if let known = table[place] { return known }
+        let answer = compute()
+        table[place] = answer
+        return answer
+    }
 }
 
 extension Bot {
@@ -16,10 +24,8 @@ extension Bot {
     /// overrides for everywhere, the network and the channel.
     func settings(_ plugin: String, network: String?, channel: String?) -> PluginSettings {
         let place = PlaceAnswers.Place(plugin: plugin, network: network, channel: channel)
-        if let known = answers.settings[place] { return known }
-        let settings = layeredSettings(plugin, network: network, channel: channel)
-        answers.settings[place] = settings
-        return settings
+        let layered = layeredSettings(_:network:channel:)
+        return PlaceAnswers.remembered(&answers.settings, place) { layered(plugin, network, channel) }
     }
 
     private func layeredSettings(_ plugin: String, network: String?, channel: String?) -> PluginSettings {
@@ -41,10 +47,8 @@ extension Bot {
     /// Whether `plugin` runs in `channel` of `network` (`nil` for direct messages).
     func isEnabled(_ plugin: String, network: String?, channel: String?) -> Bool {
         let place = PlaceAnswers.Place(plugin: plugin, network: network, channel: channel)
-        if let known = answers.enabled[place] { return known }
-        let enabled = layeredSwitch(plugin, network: network, channel: channel)
-        answers.enabled[place] = enabled
-        return enabled
+        let layered = layeredSwitch(_:network:channel:)
+        return PlaceAnswers.remembered(&answers.enabled, place) { layered(plugin, network, channel) }
     }
 
     private func layeredSwitch(_ plugin: String, network: String?, channel: String?) -> Bool {
