@@ -175,11 +175,9 @@ public actor IRCConnector: Connector {
     private func connectOnce() async throws {
         let tls = configuration.tls ? try IRCTLSContext(configuration: configuration) : nil
         logger.info("connecting", metadata: ["host": "\(configuration.host)", "port": "\(configuration.port)", "tls": "\(configuration.tls)"])
-        let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(.milliseconds(Int64(configuration.connectTimeout * 1000)))
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-        let channel = try await bootstrap.connect(host: configuration.host, port: configuration.port) { channel in
+        let channel = try await Self.bootstrap(configuration).connect(host: configuration.host, port: configuration.port) { channel in
             channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(IRCQuickAcknowledgement())
                 if let tls { try channel.pipeline.syncOperations.addHandler(try tls.makeHandler()) }
                 try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(IRCLineDecoder()))
                 return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
@@ -206,6 +204,13 @@ public actor IRCConnector: Connector {
             }
         }
         end()
+    }
+
+    /// How connections are made. NIO's client bootstrap already turns Nagle's algorithm off
+    /// (`TCP_NODELAY` at the TCP level); nothing here needs a privilege the bot may not have.
+    static func bootstrap(_ configuration: IRCConfiguration) -> ClientBootstrap {
+        ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(.milliseconds(Int64(configuration.connectTimeout * 1000)))
     }
 
     private func begin(_ channel: any Channel) async {

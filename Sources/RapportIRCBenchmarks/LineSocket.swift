@@ -78,6 +78,10 @@ final class LineSocket {
                 head = 0
             }
             let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            // Acknowledged at once, as the bot does: the probe reads the whole channel, and its
+            // delayed acknowledgements would make InspIRCd (Nagle on) hold the bot's reply back.
+            var one: Int32 = 1
+            setsockopt(fd, Int32(IPPROTO_TCP), TCP_QUICKACK, &one, socklen_t(MemoryLayout<Int32>.size))
             if count < 0, errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { return nil }
             guard count > 0 else {
                 throw Failure(description: count == 0 ? "server closed the connection" : "recv: \(String(cString: strerror(errno)))")

@@ -11,10 +11,13 @@ struct LoadBenchmark {
     var messages = 100_000
     var users = 20
     var rate = 2_000.0
+    /// Plugins switched off in the bot's configuration, to see what the rest costs.
+    var disabled: [String] = []
     let channel = "#load"
     let botNick = "rapport"
 
-    /// Reads `--rapport PATH --server-script PATH --corpus DIR --messages N --users N --rate N`.
+    /// Reads `--rapport PATH --server-script PATH --corpus DIR --messages N --users N --rate N
+    /// --disable PLUGIN[,PLUGIN…]`.
     init(arguments: [String]) throws {
         var rest = arguments[...]
         while let key = rest.popFirst() {
@@ -26,6 +29,7 @@ struct LoadBenchmark {
             case "--messages": messages = try Self.number(value, key)
             case "--users": users = try Self.number(value, key)
             case "--rate": rate = Double(try Self.number(value, key))
+            case "--disable": disabled = value.split(separator: ",").map(String.init)
             default: throw LineSocket.Failure(description: "unknown option \(key)")
             }
         }
@@ -39,6 +43,9 @@ struct LoadBenchmark {
     func run() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-load-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        // Kept after a failure, for the server's and the bot's logs; removed last otherwise.
+        var succeeded = false
+        defer { if succeeded { try? FileManager.default.removeItem(atPath: dir) } }
         let port = try startServer(dir)
         defer { _ = try? shell("'\(serverScript)' stop '\(dir)'") }
 
@@ -74,6 +81,7 @@ struct LoadBenchmark {
         say(String(format: "bot CPU (user+sys): %.2f s = %.2f s per 100,000 messages", cpu, cpu * 100_000 / Double(messages)))
         say(String(format: "bot RSS: idle %.1f MB, peak (VmHWM) %.1f MB", idleRSS, try bot.memoryMB("VmHWM")))
         say(pinger.summary)
+        succeeded = true
     }
 
     // MARK: - Setup
@@ -110,6 +118,7 @@ struct LoadBenchmark {
               nick: \(botNick)
               channels: ["\(channel)"]
               flood: { burst: 100, per_second: 100 }
+        plugins: {\(disabled.map { "\($0): { enabled: false }" }.joined(separator: ", "))}
 
         """
     }

@@ -33,8 +33,9 @@ public struct RapportMetrics: Sendable {
     /// Metrics that go nowhere.
     public static var disabled: RapportMetrics { RapportMetrics(factory: NOOPMetricsHandler.instance) }
 
-    public func messageReceived(network: String) {
-        Counter(label: "rapport_messages_received_total", dimensions: [("network", network)], factory: factory).increment()
+    /// The received-messages counter of `network`: ``Bot`` keeps it, as it counts every message.
+    public func messagesReceived(network: String) -> Counter {
+        Counter(label: "rapport_messages_received_total", dimensions: [("network", network)], factory: factory)
     }
 
     public func messageSent(network: String) {
@@ -52,8 +53,9 @@ public struct RapportMetrics: Sendable {
         Counter(label: "rapport_plugin_errors_total", dimensions: [("plugin", plugin), ("kind", kind)], factory: factory).increment()
     }
 
-    public func pluginQueueDepth(plugin: String, _ depth: Int) {
-        Gauge(label: "rapport_plugin_queue_depth", dimensions: [("plugin", plugin)], factory: factory).record(depth)
+    /// The queue-depth gauge of `plugin`: its runner keeps it, as it records every change.
+    public func pluginQueueDepth(plugin: String) -> Gauge {
+        Gauge(label: "rapport_plugin_queue_depth", dimensions: [("plugin", plugin)], factory: factory)
     }
 
     public func pluginEventDropped(plugin: String) {

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Synchronization
 public import Logging
@@ -35,6 +36,8 @@ public actor Bot: EventSink {
     /// Settings and switches as computed for each place, until the file or the run-time state changes.
     var answers = PlaceAnswers()
     var runners: [String: PluginRunner] = [:]
+    /// `rapport_messages_received_total` by network, kept rather than looked up per message.
+    private var receivedCounters: [String: Counter] = [:]
     /// Plugins whose start failed, with the reason.
     var failures: [String: String] = [:]
     var commandBuckets: [String: TokenBucket] = [:]
@@ -185,7 +188,7 @@ public actor Bot: EventSink {
     // MARK: - Events
 
     public func receive(_ event: ChatEvent) async {
-        if case .message = event.kind, !event.isOwn { metrics.messageReceived(network: event.network) }
+        if case .message = event.kind, !event.isOwn { receivedCounter(event.network).increment() }
         if case .message(let message) = event.kind, event.isCommandCandidate,
             let match = parseCommand(message.text, in: event)
         {
@@ -200,6 +203,13 @@ public actor Bot: EventSink {
             }
             runner.enqueue(.event(event))
         }
+    }
+
+    private func receivedCounter(_ network: String) -> Counter {
+        if let counter = receivedCounters[network] { return counter }
+        let counter = metrics.messagesReceived(network: network)
+        receivedCounters[network] = counter
+        return counter
     }
 
     public func settle() async {

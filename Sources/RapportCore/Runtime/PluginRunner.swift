@@ -1,3 +1,4 @@
+import CoreMetrics
 import DequeModule
 import Logging
 import Synchronization
@@ -26,6 +27,7 @@ final class PluginRunner: Sendable {
     let context: PluginContext
     let timeout: Duration
     let metrics: RapportMetrics
+    private let queueDepth: Gauge
     private let state = Mutex(State())
 
     private struct State: ~Copyable {
@@ -51,6 +53,7 @@ final class PluginRunner: Sendable {
     ) {
         self.descriptor = descriptor
         self.metrics = metrics
+        self.queueDepth = metrics.pluginQueueDepth(plugin: descriptor.id)
         self.plugin = plugin
         self.context = context
         self.timeout = timeout
@@ -143,7 +146,7 @@ final class PluginRunner: Sendable {
         }
         switch outcome {
         case .queued(let depth, let wake):
-            metrics.pluginQueueDepth(plugin: descriptor.id, depth)
+            queueDepth.record(depth)
             wake?.resume()
         case .dropped(let count):
             metrics.pluginEventDropped(plugin: descriptor.id)
@@ -208,7 +211,7 @@ final class PluginRunner: Sendable {
             defer { state.idleWaiters = [] }
             return (0, state.idleWaiters)
         }
-        metrics.pluginQueueDepth(plugin: descriptor.id, depth)
+        queueDepth.record(depth)
         waiters.forEach { $0.resume() }
     }
 
