@@ -85,12 +85,15 @@ extension ReplyLinker {
                     relatedUsers: Self.bloom(query.mentions, query.user, query.addressee, qState?.lastAntecedentUser)
                         | facts.reduce(0) { $0 | TextAnalysis.bloomBit($1.user) },
                     userBit: query.userBit)
-                var i = w.count - 1
-                var distance = 1
-                while i >= windowStart {
-                    body(distance, pairFeatures(query, w.baseAddress! + i, distance: distance, facts: facts, context: context))
-                    distance += 1
-                    i -= 1
+                FeatureRow.pairRows.withUnsafeBufferPointer { pairRows in
+                    var i = w.count - 1
+                    var distance = 1
+                    while i >= windowStart {
+                        let rows = pairRows.baseAddress! + 1 + (min(distance, FeatureRow.maxDistance) - 1) * FeatureRow.gapBuckets
+                        body(distance, pairFeatures(query, w.baseAddress! + i, rows: rows, facts: facts, context: context))
+                        distance += 1
+                        i -= 1
+                    }
                 }
             }
         }
@@ -232,16 +235,16 @@ extension ReplyLinker {
         return SideBits(always: f.bits, otherAuthor: other.bits, otherAuthorLatest: latest.bits, both: both.bits)
     }
 
-    /// The features of the pair (query, candidate); `distance` is 1 for the newest message in the
-    /// window, 2 for the one before, ….
+    /// The features of the pair (query, candidate); `rows` are the ``FeatureRow/pairRows`` of the
+    /// candidate's distance, one per gap bucket.
     @inline(__always)
     func pairFeatures(
-        _ q: Entry, _ c: UnsafePointer<Entry>, distance dist: Int, facts: [(user: UInt64, bits: UInt64)],
+        _ q: Entry, _ c: UnsafePointer<Entry>, rows: UnsafePointer<FeatureRow>, facts: [(user: UInt64, bits: UInt64)],
         context: QueryContext
     ) -> FeatureRow {
         let minutes = (q.time - c.pointee.time) / 60
         let gap = minutes < 1 ? 0 : minutes < 2 ? 1 : minutes < 5 ? 2 : minutes < 16 ? 3 : 4
-        var f = FeatureRow.pair(distance: dist, gap: gap)
+        var f = rows[gap]
         let query = context.queryBits
         let candidate = c.pointee.candidateBits
         f.bits |= query.always | candidate.always | (query.both & candidate.both)
