@@ -102,17 +102,19 @@ public struct ReciprocityEngine: Sendable {
         case .other: linkKind = .other
         }
         guard linkKind == .message || linkKind == .action else {
-            let decision = state.linker.link(ReplyLinker.Input(kind: linkKind, nick: o.nick, time: o.time))
-            return Outcome(decision: decision, events: [])
+            var input = ReplyLinker.Input(kind: linkKind, nick: o.nick, time: o.time)
+            input.nickHash = sender
+            return Outcome(decision: state.linker.link(input), events: [])
         }
 
         let analysis = TextAnalysis(o.text, casemapping: configuration.casemapping)
         let isQuestion = questions.isQuestion(analysis)
         let verdict = isBot ? ThanksDetector.Verdict.none : thanks.detect(o.text, analysis: analysis)
         let explicit = o.replyTo.flatMap { state.messages[$0] }
-        let input = ReplyLinker.Input(
+        var input = ReplyLinker.Input(
             kind: linkKind, nick: o.nick, time: o.time, analysis: analysis, isQuestion: isQuestion,
             isThanks: verdict.isThanks, isBot: isBot, explicitReplyTo: explicit)
+        input.nickHash = sender
         let decision = state.linker.link(input, dump: dump)
         let sequence = decision.sequence
         state.remember(

@@ -38,6 +38,9 @@ public struct ReplyLinker: Sendable {
         public var isBot: Bool
         /// The sequence number of the message this one explicitly replies to.
         public var explicitReplyTo: Int?
+        /// ``TextAnalysis/nickHash(_:casemapping:)`` of ``nick`` under the linker's casemapping,
+        /// when the caller has it already (the engine does), so it is not computed twice.
+        var nickHash: UInt64?
 
         public init(
             kind: Kind, nick: String, time: Double, analysis: TextAnalysis = TextAnalysis(""), isQuestion: Bool = false,
@@ -165,7 +168,7 @@ public struct ReplyLinker: Sendable {
         let sequence = nextSequence
         nextSequence += 1
         if sequence & 4095 == 4095 { prune(before: sequence - 4096) }
-        let user = TextAnalysis.nickHash(input.nick, casemapping: casemapping)
+        let user = input.nickHash ?? TextAnalysis.nickHash(input.nick, casemapping: casemapping)
 
         switch input.kind {
         case .message, .action:
