@@ -105,6 +105,8 @@ public struct ReplyLinker: Sendable {
         var candidateBits = SideBits()
         /// ``TextAnalysis/bloomBit(_:)`` of ``user``.
         var userBit: UInt64 = 0
+        /// The first byte of ``nick`` folded, when it is ASCII (not CR); else 0.
+        var nickFirstFolded: UInt8 = 0
         /// The bloom bits of the users it names or answered, set once it is linked: a query by a
         /// user without a bit here is neither addressed, mentioned nor answered by it.
         var targetBits: UInt64 = 0
@@ -310,26 +312,40 @@ public struct ReplyLinker: Sendable {
             antecedentUser: nil)
         entry.userJoinedRecently = joined
         entry.userBit = TextAnalysis.bloomBit(user)
+        if let first = input.nick.utf8.first, Self.isPlain(first) { entry.nickFirstFolded = TextAnalysis.NickFold(casemapping)(first) }
         return entry
     }
 
     /// A shortened nick (`hik:` for `Hikaru79`): the most recent speaker in the window whose nick,
     /// folded, starts with `prefix`.
+    ///
+    /// A nick whose first byte, folded, is ASCII and not the prefix's (ASCII) first byte cannot
+    /// match, and is passed over without comparing the strings (≈ 175 instructions a nick).
     func shortenedNick(_ prefix: String) -> UInt64? {
+        let first = prefix.utf8.first ?? 0
+        let compareAll = prefix.isEmpty || !Self.isPlain(first)
         var i = window.count - 1
         while i >= windowStart {
-            if Self.folded(window[i].nick, hasPrefix: prefix, casemapping: casemapping) { return window[i].user }
+            let nickFirst = window[i].nickFirstFolded
+            if compareAll || nickFirst == 0 || nickFirst == first,
+                Self.folded(window[i].nick, hasPrefix: prefix, casemapping: casemapping)
+            {
+                return window[i].user
+            }
             i -= 1
         }
         return nil
     }
+
+    /// Whether `byte` is ASCII but not CR: such a byte is a character of its own.
+    @inline(__always)
+    static func isPlain(_ byte: UInt8) -> Bool { byte < 0x80 && byte != 0x0D }
 
     /// `casemapping.fold(nick).hasPrefix(prefix)`, without building the folded nick when both
     /// are ASCII without CR (then every byte is a character, and comparing bytes is what
     /// `hasPrefix` does).
     static func folded(_ nick: String, hasPrefix prefix: String, casemapping: Casemapping) -> Bool {
         let fold = TextAnalysis.NickFold(casemapping)
-        @inline(__always) func isPlain(_ b: UInt8) -> Bool { b < 0x80 && b != 0x0D }
         var nickBytes = nick.utf8.makeIterator()
         for p in prefix.utf8 {
             guard let b = nickBytes.next(), isPlain(b), isPlain(p) else { return casemapping.fold(nick).hasPrefix(prefix) }
