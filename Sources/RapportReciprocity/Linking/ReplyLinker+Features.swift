@@ -32,14 +32,15 @@ extension ReplyLinker {
         return bits
     }
 
-    /// Scores the self candidate and every message in the window; returns the best sequence number.
-    /// `qState` is what the linker knew of the query's author before the query.
-    mutating func rank(_ query: Entry, state qState: UserState?, dump: FeatureDump?) -> Int {
+    /// Scores the self candidate and every message in the window; returns the window index of the
+    /// best message, or nil when the self candidate is best. `qState` is what the linker knew of
+    /// the query's author before the query, `previous` the window index of their last message.
+    mutating func rank(_ query: Entry, state qState: UserState?, previous: Int?, dump: FeatureDump?) -> Int? {
         var scratch = Scratch()
         swap(&scratch, &self.scratch)
         defer { swap(&scratch, &self.scratch) }
         scratch.shortlist.removeAll()
-        let selfRow = selfFeatures(query, state: qState)
+        let selfRow = selfFeatures(query, state: qState, previous: previous)
         var best = 0
         var bestScore = model.score(selfRow)
         let linear = model.isLinear
@@ -66,7 +67,7 @@ extension ReplyLinker {
             forEachPair(query, state: qState, facts: &scratch.facts) { _, features in rows.append(features) }
             self.dump(query, rows: rows, to: dump)
         }
-        return best == 0 ? query.sequence : window[window.count - best].sequence
+        return best == 0 ? nil : window.count - best
     }
 
     /// Hands `body` each window message's distance (1 for the newest) and pair features, newest
@@ -145,12 +146,12 @@ extension ReplyLinker {
         }
     }
 
-    func selfFeatures(_ q: Entry, state: UserState?) -> FeatureRow {
+    func selfFeatures(_ q: Entry, state: UserState?, previous: Int?) -> FeatureRow {
         var f = FeatureRow.selfCandidate()
         f.set(.sBias)
         f.set(.sAddressed, q.addressee != nil)
         f.set(.sMentions, !q.mentions.isEmpty)
-        if let previous = state?.lastMessage, let index = entryIndex(sequence: previous) {
+        if let index = previous {
             let dist = window.count - index
             f.set(.sPrevDist1, dist == 1)
             f.set(.sPrevDist2to5, dist >= 2 && dist <= 5)

@@ -197,18 +197,22 @@ public struct ReplyLinker: Sendable {
         }
 
         let state = users[user]
+        // Looked up once, for the self features and to mark it superseded.
+        let previous = state?.lastMessage.flatMap { entryIndex(sequence: $0) }
         var entry = makeEntry(input, user: user, state: state, sequence: sequence)
-        var best = sequence
+        let antecedent: Int?
         var isExplicit = false
         if let target = input.explicitReplyTo, let candidate = entryIndex(sequence: target) {
-            best = window[candidate].sequence
+            antecedent = candidate
             isExplicit = true
         } else {
-            best = rank(entry, state: state, dump: dump)
+            antecedent = rank(entry, state: state, previous: previous, dump: dump)
         }
+        var best = sequence
         var antecedentNick: String?
-        if best != sequence, let index = entryIndex(sequence: best) {
+        if let index = antecedent {
             // Field by field: a copy of the whole entry costs a reference count per array.
+            best = window[index].sequence
             entry.antecedent = best
             entry.antecedentUser = window[index].user
             antecedentNick = window[index].nick
@@ -216,7 +220,7 @@ public struct ReplyLinker: Sendable {
         let mentioned = entry.mentions.compactMap { users[$0]?.nick }
         entry.candidateBits = candidateBits(entry)
         entry.targetBits = Self.bloom(entry.mentions, entry.antecedentUser, entry.addressee)
-        record(entry)
+        record(entry, previous: previous)
         return Decision(
             sequence: sequence, antecedent: best, antecedentNick: antecedentNick, isExplicit: isExplicit, isMessage: true,
             mentionedNicks: mentioned)
@@ -236,13 +240,12 @@ public struct ReplyLinker: Sendable {
         return nil
     }
 
-    mutating func record(_ entry: Entry) {
-        let previous = users.update(entry.user, default: UserState(lastSeen: entry.sequence, nick: entry.nick)) {
+    /// Adds `entry` to the window; `previous` is the window index of its author's previous message.
+    mutating func record(_ entry: Entry, previous: Int?) {
+        users.update(entry.user, default: UserState(lastSeen: entry.sequence, nick: entry.nick)) {
             Self.update(&$0, with: entry)
         }
-        if let previous, let index = entryIndex(sequence: previous) {
-            window[index].superseded = true
-        }
+        if let previous { window[previous].superseded = true }
         for target in entry.mentions where target != entry.user {
             users.modify(target) { $0.lastAddressedBy = entry.sequence }
         }
@@ -255,16 +258,14 @@ public struct ReplyLinker: Sendable {
         }
     }
 
-    /// Records `entry` as its author's latest message; returns the one before.
-    static func update(_ state: inout UserState, with entry: Entry) -> Int? {
-        let previous = state.lastMessage
+    /// Records `entry` as its author's latest message.
+    static func update(_ state: inout UserState, with entry: Entry) {
         state.lastSeen = entry.sequence
         state.nick = entry.nick
         state.lastMessage = entry.sequence
         state.lastMessageTime = entry.time
         state.lastAntecedentUser = entry.antecedentUser
         state.lastWasLinkedToOther = entry.antecedentUser != nil && entry.antecedentUser != entry.user
-        return previous
     }
 
     mutating func prune(before horizon: Int) {
