@@ -114,6 +114,20 @@ struct LinkModelTests {
         #expect(later.allSatisfy { FeatureRow.bit($0) > row.startBits })
     }
 
+    @Test func pairRowTableHoldsTheRowOfEachDistanceAndGapAtItsStart() {
+        #expect(FeatureRow.pairRows.count == FeatureRow.starts)
+        #expect(FeatureRow.pairRows[0].bits == 0 && FeatureRow.pairRows[0].start == 0)
+        for distance in 1...FeatureRow.maxDistance + 5 {
+            for gap in 0..<FeatureRow.gapBuckets {
+                let made = FeatureRow.pair(distance: distance, gap: gap)
+                let stored = FeatureRow.pairRows[made.start]
+                #expect(stored.start == made.start && stored.bits == made.bits && stored.startBits == made.startBits)
+                #expect(stored.distanceScaled.bitPattern == made.distanceScaled.bitPattern && stored.commonFraction == 0)
+                #expect(stored.first == made.first && stored.valued == made.valued)
+            }
+        }
+    }
+
     @Test func denseRowHoldsEachFeatureSetWithItsValue() {
         var row = FeatureRow.pair()
         row.set(.pDist2)

@@ -27,4 +27,22 @@ struct ShortenedNickTests {
                     == casemapping.fold(nick).hasPrefix(prefix), "\(nick) \(prefix) \(casemapping)")
         }
     }
+
+    @Test("the latest speaker whose folded nick has the prefix is found, nicks passed over by their first byte included")
+    func shortenedNickIsTheLatestMatchingSpeaker() {
+        let nicks = ["Hikaru79", "hiro", "[Bob]", "~Tilde", "Zoë", "Ünïcode", "a\r\nb", "Zed", "bob", "HIKE"]
+        let prefixes = ["hik", "hi", "{b", "{", "^t", "zo", "zoë", "ü", "Ü", "a\r", "ze", "bo", "x", "h", "hikaru79x"]
+        for casemapping in [Casemapping.ascii, .rfc1459, .strictRFC1459, .none] {
+            var linker = ReplyLinker(casemapping: casemapping)
+            for (k, nick) in nicks.enumerated() {
+                _ = linker.link(.init(kind: .message, nick: nick, time: Double(k), analysis: TextAnalysis("some words here")))
+            }
+            for prefix in prefixes {
+                // Every nick compared in full, newest first.
+                let window = linker.window[linker.windowStart...]
+                let expected = window.last { ReplyLinker.folded($0.nick, hasPrefix: prefix, casemapping: casemapping) }?.user
+                #expect(linker.shortenedNick(prefix) == expected, "\(prefix) \(casemapping)")
+            }
+        }
+    }
 }

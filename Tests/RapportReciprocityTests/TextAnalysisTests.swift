@@ -80,6 +80,25 @@ struct TextAnalysisTests {
         #expect(t.rawNick == TextAnalysis.nickHash(token))
     }
 
+    @Test("one pass gives the lowered and the folded hash of the same bytes", arguments: [Casemapping.ascii, .rfc1459, .strictRFC1459, .none])
+    func bothHashesAreTheTwoHashes(_ casemapping: Casemapping) {
+        let fold = TextAnalysis.NickFold(casemapping)
+        var state: UInt64 = 11
+        for _ in 0..<500 {
+            let bytes = (0..<Int(state % 13)).map { _ -> UInt8 in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return UInt8(truncatingIfNeeded: state >> 56)
+            }
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            bytes.withUnsafeBufferPointer { b in
+                let start = bytes.isEmpty ? 0 : Int(state >> 33) % bytes.count
+                let both = TextAnalysis.bothHashes(b, start, bytes.count, fold)
+                #expect(both.lowered == TextAnalysis.loweredHash(b, start, bytes.count))
+                #expect(both.folded == TextAnalysis.foldedHash(b, start, bytes.count, fold))
+            }
+        }
+    }
+
     @Test("bytes fold as Casemapping.fold folds", arguments: [Casemapping.ascii, .rfc1459, .strictRFC1459, .none])
     func nickFoldMatchesCasemapping(_ casemapping: Casemapping) {
         let fold = TextAnalysis.NickFold(casemapping)

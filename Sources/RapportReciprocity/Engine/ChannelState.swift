@@ -4,6 +4,7 @@ import RapportCore
 /// What the engine remembers about one channel; bounded by the linker's window.
 struct ChannelState: Sendable {
     struct Message: Sendable {
+        var sequence: Int
         var nick: String
         /// Nick hash under the casemapping (``TextAnalysis/nickHash(_:casemapping:)``).
         var user: UInt64
@@ -13,8 +14,9 @@ struct ChannelState: Sendable {
     }
 
     var linker: ReplyLinker
-    /// Recent messages by sequence number.
-    var recent: [Int: Message] = [:]
+    /// Recent messages, oldest first (by sequence number): an array, pruned in batches, and
+    /// searched by halves (a `Dictionary` by sequence number cost ≈ 450 instructions a line).
+    var recent: [Message] = []
     /// Sequence numbers of recent messages by protocol id.
     var messages: [MessageID: Int] = [:]
     /// Nick hash → who last answered them, and when.
@@ -23,7 +25,6 @@ struct ChannelState: Sendable {
     var answered: Set<AnsweredKey> = []
     /// Folded nicks seen marked as bots.
     var botNicks: Set<String> = []
-    var order: [Int] = []
     let casemapping: Casemapping
 
     init(configuration: ReciprocityEngine.Configuration) {
@@ -32,21 +33,32 @@ struct ChannelState: Sendable {
     }
 
     mutating func remember(sequence: Int, nick: String, user: UInt64, id: MessageID?, isQuestion: Bool, isBot: Bool, windowSize: Int) {
-        recent[sequence] = Message(nick: nick, user: user, id: id, isQuestion: isQuestion, isBot: isBot)
+        recent.append(Message(sequence: sequence, nick: nick, user: user, id: id, isQuestion: isQuestion, isBot: isBot))
         if let id { messages[id] = sequence }
         if isBot { botNicks.insert(casemapping.fold(nick)) }
-        order.append(sequence)
         // Keep reactions and replies possible for a while longer than the linker's window.
         let keep = max(windowSize * 4, 200)
-        if order.count > keep * 2 {
-            let horizon = order[order.count - keep]
-            for old in order[..<(order.count - keep)] {
-                if let id = recent.removeValue(forKey: old)?.id { messages.removeValue(forKey: id) }
+        if recent.count > keep * 2 {
+            let horizon = recent[recent.count - keep].sequence
+            for old in recent[..<(recent.count - keep)] {
+                if let id = old.id { messages.removeValue(forKey: id) }
             }
-            order.removeFirst(order.count - keep)
+            recent.removeFirst(recent.count - keep)
             answered = answered.filter { $0.question >= horizon }
             if recentHelper.count > 4 * keep { recentHelper = [:] }
         }
+    }
+
+    /// The recent message with sequence number `sequence`, if it is still remembered.
+    func message(_ sequence: Int) -> Message? {
+        var lo = 0, hi = recent.count - 1
+        while lo <= hi {
+            let mid = (lo + hi) / 2
+            let s = recent[mid].sequence
+            if s == sequence { return recent[mid] }
+            if s < sequence { lo = mid + 1 } else { hi = mid - 1 }
+        }
+        return nil
     }
 }
 

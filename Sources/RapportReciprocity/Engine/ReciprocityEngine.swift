@@ -102,17 +102,19 @@ public struct ReciprocityEngine: Sendable {
         case .other: linkKind = .other
         }
         guard linkKind == .message || linkKind == .action else {
-            let decision = state.linker.link(ReplyLinker.Input(kind: linkKind, nick: o.nick, time: o.time))
-            return Outcome(decision: decision, events: [])
+            var input = ReplyLinker.Input(kind: linkKind, nick: o.nick, time: o.time)
+            input.nickHash = sender
+            return Outcome(decision: state.linker.link(input), events: [])
         }
 
         let analysis = TextAnalysis(o.text, casemapping: configuration.casemapping)
         let isQuestion = questions.isQuestion(analysis)
         let verdict = isBot ? ThanksDetector.Verdict.none : thanks.detect(o.text, analysis: analysis)
         let explicit = o.replyTo.flatMap { state.messages[$0] }
-        let input = ReplyLinker.Input(
+        var input = ReplyLinker.Input(
             kind: linkKind, nick: o.nick, time: o.time, analysis: analysis, isQuestion: isQuestion,
             isThanks: verdict.isThanks, isBot: isBot, explicitReplyTo: explicit)
+        input.nickHash = sender
         let decision = state.linker.link(input, dump: dump)
         let sequence = decision.sequence
         state.remember(
@@ -122,7 +124,7 @@ public struct ReciprocityEngine: Sendable {
         let date = Date(timeIntervalSince1970: o.time)
         let fold = configuration.casemapping.fold
         // An answer: linked to someone else's question.
-        if !decision.startsConversation, !isBot, let antecedent = state.recent[decision.antecedent],
+        if !decision.startsConversation, !isBot, let antecedent = state.message(decision.antecedent),
             antecedent.user != sender, !antecedent.isBot
         {
             state.recentHelper[antecedent.user] = (o.nick, o.time)
@@ -136,7 +138,7 @@ public struct ReciprocityEngine: Sendable {
         }
         // A thanks.
         if case .thanks(let form, let plusPlus) = verdict {
-            let linkedAuthor = decision.startsConversation ? nil : state.recent[decision.antecedent]?.nick
+            let linkedAuthor = decision.startsConversation ? nil : state.message(decision.antecedent)?.nick
             let helper = state.recentHelper[sender].flatMap { o.time - $0.time <= configuration.recentHelperSeconds ? $0.nick : nil }
             let facts = CreditResolver.Facts(
                 thanker: o.nick, named: plusPlus + decision.mentionedNicks,
@@ -159,7 +161,7 @@ public struct ReciprocityEngine: Sendable {
                     let related = credit.source == .linked || credit.source == .explicitReply ? decision.antecedent : nil
                     let event = HelpEvent(
                         kind: .thanked, from: o.nick, to: nick, detection: detection, network: o.network, channel: o.channel,
-                        time: date, messageID: o.id, relatedMessageID: related.flatMap { state.recent[$0]?.id }, sequence: sequence,
+                        time: date, messageID: o.id, relatedMessageID: related.flatMap { state.message($0)?.id }, sequence: sequence,
                         relatedSequence: related)
                     if caps.allow(event, cap: configuration.dailyCapPerPair, casemapping: configuration.casemapping) { events.append(event) }
                 }
@@ -170,7 +172,7 @@ public struct ReciprocityEngine: Sendable {
 
     mutating func reaction(_ o: Observation, target: MessageID, key: String, isBot: Bool, state: ChannelState) -> [HelpEvent] {
         guard configuration.creditReactions.contains(key), !isBot, let sequence = state.messages[target],
-            let message = state.recent[sequence], !message.isBot,
+            let message = state.message(sequence), !message.isBot,
             !configuration.casemapping.equal(message.nick, o.nick)
         else { return [] }
         let event = HelpEvent(

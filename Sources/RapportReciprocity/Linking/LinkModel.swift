@@ -91,21 +91,25 @@ public struct LinkModel: Sendable {
     /// value), in feature order.
     @inline(__always)
     static func hiddenSums(_ row: FeatureRow, bits: UInt64, group: Int, from a: Units, weights: LinkWeights) -> Units {
-        var a = a
+        // Four separate sums and one stride: a tuple carried through the loop was shuffled
+        // between registers at every feature.
+        var (a0, a1, a2, a3) = a
         var bits = bits
+        let stride = 4 &* weights.groups
+        let first = weights.hidden + (row.first &* stride &+ 4 &* group)
         while bits != 0 {
             let n = bits.trailingZeroBitCount
-            let w = weights.hidden + 4 &* ((row.first &+ n) &* weights.groups &+ group)
+            let w = first + n &* stride
             if row.valued & (1 << n) == 0 {
                 // A 0/1 feature adds its weights as they are: 1 × w is w, to the bit.
-                a.0 += w[0]; a.1 += w[1]; a.2 += w[2]; a.3 += w[3]
+                a0 += w[0]; a1 += w[1]; a2 += w[2]; a3 += w[3]
             } else {
                 let x = row.value(bit: n)
-                a.0 += x * w[0]; a.1 += x * w[1]; a.2 += x * w[2]; a.3 += x * w[3]
+                a0 += x * w[0]; a1 += x * w[1]; a2 += x * w[2]; a3 += x * w[3]
             }
             bits &= bits &- 1
         }
-        return a
+        return (a0, a1, a2, a3)
     }
 
     /// tanh, by a rational approximation accurate to about 1e-4 (enough to rank), unit by unit.

@@ -32,14 +32,15 @@ extension ReplyLinker {
         return bits
     }
 
-    /// Scores the self candidate and every message in the window; returns the best sequence number.
-    /// `qState` is what the linker knew of the query's author before the query.
-    mutating func rank(_ query: Entry, state qState: UserState?, dump: FeatureDump?) -> Int {
+    /// Scores the self candidate and every message in the window; returns the window index of the
+    /// best message, or nil when the self candidate is best. `qState` is what the linker knew of
+    /// the query's author before the query, `previous` the window index of their last message.
+    mutating func rank(_ query: Entry, state qState: UserState?, previous: Int?, dump: FeatureDump?) -> Int? {
         var scratch = Scratch()
         swap(&scratch, &self.scratch)
         defer { swap(&scratch, &self.scratch) }
         scratch.shortlist.removeAll()
-        let selfRow = selfFeatures(query, state: qState)
+        let selfRow = selfFeatures(query, state: qState, previous: previous)
         var best = 0
         var bestScore = model.score(selfRow)
         let linear = model.isLinear
@@ -66,7 +67,7 @@ extension ReplyLinker {
             forEachPair(query, state: qState, facts: &scratch.facts) { _, features in rows.append(features) }
             self.dump(query, rows: rows, to: dump)
         }
-        return best == 0 ? query.sequence : window[window.count - best].sequence
+        return best == 0 ? nil : window.count - best
     }
 
     /// Hands `body` each window message's distance (1 for the newest) and pair features, newest
@@ -85,12 +86,15 @@ extension ReplyLinker {
                     relatedUsers: Self.bloom(query.mentions, query.user, query.addressee, qState?.lastAntecedentUser)
                         | facts.reduce(0) { $0 | TextAnalysis.bloomBit($1.user) },
                     userBit: query.userBit)
-                var i = w.count - 1
-                var distance = 1
-                while i >= windowStart {
-                    body(distance, pairFeatures(query, w.baseAddress! + i, distance: distance, facts: facts, context: context))
-                    distance += 1
-                    i -= 1
+                FeatureRow.pairRows.withUnsafeBufferPointer { pairRows in
+                    var i = w.count - 1
+                    var distance = 1
+                    while i >= windowStart {
+                        let rows = pairRows.baseAddress! + 1 + (min(distance, FeatureRow.maxDistance) - 1) * FeatureRow.gapBuckets
+                        body(distance, pairFeatures(query, w.baseAddress! + i, rows: rows, facts: facts, context: context))
+                        distance += 1
+                        i -= 1
+                    }
                 }
             }
         }
@@ -142,12 +146,12 @@ extension ReplyLinker {
         }
     }
 
-    func selfFeatures(_ q: Entry, state: UserState?) -> FeatureRow {
+    func selfFeatures(_ q: Entry, state: UserState?, previous: Int?) -> FeatureRow {
         var f = FeatureRow.selfCandidate()
         f.set(.sBias)
         f.set(.sAddressed, q.addressee != nil)
         f.set(.sMentions, !q.mentions.isEmpty)
-        if let previous = state?.lastMessage, let index = entryIndex(sequence: previous) {
+        if let index = previous {
             let dist = window.count - index
             f.set(.sPrevDist1, dist == 1)
             f.set(.sPrevDist2to5, dist >= 2 && dist <= 5)
@@ -232,16 +236,16 @@ extension ReplyLinker {
         return SideBits(always: f.bits, otherAuthor: other.bits, otherAuthorLatest: latest.bits, both: both.bits)
     }
 
-    /// The features of the pair (query, candidate); `distance` is 1 for the newest message in the
-    /// window, 2 for the one before, ….
+    /// The features of the pair (query, candidate); `rows` are the ``FeatureRow/pairRows`` of the
+    /// candidate's distance, one per gap bucket.
     @inline(__always)
     func pairFeatures(
-        _ q: Entry, _ c: UnsafePointer<Entry>, distance dist: Int, facts: [(user: UInt64, bits: UInt64)],
+        _ q: Entry, _ c: UnsafePointer<Entry>, rows: UnsafePointer<FeatureRow>, facts: [(user: UInt64, bits: UInt64)],
         context: QueryContext
     ) -> FeatureRow {
         let minutes = (q.time - c.pointee.time) / 60
         let gap = minutes < 1 ? 0 : minutes < 2 ? 1 : minutes < 5 ? 2 : minutes < 16 ? 3 : 4
-        var f = FeatureRow.pair(distance: dist, gap: gap)
+        var f = rows[gap]
         let query = context.queryBits
         let candidate = c.pointee.candidateBits
         f.bits |= query.always | candidate.always | (query.both & candidate.both)

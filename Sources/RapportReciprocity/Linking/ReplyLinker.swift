@@ -38,6 +38,9 @@ public struct ReplyLinker: Sendable {
         public var isBot: Bool
         /// The sequence number of the message this one explicitly replies to.
         public var explicitReplyTo: Int?
+        /// ``TextAnalysis/nickHash(_:casemapping:)`` of ``nick`` under the linker's casemapping,
+        /// when the caller has it already (the engine does), so it is not computed twice.
+        var nickHash: UInt64?
 
         public init(
             kind: Kind, nick: String, time: Double, analysis: TextAnalysis = TextAnalysis(""), isQuestion: Bool = false,
@@ -102,6 +105,8 @@ public struct ReplyLinker: Sendable {
         var candidateBits = SideBits()
         /// ``TextAnalysis/bloomBit(_:)`` of ``user``.
         var userBit: UInt64 = 0
+        /// The first byte of ``nick`` folded, when it is ASCII (not CR); else 0.
+        var nickFirstFolded: UInt8 = 0
         /// The bloom bits of the users it names or answered, set once it is linked: a query by a
         /// user without a bit here is neither addressed, mentioned nor answered by it.
         var targetBits: UInt64 = 0
@@ -165,7 +170,7 @@ public struct ReplyLinker: Sendable {
         let sequence = nextSequence
         nextSequence += 1
         if sequence & 4095 == 4095 { prune(before: sequence - 4096) }
-        let user = TextAnalysis.nickHash(input.nick, casemapping: casemapping)
+        let user = input.nickHash ?? TextAnalysis.nickHash(input.nick, casemapping: casemapping)
 
         switch input.kind {
         case .message, .action:
@@ -192,18 +197,22 @@ public struct ReplyLinker: Sendable {
         }
 
         let state = users[user]
+        // Looked up once, for the self features and to mark it superseded.
+        let previous = state?.lastMessage.flatMap { entryIndex(sequence: $0) }
         var entry = makeEntry(input, user: user, state: state, sequence: sequence)
-        var best = sequence
+        let antecedent: Int?
         var isExplicit = false
         if let target = input.explicitReplyTo, let candidate = entryIndex(sequence: target) {
-            best = window[candidate].sequence
+            antecedent = candidate
             isExplicit = true
         } else {
-            best = rank(entry, state: state, dump: dump)
+            antecedent = rank(entry, state: state, previous: previous, dump: dump)
         }
+        var best = sequence
         var antecedentNick: String?
-        if best != sequence, let index = entryIndex(sequence: best) {
+        if let index = antecedent {
             // Field by field: a copy of the whole entry costs a reference count per array.
+            best = window[index].sequence
             entry.antecedent = best
             entry.antecedentUser = window[index].user
             antecedentNick = window[index].nick
@@ -211,7 +220,7 @@ public struct ReplyLinker: Sendable {
         let mentioned = entry.mentions.compactMap { users[$0]?.nick }
         entry.candidateBits = candidateBits(entry)
         entry.targetBits = Self.bloom(entry.mentions, entry.antecedentUser, entry.addressee)
-        record(entry)
+        record(entry, previous: previous)
         return Decision(
             sequence: sequence, antecedent: best, antecedentNick: antecedentNick, isExplicit: isExplicit, isMessage: true,
             mentionedNicks: mentioned)
@@ -231,13 +240,12 @@ public struct ReplyLinker: Sendable {
         return nil
     }
 
-    mutating func record(_ entry: Entry) {
-        let previous = users.update(entry.user, default: UserState(lastSeen: entry.sequence, nick: entry.nick)) {
+    /// Adds `entry` to the window; `previous` is the window index of its author's previous message.
+    mutating func record(_ entry: Entry, previous: Int?) {
+        users.update(entry.user, default: UserState(lastSeen: entry.sequence, nick: entry.nick)) {
             Self.update(&$0, with: entry)
         }
-        if let previous, let index = entryIndex(sequence: previous) {
-            window[index].superseded = true
-        }
+        if let previous { window[previous].superseded = true }
         for target in entry.mentions where target != entry.user {
             users.modify(target) { $0.lastAddressedBy = entry.sequence }
         }
@@ -250,16 +258,14 @@ public struct ReplyLinker: Sendable {
         }
     }
 
-    /// Records `entry` as its author's latest message; returns the one before.
-    static func update(_ state: inout UserState, with entry: Entry) -> Int? {
-        let previous = state.lastMessage
+    /// Records `entry` as its author's latest message.
+    static func update(_ state: inout UserState, with entry: Entry) {
         state.lastSeen = entry.sequence
         state.nick = entry.nick
         state.lastMessage = entry.sequence
         state.lastMessageTime = entry.time
         state.lastAntecedentUser = entry.antecedentUser
         state.lastWasLinkedToOther = entry.antecedentUser != nil && entry.antecedentUser != entry.user
-        return previous
     }
 
     mutating func prune(before horizon: Int) {
@@ -307,26 +313,40 @@ public struct ReplyLinker: Sendable {
             antecedentUser: nil)
         entry.userJoinedRecently = joined
         entry.userBit = TextAnalysis.bloomBit(user)
+        if let first = input.nick.utf8.first, Self.isPlain(first) { entry.nickFirstFolded = TextAnalysis.NickFold(casemapping)(first) }
         return entry
     }
 
     /// A shortened nick (`hik:` for `Hikaru79`): the most recent speaker in the window whose nick,
     /// folded, starts with `prefix`.
+    ///
+    /// A nick whose first byte, folded, is ASCII and not the prefix's (ASCII) first byte cannot
+    /// match, and is passed over without comparing the strings (≈ 175 instructions a nick).
     func shortenedNick(_ prefix: String) -> UInt64? {
+        let first = prefix.utf8.first ?? 0
+        let compareAll = prefix.isEmpty || !Self.isPlain(first)
         var i = window.count - 1
         while i >= windowStart {
-            if Self.folded(window[i].nick, hasPrefix: prefix, casemapping: casemapping) { return window[i].user }
+            let nickFirst = window[i].nickFirstFolded
+            if compareAll || nickFirst == 0 || nickFirst == first,
+                Self.folded(window[i].nick, hasPrefix: prefix, casemapping: casemapping)
+            {
+                return window[i].user
+            }
             i -= 1
         }
         return nil
     }
+
+    /// Whether `byte` is ASCII but not CR: such a byte is a character of its own.
+    @inline(__always)
+    static func isPlain(_ byte: UInt8) -> Bool { byte < 0x80 && byte != 0x0D }
 
     /// `casemapping.fold(nick).hasPrefix(prefix)`, without building the folded nick when both
     /// are ASCII without CR (then every byte is a character, and comparing bytes is what
     /// `hasPrefix` does).
     static func folded(_ nick: String, hasPrefix prefix: String, casemapping: Casemapping) -> Bool {
         let fold = TextAnalysis.NickFold(casemapping)
-        @inline(__always) func isPlain(_ b: UInt8) -> Bool { b < 0x80 && b != 0x0D }
         var nickBytes = nick.utf8.makeIterator()
         for p in prefix.utf8 {
             guard let b = nickBytes.next(), isPlain(b), isPlain(p) else { return casemapping.fold(nick).hasPrefix(prefix) }

@@ -247,6 +247,21 @@ public struct TextAnalysis: Sendable, Hashable {
         return h
     }
 
+    /// ``loweredHash(_:_:_:)`` and ``foldedHash(_:_:_:_:)`` of the same bytes, in one pass.
+    @inline(__always)
+    static func bothHashes(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ fold: NickFold
+    ) -> (lowered: UInt64, folded: UInt64) {
+        var lowered: UInt64 = 0xcbf2_9ce4_8422_2325
+        var folded = lowered
+        for k in start..<end {
+            let b = bytes[k]
+            lowered = (lowered ^ UInt64(b &- 0x41 < 26 ? b &+ 32 : b)) &* 0x100_0000_01b3
+            folded = (folded ^ UInt64(fold(b))) &* 0x100_0000_01b3
+        }
+        return (lowered, folded)
+    }
+
     /// One token's hashes, and the range of its nick form (chat punctuation stripped).
     static func makeToken(
         _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, fold: NickFold
@@ -263,10 +278,16 @@ public struct TextAnalysis: Sendable, Hashable {
         while ns < ne, isChatPunctuation(bytes[ns]) { ns += 1 }
         if ne - ns > 2, bytes[ne - 2] == UInt8(ascii: "'"), bytes[ne - 1] == UInt8(ascii: "s") { ne -= 2 }
         while ne > ns, isChatPunctuation(bytes[ne - 1]) { ne -= 1 }
-        let rawNick = foldedHash(bytes, start, end, fold)
-        // Usually the nick form is the whole token: then its hash is the raw one.
+        // Usually the word and the nick form are the whole token: then one pass hashes both, and
+        // the nick's hash is the raw one.
+        let word: UInt64, rawNick: UInt64
+        if ws == start, we == end, ns == start, ne == end {
+            (word, rawNick) = bothHashes(bytes, start, end, fold)
+        } else {
+            rawNick = foldedHash(bytes, start, end, fold)
+            word = ws == we ? 0 : loweredHash(bytes, ws, we)
+        }
         let nick = ns == ne ? 0 : ns == start && ne == end ? rawNick : foldedHash(bytes, ns, ne, fold)
-        let word = ws == we ? 0 : loweredHash(bytes, ws, we)
         let token = Token(word: word, nick: nick, rawNick: rawNick, addressMark: addressMark, atMark: atMark, length: we - ws)
         return (token, ns..<ne)
     }
