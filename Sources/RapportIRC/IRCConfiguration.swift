@@ -23,6 +23,9 @@
 /// - `connect_timeout` (seconds, 20): TCP + TLS handshake; registration gets four times as long.
 /// - `reconnect` (map): `min` (seconds, 2) and `max` (seconds, 300) of the exponential backoff
 ///   with jitter.
+/// - `quick_ack` (bool, `true`): acknowledge the server's output within 5 ms, so a server with
+///   Nagle's algorithm on does not hold a command back for up to 40 ms in a busy channel; costs
+///   more, smaller reads under heavy traffic (BENCHMARKS.md).
 public struct IRCConfiguration: Sendable, Codable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
     /// SASL credentials.
     public struct SASL: Sendable, Codable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
@@ -133,13 +136,14 @@ public struct IRCConfiguration: Sendable, Codable, Hashable, CustomStringConvert
     public var pingTimeout: Double
     public var connectTimeout: Double
     public var reconnect: Reconnect
+    public var quickAck: Bool
 
     public init(
         host: String, port: Int? = nil, tls: Bool = true, tlsVerify: Bool = true, tlsCAFile: String? = nil,
         tlsPinSHA256: String? = nil, clientCert: String? = nil, nick: String = "rapport", altNicks: [String] = [],
         username: String? = nil, realname: String = "Rapport", sasl: SASL? = nil, channels: [String] = [],
         replyStyle: ReplyStyle = .privmsg, flood: Flood = Flood(), pingInterval: Double = 90, pingTimeout: Double = 60,
-        connectTimeout: Double = 20, reconnect: Reconnect = Reconnect()
+        connectTimeout: Double = 20, reconnect: Reconnect = Reconnect(), quickAck: Bool = true
     ) {
         self.host = host
         self.port = port ?? (tls ? 6697 : 6667)
@@ -160,6 +164,7 @@ public struct IRCConfiguration: Sendable, Codable, Hashable, CustomStringConvert
         self.pingTimeout = pingTimeout
         self.connectTimeout = connectTimeout
         self.reconnect = reconnect
+        self.quickAck = quickAck
     }
 
     enum CodingKeys: String, CodingKey {
@@ -173,6 +178,7 @@ public struct IRCConfiguration: Sendable, Codable, Hashable, CustomStringConvert
         case pingInterval = "ping_interval"
         case pingTimeout = "ping_timeout"
         case connectTimeout = "connect_timeout"
+        case quickAck = "quick_ack"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -197,7 +203,8 @@ public struct IRCConfiguration: Sendable, Codable, Hashable, CustomStringConvert
             pingInterval: try c.decodeIfPresent(Double.self, forKey: .pingInterval) ?? 90,
             pingTimeout: try c.decodeIfPresent(Double.self, forKey: .pingTimeout) ?? 60,
             connectTimeout: try c.decodeIfPresent(Double.self, forKey: .connectTimeout) ?? 20,
-            reconnect: try c.decodeIfPresent(Reconnect.self, forKey: .reconnect) ?? Reconnect())
+            reconnect: try c.decodeIfPresent(Reconnect.self, forKey: .reconnect) ?? Reconnect(),
+            quickAck: try c.decodeIfPresent(Bool.self, forKey: .quickAck) ?? true)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -221,6 +228,7 @@ public struct IRCConfiguration: Sendable, Codable, Hashable, CustomStringConvert
         try c.encode(pingTimeout, forKey: .pingTimeout)
         try c.encode(connectTimeout, forKey: .connectTimeout)
         try c.encode(reconnect, forKey: .reconnect)
+        try c.encode(quickAck, forKey: .quickAck)
     }
 
     public var debugDescription: String { description }

@@ -177,7 +177,7 @@ public actor IRCConnector: Connector {
         logger.info("connecting", metadata: ["host": "\(configuration.host)", "port": "\(configuration.port)", "tls": "\(configuration.tls)"])
         let channel = try await Self.bootstrap(configuration).connect(host: configuration.host, port: configuration.port) { channel in
             channel.eventLoop.makeCompletedFuture {
-                try channel.pipeline.syncOperations.addHandler(IRCQuickAcknowledgement())
+                if self.configuration.quickAck { try channel.pipeline.syncOperations.addHandler(IRCQuickAcknowledgement()) }
                 if let tls { try channel.pipeline.syncOperations.addHandler(try tls.makeHandler()) }
                 try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(IRCLineDecoder()))
                 return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)

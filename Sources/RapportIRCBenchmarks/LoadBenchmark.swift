@@ -13,11 +13,13 @@ struct LoadBenchmark {
     var rate = 2_000.0
     /// Plugins switched off in the bot's configuration, to see what the rest costs.
     var disabled: [String] = []
+    /// The bot's `irc.quick_ack`.
+    var quickAck = true
     let channel = "#load"
     let botNick = "rapport"
 
     /// Reads `--rapport PATH --server-script PATH --corpus DIR --messages N --users N --rate N
-    /// --disable PLUGIN[,PLUGIN…]`.
+    /// --disable PLUGIN[,PLUGIN…] --quick-ack true|false`.
     init(arguments: [String]) throws {
         var rest = arguments[...]
         while let key = rest.popFirst() {
@@ -30,6 +32,7 @@ struct LoadBenchmark {
             case "--users": users = try Self.number(value, key)
             case "--rate": rate = Double(try Self.number(value, key))
             case "--disable": disabled = value.split(separator: ",").map(String.init)
+            case "--quick-ack": quickAck = value == "true"
             default: throw LineSocket.Failure(description: "unknown option \(key)")
             }
         }
@@ -118,6 +121,7 @@ struct LoadBenchmark {
               nick: \(botNick)
               channels: ["\(channel)"]
               flood: { burst: 100, per_second: 100 }
+              quick_ack: \(quickAck)
         plugins: {\(disabled.map { "\($0): { enabled: false }" }.joined(separator: ", "))}
 
         """

@@ -11,6 +11,7 @@ struct IRCConfigurationTests {
         #expect(config.replyStyle == .privmsg)
         #expect(config.flood == .init(burst: 5, perSecond: 1))
         #expect(config.sasl == nil)
+        #expect(config.quickAck)
         let plain = try JSONDecoder().decode(IRCConfiguration.self, from: Data(#"{"host": "h", "tls": false}"#.utf8))
         #expect(plain.port == 6667)
     }
@@ -22,7 +23,7 @@ struct IRCConfigurationTests {
              "username": "u", "realname": "R", "sasl": {"mechanism": "EXTERNAL", "username": "acc",
              "password": "pw", "required": false}, "channels": ["#a"], "reply_style": "notice",
              "flood": {"burst": 3, "per_second": 0.5}, "ping_interval": 30, "ping_timeout": 20,
-             "connect_timeout": 5, "reconnect": {"min": 1, "max": 60}}
+             "connect_timeout": 5, "reconnect": {"min": 1, "max": 60}, "quick_ack": false}
             """##
         let input = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? NSDictionary
         let config = try JSONDecoder().decode(IRCConfiguration.self, from: Data(json.utf8))
@@ -34,12 +35,12 @@ struct IRCConfigurationTests {
         let config = try JSONDecoder().decode(IRCConfiguration.self, from: Data(#"{"host": "h"}"#.utf8))
         let output = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(config)) as? [String: Any])
         #expect(Set(output.keys).isSuperset(of: ["host", "port", "tls", "tls_verify", "nick", "alt_nicks", "realname",
-            "channels", "reply_style", "flood", "ping_interval", "ping_timeout", "connect_timeout", "reconnect"]))
+            "channels", "reply_style", "flood", "ping_interval", "ping_timeout", "connect_timeout", "reconnect", "quick_ack"]))
     }
 
     @Test("wrong types throw DecodingError", arguments: [
         #"{"host": 5}"#, #"{"host": "h", "port": "x"}"#, #"{"host": "h", "tls": "yes"}"#,
-        #"{"host": "h", "sasl": {"mechanism": "SCRAM"}}"#, #"{"host": "h", "reply_style": "shout"}"#,
+        #"{"host": "h", "sasl": {"mechanism": "SCRAM"}}"#, #"{"host": "h", "quick_ack": "yes"}"#, #"{"host": "h", "reply_style": "shout"}"#,
         ##"{"host": "h", "channels": "#a"}"##, #"{"port": 1}"#,
     ])
     func wrongTypesThrow(_ json: String) {
