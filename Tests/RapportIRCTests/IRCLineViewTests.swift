@@ -29,6 +29,7 @@ struct IRCLineViewTests {
                 #expect(view.tag(tag.key) == tag.value, "\(described) tag \(tag.key)", sourceLocation: sourceLocation)
             }
             #expect(view.tag("absent-key") == message.tag("absent-key"), "\(described)", sourceLocation: sourceLocation)
+            #expect(view.textTags == message.textTags, "\(described)", sourceLocation: sourceLocation)
         default:
             Issue.record("view and parser disagree on accepting \(described)", sourceLocation: sourceLocation)
         }

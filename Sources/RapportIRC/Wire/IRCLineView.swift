@@ -63,6 +63,9 @@ public struct IRCLineView: IRCMessageFields {
     public func tag(_ key: String) -> String? {
         layout.tag(key, in: line).map(line.value)
     }
+
+    /// The tags the session reads from a PRIVMSG or NOTICE, found in one pass.
+    public var textTags: IRCTextTags { layout.textTags(in: line) }
 }
 
 extension IRCMessage {

@@ -1,0 +1,110 @@
+public import Foundation
+
+/// The tags the session reads from a PRIVMSG or NOTICE, picked out in one pass over the tags
+/// instead of one search per key.
+///
+/// ```
+/// @time=2011-05-29T19:07:00.007Z;msgid=Rk77xQ;account=nick;+draft/reply=Rk76;bot :nick!… PRIVMSG …
+/// → time 2011-05-29 19:07:00.007 +0000, msgid "Rk77xQ", account "nick", reply "Rk76", isBot
+/// ```
+///
+/// A repeated key gives its last value, as ``IRCMessage/tag(_:)`` and ``IRCLineView/tag(_:)`` do.
+public struct IRCTextTags: Sendable, Equatable {
+    /// `account` (account-tag): the sender's services account.
+    public internal(set) var account: String?
+    /// `time` (server-time), read by ``ServerTime``; `nil` when absent or not a time.
+    public internal(set) var time: Date?
+    /// `msgid`: the message's id.
+    public internal(set) var msgid: String?
+    /// `+draft/reply`: the id of the message this one answers.
+    public internal(set) var reply: String?
+    /// `batch`: the reference of the batch the message belongs to.
+    public internal(set) var batch: String?
+    /// `bot` or `draft/bot` is present: the sender says it is a bot.
+    public internal(set) var isBot = false
+
+    /// The keys read, by their names on the wire.
+    enum Key: String, CaseIterable {
+        case account, time, msgid, batch, bot
+        case reply = "+draft/reply"
+        case draftBot = "draft/bot"
+    }
+
+    /// Reads `next()`'s keys and values in wire order; a value becomes a `String` (or the time a
+    /// `Date`) only for a key read.
+    @inline(__always)
+    init<Value>(_ next: () -> (Key, Value)?, string: (Value) -> String, date: (Value) -> Date?) {
+        while let (key, value) = next() {
+            switch key {
+            case .account: account = string(value)
+            case .time: time = date(value)
+            case .msgid: msgid = string(value)
+            case .reply: reply = string(value)
+            case .batch: batch = string(value)
+            case .bot, .draftBot: isBot = true
+            }
+        }
+    }
+}
+
+extension IRCMessage {
+    /// The tags the session reads from a PRIVMSG or NOTICE.
+    public var textTags: IRCTextTags {
+        var index = tags.startIndex
+        return IRCTextTags(
+            {
+                while index < tags.endIndex {
+                    let tag = tags[index]
+                    index += 1
+                    if let key = IRCTextTags.Key(rawValue: tag.key) { return (key, tag.value) }
+                }
+                return nil
+            }, string: { $0 }, date: ServerTime.date)
+    }
+}
+
+extension IRCLineLayout {
+    /// The tags the session reads from a PRIVMSG or NOTICE of `line`, which this layout describes:
+    /// keys compared as small-string words, values made only for the keys read, the time read
+    /// from the bytes when it has the usual form.
+    @inline(__always)
+    func textTags(in line: WireLine) -> IRCTextTags {
+        var walk = tags(in: line)
+        return IRCTextTags(
+            {
+                while let tag = walk.next(self, line) {
+                    if let key = line.textTagKey(tag) { return (key, tag) }
+                }
+                return nil
+            }, string: line.value(of:), date: line.time(of:))
+    }
+}
+
+extension WireLine {
+    /// Which of the session's keys `tag` has, if any.
+    @inline(__always)
+    func textTagKey(_ tag: IRCLineLayout.Tag) -> IRCTextTags.Key? {
+        let length = tag.keyEnd &- tag.keyStart
+        guard length <= SmallASCII.capacity else { return nil }
+        let words = smallWords(tag.keyStart, length)
+        // Each key's bytes, first byte lowest, and `0xE0 | count` in the top byte (``SmallASCII``);
+        // `IRCTextTagsTests` checks them against the names.
+        switch (words.low, words.high) {
+        case (0x0074_6E75_6F63_6361, 0xE700_0000_0000_0000): return .account
+        case (0x0000_0000_656D_6974, 0xE400_0000_0000_0000): return .time
+        case (0x0000_0064_6967_736D, 0xE500_0000_0000_0000): return .msgid
+        case (0x0000_0068_6374_6162, 0xE500_0000_0000_0000): return .batch
+        case (0x0000_0000_0074_6F62, 0xE300_0000_0000_0000): return .bot
+        case (0x722F_7466_6172_642B, 0xEC00_0000_796C_7065): return .reply
+        case (0x6F62_2F74_6661_7264, 0xE900_0000_0000_0074): return .draftBot
+        default: return nil
+        }
+    }
+
+    /// The value of `tag` as a server time: straight from the bytes in the usual form
+    /// (``ServerTime/exactDate(_:)``), else through its `String`.
+    func time(of tag: IRCLineLayout.Tag) -> Date? {
+        if tag.hasValue, !tag.escaped, let date = ServerTime.exactDate(buffer(tag.keyEnd &+ 1, tag.valueEnd)) { return date }
+        return ServerTime.date(value(of: tag))
+    }
+}
