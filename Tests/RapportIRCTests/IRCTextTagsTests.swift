@@ -23,7 +23,7 @@ struct IRCTextTagsTests {
         #expect(tags == (try IRCMessageParser.parse(line)).textTags)
         let none = try Self.view(":nick!u@h PRIVMSG #c :x").textTags
         #expect(none == Self.nothing)
-        #expect(none.account == nil && none.time == nil && none.msgid == nil && none.reply == nil && none.batch == nil && !none.isBot)
+        #expect(none.account == nil && none.secondsSince1970 == nil && none.msgid == nil && none.reply == nil && none.batch == nil && !none.isBot)
     }
 
     /// Each key is found by its words, at the end of the line too (where they are read byte by
@@ -68,7 +68,7 @@ struct IRCTextTagsTests {
             #expect(read == message.textTags, "\(line)")
             #expect(read.account == view.tag("account") && read.msgid == view.tag("msgid"), "\(line)")
             #expect(read.reply == view.tag("+draft/reply") && read.batch == view.tag("batch"), "\(line)")
-            #expect(read.time == view.tag("time").flatMap(ServerTime.date), "\(line)")
+            #expect(read.secondsSince1970 == view.tag("time").flatMap(ServerTime.seconds), "\(line)")
             #expect(read.isBot == (view.tag("bot") != nil || view.tag("draft/bot") != nil), "\(line)")
         }
     }

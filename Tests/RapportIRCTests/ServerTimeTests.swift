@@ -4,10 +4,10 @@ import Testing
 @testable import RapportIRC
 
 /// `server-time` values: the text reader as the session has always used it, and the exact reader
-/// that takes the usual form straight from a line's bytes and must give the same `Date`s.
+/// that takes the usual form straight from a line's bytes and must give the same seconds since 1970.
 struct ServerTimeTests {
-    static func exactDate(_ text: String) -> Date? {
-        Array(text.utf8).withUnsafeBufferPointer { ServerTime.exactDate($0) }
+    static func exactSeconds(_ text: String) -> TimeInterval? {
+        Array(text.utf8).withUnsafeBufferPointer { ServerTime.exactSeconds($0) }
     }
 
     /// A valid time in the usual form from `random`'s fields (every range at its ends included).
@@ -38,21 +38,21 @@ struct ServerTimeTests {
     }
 
     @Test func textReaderReadsServerTimesWithAnyFractionAndRejectsOthers() {
-        #expect(ServerTime.date("1970-01-01T00:00:00Z") == Date(timeIntervalSince1970: 0))
-        #expect(ServerTime.date("2000-03-01T01:02:03.250Z") == Date(timeIntervalSince1970: 951_872_523.25))
-        #expect(ServerTime.date("2000-03-01T01:02:03.25") == Date(timeIntervalSince1970: 951_872_523.25))
-        #expect(ServerTime.date("garbage") == nil)
-        #expect(ServerTime.date("2000-13-01T01:02:03.250Z") == nil)
+        #expect(ServerTime.seconds("1970-01-01T00:00:00Z") == 0)
+        #expect(ServerTime.seconds("2000-03-01T01:02:03.250Z") == 951_872_523.25)
+        #expect(ServerTime.seconds("2000-03-01T01:02:03.25") == 951_872_523.25)
+        #expect(ServerTime.seconds("garbage") == nil)
+        #expect(ServerTime.seconds("2000-13-01T01:02:03.250Z") == nil)
     }
 
-    @Test func exactReaderGivesTheTextReadersDateForEveryValidTime() throws {
+    @Test func exactReaderGivesTheTextReadersSecondsForEveryValidTime() throws {
         var random = IRCParserFuzzTests.Random(state: 0x1234_5678_9ABC_DEF1)
         for _ in 0..<100_000 {
             let text = Self.randomTime(&random)
-            let exact = try #require(Self.exactDate(text), "\(text)")
-            #expect(exact == ServerTime.date(text), "\(text)")
+            let exact = try #require(Self.exactSeconds(text), "\(text)")
+            #expect(exact == ServerTime.seconds(text), "\(text)")
         }
-        #expect(Self.exactDate("2011-05-29T19:07:00.007Z") == Date(timeIntervalSince1970: 1_306_696_020.007))
+        #expect(Self.exactSeconds("2011-05-29T19:07:00.007Z") == 1_306_696_020.007)
     }
 
     /// Against Foundation's own ISO 8601 reading, where it accepts the time (real calendar days,
@@ -67,8 +67,8 @@ struct ServerTimeTests {
         for _ in 0..<20_000 {
             let text = Self.randomTime(&random)
             guard let expected = formatter.date(from: text), text >= "1583" else { continue }
-            let exact = try #require(Self.exactDate(text), "\(text)")
-            #expect(abs(exact.timeIntervalSince(expected)) < 0.0005, "\(text)")
+            let exact = try #require(Self.exactSeconds(text), "\(text)")
+            #expect(abs(exact - expected.timeIntervalSince1970) < 0.0005, "\(text)")
             compared += 1
         }
         #expect(compared > 7_000)
@@ -83,9 +83,9 @@ struct ServerTimeTests {
                     var bytes = valid
                     bytes[position] = byte
                     let text = String(decoding: bytes, as: UTF8.self)
-                    let exact = bytes.withUnsafeBufferPointer { ServerTime.exactDate($0) }
+                    let exact = bytes.withUnsafeBufferPointer { ServerTime.exactSeconds($0) }
                     #expect((exact != nil) == Self.isExactForm(text), "\(text)")
-                    if let exact { #expect(exact == ServerTime.date(text), "\(text)") }
+                    if let exact { #expect(exact == ServerTime.seconds(text), "\(text)") }
                 }
             }
         }
@@ -93,17 +93,17 @@ struct ServerTimeTests {
             "2000-00-01T00:00:00.000Z", "2000-13-01T00:00:00.000Z", "2000-01-00T00:00:00.000Z", "2000-01-32T00:00:00.000Z",
             "2000-01-01T24:00:00.000Z", "2000-01-01T00:60:00.000Z", "2000-01-01T00:00:61.000Z",
         ] {
-            #expect(Self.exactDate(text) == nil, "\(text)")
-            #expect(ServerTime.date(text) == nil, "\(text)")
+            #expect(Self.exactSeconds(text) == nil, "\(text)")
+            #expect(ServerTime.seconds(text) == nil, "\(text)")
         }
     }
 
     /// Other lengths are left to the text reader (which the session falls back to).
     @Test func exactReaderLeavesOtherFormsToTheTextReader() {
         for text in ["2000-03-01T01:02:03Z", "2000-03-01T01:02:03.25Z", "2000-03-01T01:02:03.2500Z", "2000-03-01T01:02:03.250", "2000-03-01T01:02:03.250Z "] {
-            #expect(Self.exactDate(text) == nil, "\(text)")
-            #expect(ServerTime.date(text) != nil, "\(text)")
+            #expect(Self.exactSeconds(text) == nil, "\(text)")
+            #expect(ServerTime.seconds(text) != nil, "\(text)")
         }
-        #expect(Self.exactDate("") == nil)
+        #expect(Self.exactSeconds("") == nil)
     }
 }

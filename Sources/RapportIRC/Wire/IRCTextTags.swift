@@ -12,8 +12,10 @@ public import Foundation
 public struct IRCTextTags: Sendable, Equatable {
     /// `account` (account-tag): the sender's services account.
     public internal(set) var account: String?
-    /// `time` (server-time), read by ``ServerTime``; `nil` when absent or not a time.
-    public internal(set) var time: Date?
+    /// `time` (server-time); `nil` when absent or not a time.
+    public var time: Date? { secondsSince1970.map(Date.init(timeIntervalSince1970:)) }
+    /// `time` as ``ServerTime`` reads it.
+    var secondsSince1970: TimeInterval?
     /// `msgid`: the message's id.
     public internal(set) var msgid: String?
     /// `+draft/reply`: the id of the message this one answers.
@@ -30,36 +32,47 @@ public struct IRCTextTags: Sendable, Equatable {
         case draftBot = "draft/bot"
     }
 
-    /// Reads `next()`'s keys and values in wire order; a value becomes a `String` (or the time a
-    /// `Date`) only for a key read.
-    @inline(__always)
-    init<Value>(_ next: () -> (Key, Value)?, string: (Value) -> String, date: (Value) -> Date?) {
-        while let (key, value) = next() {
+    /// Where each key's value is (the last one of a repeated key), found in one walk before any
+    /// value is made.
+    struct Found<Value> {
+        var account, time, msgid, reply, batch: Value?
+        var isBot = false
+
+        @inline(__always)
+        mutating func record(_ key: Key, _ value: Value) {
             switch key {
-            case .account: account = string(value)
-            case .time: time = date(value)
-            case .msgid: msgid = string(value)
-            case .reply: reply = string(value)
-            case .batch: batch = string(value)
+            case .account: account = value
+            case .time: time = value
+            case .msgid: msgid = value
+            case .reply: reply = value
+            case .batch: batch = value
             case .bot, .draftBot: isBot = true
             }
         }
+    }
+
+}
+
+extension IRCTextTags.Found {
+    /// The values found, made with `string` (the time with `seconds`). (Made in one memberwise
+    /// call: assigning the fields one by one in an initialiser costs a copy and a destroy of
+    /// the whole struct, five strings' retains and releases.)
+    @inline(__always)
+    func tags(string: (Value) -> String, seconds: (Value) -> TimeInterval?) -> IRCTextTags {
+        IRCTextTags(
+            account: account.map(string), secondsSince1970: time.flatMap(seconds), msgid: msgid.map(string),
+            reply: reply.map(string), batch: batch.map(string), isBot: isBot)
     }
 }
 
 extension IRCMessage {
     /// The tags the session reads from a PRIVMSG or NOTICE.
     public var textTags: IRCTextTags {
-        var index = tags.startIndex
-        return IRCTextTags(
-            {
-                while index < tags.endIndex {
-                    let tag = tags[index]
-                    index += 1
-                    if let key = IRCTextTags.Key(rawValue: tag.key) { return (key, tag.value) }
-                }
-                return nil
-            }, string: { $0 }, date: ServerTime.date)
+        var found = IRCTextTags.Found<String>()
+        for tag in tags {
+            if let key = IRCTextTags.Key(rawValue: tag.key) { found.record(key, tag.value) }
+        }
+        return found.tags(string: { $0 }, seconds: ServerTime.seconds)
     }
 }
 
@@ -69,14 +82,12 @@ extension IRCLineLayout {
     /// from the bytes when it has the usual form.
     @inline(__always)
     func textTags(in line: WireLine) -> IRCTextTags {
+        var found = IRCTextTags.Found<Tag>()
         var walk = tags(in: line)
-        return IRCTextTags(
-            {
-                while let tag = walk.next(self, line) {
-                    if let key = line.textTagKey(tag) { return (key, tag) }
-                }
-                return nil
-            }, string: line.value(of:), date: line.time(of:))
+        while let tag = walk.next(self, line) {
+            if let key = line.textTagKey(tag) { found.record(key, tag) }
+        }
+        return found.tags(string: line.value(of:), seconds: line.seconds(of:))
     }
 }
 
@@ -102,9 +113,9 @@ extension WireLine {
     }
 
     /// The value of `tag` as a server time: straight from the bytes in the usual form
-    /// (``ServerTime/exactDate(_:)``), else through its `String`.
-    func time(of tag: IRCLineLayout.Tag) -> Date? {
-        if tag.hasValue, !tag.escaped, let date = ServerTime.exactDate(buffer(tag.keyEnd &+ 1, tag.valueEnd)) { return date }
-        return ServerTime.date(value(of: tag))
+    /// (``ServerTime/exactSeconds(_:)``), else through its `String`.
+    func seconds(of tag: IRCLineLayout.Tag) -> TimeInterval? {
+        if tag.hasValue, !tag.escaped, let seconds = ServerTime.exactSeconds(buffer(tag.keyEnd &+ 1, tag.valueEnd)) { return seconds }
+        return ServerTime.seconds(value(of: tag))
     }
 }
