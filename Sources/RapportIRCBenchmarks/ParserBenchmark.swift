@@ -36,7 +36,7 @@ enum ParserBenchmark {
         /// ``IRCLineView`` only: the offsets, no strings.
         case view
         /// The view plus what the session reads from a channel PRIVMSG for its `ChatEvent`: the
-        /// command, whether the source is a user, nick, target, text, and the session's tags in
+        /// command, target, text, the nick of a user source, and the session's tags in
         /// one pass (``IRCTextTags``: time as a `Date`, msgid, account, reply, batch, bot), as
         /// `IRCSessionStateMachine.receive(_:now:)` reads them.
         case event
@@ -106,8 +106,8 @@ enum ParserBenchmark {
         for line in lines {
             guard case .success(let view) = IRCLineView.parse(line) else { continue }
             func length(_ field: String?) -> Int { field?.utf8.count ?? 0 }
-            guard view.command == "PRIVMSG", view.sourceIsUser else { continue }
-            checksum &+= length(view.sourceNick) &+ length(view.parameter(0)) &+ length(view.parameter(1))
+            guard view.command == "PRIVMSG" else { continue }
+            checksum &+= length(view.parameter(0)) &+ length(view.parameter(1)) &+ length(view.userNick)
             let tags = view.textTags
             checksum &+= length(tags.msgid) &+ length(tags.account) &+ length(tags.reply) &+ length(tags.batch)
             checksum &+= Int(tags.time?.timeIntervalSince1970 ?? 0) &+ (tags.isBot ? 1 : 0)

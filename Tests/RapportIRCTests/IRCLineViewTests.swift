@@ -21,6 +21,7 @@ struct IRCLineViewTests {
             #expect(view.source == message.source, "\(described)", sourceLocation: sourceLocation)
             #expect(view.sourceNick == message.sourceNick, "\(described)", sourceLocation: sourceLocation)
             #expect(view.sourceIsUser == message.sourceIsUser, "\(described)", sourceLocation: sourceLocation)
+            #expect(view.userNick == message.userNick, "\(described)", sourceLocation: sourceLocation)
             for index in 0...message.parameters.count {
                 #expect(view.parameter(index) == message.parameter(index), "\(described) parameter \(index)", sourceLocation: sourceLocation)
             }

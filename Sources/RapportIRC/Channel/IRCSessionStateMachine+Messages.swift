@@ -10,9 +10,7 @@ extension IRCSessionStateMachine {
     /// A PRIVMSG (or, with `isNotice`, a NOTICE) from a user: an event, or a CTCP answer. Each
     /// field of `message` is read once.
     mutating func handleText(_ message: some IRCMessageFields, isNotice: Bool, now: Date, _ actions: inout [Action]) {
-        guard let rawTarget = message.parameter(0), var text = message.parameter(1), message.sourceIsUser,
-            let sender = message.sourceNick
-        else { return }
+        guard let rawTarget = message.parameter(0), var text = message.parameter(1), let sender = message.userNick else { return }
         let tags = message.textTags
         var target = Substring(rawTarget)
         while let first = target.first, support.isPrefixSymbol(first), target.count > 1 { target = target.dropFirst() }
@@ -83,7 +81,7 @@ extension IRCSessionStateMachine {
 
     /// Builds and appends the event for `message` from its source, if a user.
     mutating func emit(_ message: IRCMessage, now: Date, channel: String?, kind: ChatEvent.Kind, _ actions: inout [Action]) {
-        guard let nick = message.sourceNick, message.sourceIsUser else { return }
+        guard let nick = message.userNick else { return }
         emit(nick, message.textTags, now: now, channel: channel, kind: kind, &actions)
     }
 

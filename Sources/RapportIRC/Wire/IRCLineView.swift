@@ -37,17 +37,24 @@ public struct IRCLineView: IRCMessageFields {
     public var source: String? { layout.source.map(line.string) }
 
     /// The nick part of ``source`` (everything before `!`, else before `@`), or the whole source.
-    public var sourceNick: String? {
-        layout.source.map { source in
-            let bang = line.firstIndex(of: UInt8(ascii: "!"), UInt8(ascii: "!"), UInt8(ascii: "!"), from: source.lowerBound, to: source.upperBound)
-            let end = bang < source.upperBound ? bang : line.firstIndex(of: UInt8(ascii: "@"), UInt8(ascii: "@"), UInt8(ascii: "@"), from: source.lowerBound, to: source.upperBound)
-            return line.string(source.lowerBound, end)
-        }
-    }
+    public var sourceNick: String? { layout.source.map(nick) }
 
     /// Whether the source is a user (`nick!user@host`) rather than a server.
-    public var sourceIsUser: Bool {
-        guard let source = layout.source else { return false }
+    public var sourceIsUser: Bool { layout.source.map(isUser) ?? false }
+
+    /// ``sourceNick`` when ``sourceIsUser``, else `nil`.
+    public var userNick: String? {
+        guard let source = layout.source, isUser(source) else { return nil }
+        return nick(source)
+    }
+
+    private func nick(_ source: Range<Int>) -> String {
+        let bang = line.firstIndex(of: UInt8(ascii: "!"), UInt8(ascii: "!"), UInt8(ascii: "!"), from: source.lowerBound, to: source.upperBound)
+        let end = bang < source.upperBound ? bang : line.firstIndex(of: UInt8(ascii: "@"), UInt8(ascii: "@"), UInt8(ascii: "@"), from: source.lowerBound, to: source.upperBound)
+        return line.string(source.lowerBound, end)
+    }
+
+    private func isUser(_ source: Range<Int>) -> Bool {
         let end = source.upperBound
         return line.firstIndex(of: UInt8(ascii: "!"), UInt8(ascii: "!"), UInt8(ascii: "!"), from: source.lowerBound, to: end) < end
             || line.firstIndex(of: UInt8(ascii: "."), UInt8(ascii: "."), UInt8(ascii: "."), from: source.lowerBound, to: end) == end

@@ -50,6 +50,9 @@ public struct IRCMessage: Sendable, Hashable {
         return source.contains("!") || !source.contains(".")
     }
 
+    /// ``sourceNick`` when ``sourceIsUser``, else `nil`.
+    public var userNick: String? { sourceIsUser ? sourceNick : nil }
+
     /// The parameter at `index`, or `nil`.
     public func parameter(_ index: Int) -> String? {
         index < parameters.count ? parameters[index] : nil

@@ -92,22 +92,23 @@ extension IRCLineLayout {
 }
 
 extension WireLine {
-    /// Which of the session's keys `tag` has, if any.
+    /// Which of the session's keys `tag` has, if any: the key's bytes compared as small-string
+    /// words with each name of its length.
     @inline(__always)
     func textTagKey(_ tag: IRCLineLayout.Tag) -> IRCTextTags.Key? {
         let length = tag.keyEnd &- tag.keyStart
         guard length <= SmallASCII.capacity else { return nil }
         let words = smallWords(tag.keyStart, length)
-        // Each key's bytes, first byte lowest, and `0xE0 | count` in the top byte (``SmallASCII``);
+        // Each name's bytes, first byte lowest, the top byte `0xE0 | count` (``SmallASCII``);
         // `IRCTextTagsTests` checks them against the names.
-        switch (words.low, words.high) {
-        case (0x0074_6E75_6F63_6361, 0xE700_0000_0000_0000): return .account
-        case (0x0000_0000_656D_6974, 0xE400_0000_0000_0000): return .time
-        case (0x0000_0064_6967_736D, 0xE500_0000_0000_0000): return .msgid
-        case (0x0000_0068_6374_6162, 0xE500_0000_0000_0000): return .batch
-        case (0x0000_0000_0074_6F62, 0xE300_0000_0000_0000): return .bot
-        case (0x722F_7466_6172_642B, 0xEC00_0000_796C_7065): return .reply
-        case (0x6F62_2F74_6661_7264, 0xE900_0000_0000_0074): return .draftBot
+        switch (length, words.low, words.high) {
+        case (3, 0x0000_0000_0074_6F62, _): return .bot
+        case (4, 0x0000_0000_656D_6974, _): return .time
+        case (5, 0x0000_0064_6967_736D, _): return .msgid
+        case (5, 0x0000_0068_6374_6162, _): return .batch
+        case (7, 0x0074_6E75_6F63_6361, _): return .account
+        case (9, 0x6F62_2F74_6661_7264, 0xE900_0000_0000_0074): return .draftBot
+        case (12, 0x722F_7466_6172_642B, 0xEC00_0000_796C_7065): return .reply
         default: return nil
         }
     }
