@@ -37,27 +37,31 @@ public struct IRCLineView: IRCMessageFields {
     public var source: String? { layout.source.map(line.string) }
 
     /// The nick part of ``source`` (everything before `!`, else before `@`), or the whole source.
-    public var sourceNick: String? { layout.source.map(nick) }
+    public var sourceNick: String? {
+        layout.source.map { source in
+            let bang = first(UInt8(ascii: "!"), in: source)
+            return line.string(source.lowerBound, bang < source.upperBound ? bang : first(UInt8(ascii: "@"), in: source))
+        }
+    }
 
     /// Whether the source is a user (`nick!user@host`) rather than a server.
-    public var sourceIsUser: Bool { layout.source.map(isUser) ?? false }
+    public var sourceIsUser: Bool {
+        guard let source = layout.source else { return false }
+        return first(UInt8(ascii: "!"), in: source) < source.upperBound || first(UInt8(ascii: "."), in: source) == source.upperBound
+    }
 
-    /// ``sourceNick`` when ``sourceIsUser``, else `nil`.
+    /// ``sourceNick`` when ``sourceIsUser``, else `nil`: for a `nick!user@host` source, one search.
     public var userNick: String? {
-        guard let source = layout.source, isUser(source) else { return nil }
-        return nick(source)
+        guard let source = layout.source else { return nil }
+        let bang = first(UInt8(ascii: "!"), in: source)
+        if bang < source.upperBound { return line.string(source.lowerBound, bang) }
+        guard first(UInt8(ascii: "."), in: source) == source.upperBound else { return nil }
+        return line.string(source.lowerBound, first(UInt8(ascii: "@"), in: source))
     }
 
-    private func nick(_ source: Range<Int>) -> String {
-        let bang = line.firstIndex(of: UInt8(ascii: "!"), UInt8(ascii: "!"), UInt8(ascii: "!"), from: source.lowerBound, to: source.upperBound)
-        let end = bang < source.upperBound ? bang : line.firstIndex(of: UInt8(ascii: "@"), UInt8(ascii: "@"), UInt8(ascii: "@"), from: source.lowerBound, to: source.upperBound)
-        return line.string(source.lowerBound, end)
-    }
-
-    private func isUser(_ source: Range<Int>) -> Bool {
-        let end = source.upperBound
-        return line.firstIndex(of: UInt8(ascii: "!"), UInt8(ascii: "!"), UInt8(ascii: "!"), from: source.lowerBound, to: end) < end
-            || line.firstIndex(of: UInt8(ascii: "."), UInt8(ascii: "."), UInt8(ascii: "."), from: source.lowerBound, to: end) == end
+    /// Where the first `byte` in `range` is, or its end.
+    private func first(_ byte: UInt8, in range: Range<Int>) -> Int {
+        line.firstIndex(of: byte, byte, byte, from: range.lowerBound, to: range.upperBound)
     }
 
     /// The parameter at `index`, or `nil`.
