@@ -30,6 +30,23 @@ public struct IRCTextTags: Sendable, Equatable {
         case account, time, msgid, batch, bot
         case reply = "+draft/reply"
         case draftBot = "draft/bot"
+
+        /// The key whose name has the bytes of `words` (a tag key of at most 15 bytes), if any.
+        @inline(__always)
+        init?(_ words: SmallASCII.Words) {
+            // Each name's bytes, first byte lowest, the top byte `0xE0 | count` (``SmallASCII``);
+            // `IRCTextTagsTests` checks them against the names.
+            switch (words.count, words.low, words.high) {
+            case (3, 0x0000_0000_0074_6F62, _): self = .bot
+            case (4, 0x0000_0000_656D_6974, _): self = .time
+            case (5, 0x0000_0064_6967_736D, _): self = .msgid
+            case (5, 0x0000_0068_6374_6162, _): self = .batch
+            case (7, 0x0074_6E75_6F63_6361, _): self = .account
+            case (9, 0x6F62_2F74_6661_7264, 0xE900_0000_0000_0074): self = .draftBot
+            case (12, 0x722F_7466_6172_642B, 0xEC00_0000_796C_7065): self = .reply
+            default: return nil
+            }
+        }
     }
 
     /// Where each key's value is (the last one of a repeated key), found in one walk before any
@@ -85,34 +102,16 @@ extension IRCLineLayout {
         var found = IRCTextTags.Found<Tag>()
         var walk = tags(in: line)
         while let tag = walk.next(self, line) {
-            if let key = line.textTagKey(tag) { found.record(key, tag) }
+            let length = tag.keyEnd &- tag.keyStart
+            if length <= SmallASCII.capacity, let key = IRCTextTags.Key(line.smallWords(tag.keyStart, length)) {
+                found.record(key, tag)
+            }
         }
         return found.tags(string: line.value(of:), seconds: line.seconds(of:))
     }
 }
 
 extension WireLine {
-    /// Which of the session's keys `tag` has, if any: the key's bytes compared as small-string
-    /// words with each name of its length.
-    @inline(__always)
-    func textTagKey(_ tag: IRCLineLayout.Tag) -> IRCTextTags.Key? {
-        let length = tag.keyEnd &- tag.keyStart
-        guard length <= SmallASCII.capacity else { return nil }
-        let words = smallWords(tag.keyStart, length)
-        // Each name's bytes, first byte lowest, the top byte `0xE0 | count` (``SmallASCII``);
-        // `IRCTextTagsTests` checks them against the names.
-        switch (length, words.low, words.high) {
-        case (3, 0x0000_0000_0074_6F62, _): return .bot
-        case (4, 0x0000_0000_656D_6974, _): return .time
-        case (5, 0x0000_0064_6967_736D, _): return .msgid
-        case (5, 0x0000_0068_6374_6162, _): return .batch
-        case (7, 0x0074_6E75_6F63_6361, _): return .account
-        case (9, 0x6F62_2F74_6661_7264, 0xE900_0000_0000_0074): return .draftBot
-        case (12, 0x722F_7466_6172_642B, 0xEC00_0000_796C_7065): return .reply
-        default: return nil
-        }
-    }
-
     /// The value of `tag` as a server time: straight from the bytes in the usual form
     /// (``ServerTime/exactSeconds(_:)``), else through its `String`.
     func seconds(of tag: IRCLineLayout.Tag) -> TimeInterval? {
