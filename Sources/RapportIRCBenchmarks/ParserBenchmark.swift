@@ -107,7 +107,8 @@ enum ParserBenchmark {
             guard case .success(let view) = IRCLineView.parse(line) else { continue }
             func length(_ field: String?) -> Int { field?.utf8.count ?? 0 }
             guard view.command == "PRIVMSG" else { continue }
-            checksum &+= length(view.parameter(0)) &+ length(view.parameter(1)) &+ length(view.userNick)
+            guard let (target, text) = view.targetAndText else { continue }
+            checksum &+= target.utf8.count &+ text.utf8.count &+ length(view.userNick)
             let tags = view.textTags
             checksum &+= length(tags.msgid) &+ length(tags.account) &+ length(tags.reply) &+ length(tags.batch)
             checksum &+= Int(tags.time?.timeIntervalSince1970 ?? 0) &+ (tags.isBot ? 1 : 0)

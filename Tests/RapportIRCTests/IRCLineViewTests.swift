@@ -22,6 +22,7 @@ struct IRCLineViewTests {
             #expect(view.sourceNick == message.sourceNick, "\(described)", sourceLocation: sourceLocation)
             #expect(view.sourceIsUser == message.sourceIsUser, "\(described)", sourceLocation: sourceLocation)
             #expect(view.userNick == message.userNick, "\(described)", sourceLocation: sourceLocation)
+            #expect(view.targetAndText.map { [$0.target, $0.text] } == message.targetAndText.map { [$0.target, $0.text] }, "\(described)", sourceLocation: sourceLocation)
             for index in 0...message.parameters.count {
                 #expect(view.parameter(index) == message.parameter(index), "\(described) parameter \(index)", sourceLocation: sourceLocation)
             }

@@ -10,7 +10,7 @@ extension IRCSessionStateMachine {
     /// A PRIVMSG (or, with `isNotice`, a NOTICE) from a user: an event, or a CTCP answer. Each
     /// field of `message` is read once.
     mutating func handleText(_ message: some IRCMessageFields, isNotice: Bool, now: Date, _ actions: inout [Action]) {
-        guard let rawTarget = message.parameter(0), var text = message.parameter(1), let sender = message.userNick else { return }
+        guard case (let rawTarget, var text)? = message.targetAndText, let sender = message.userNick else { return }
         let tags = message.textTags
         var target = Substring(rawTarget)
         while let first = target.first, support.isPrefixSymbol(first), target.count > 1 { target = target.dropFirst() }

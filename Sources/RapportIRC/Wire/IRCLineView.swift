@@ -69,6 +69,13 @@ public struct IRCLineView: IRCMessageFields {
         layout.parameter(index, in: line).map(line.string)
     }
 
+    /// The first two parameters (a PRIVMSG's or NOTICE's target and text), or `nil` when there
+    /// are fewer: one walk over them.
+    public var targetAndText: (target: String, text: String)? {
+        guard let (target, next) = line.parameter(from: layout.parametersStart), let (text, _) = line.parameter(from: next) else { return nil }
+        return (line.string(target), line.string(text))
+    }
+
     /// The unescaped value of tag `key` (`""` for a tag without value), or `nil` when it is
     /// absent; keys are compared byte for byte, and a repeated key gives its last value.
     public func tag(_ key: String) -> String? {

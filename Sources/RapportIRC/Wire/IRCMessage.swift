@@ -53,6 +53,11 @@ public struct IRCMessage: Sendable, Hashable {
     /// ``sourceNick`` when ``sourceIsUser``, else `nil`.
     public var userNick: String? { sourceIsUser ? sourceNick : nil }
 
+    /// The first two parameters (a PRIVMSG's or NOTICE's target and text), or `nil` when there are fewer.
+    public var targetAndText: (target: String, text: String)? {
+        parameters.count >= 2 ? (parameters[0], parameters[1]) : nil
+    }
+
     /// The parameter at `index`, or `nil`.
     public func parameter(_ index: Int) -> String? {
         index < parameters.count ? parameters[index] : nil

@@ -3,8 +3,8 @@
 public protocol IRCMessageFields {
     /// The nick of the source when it is a user (`nick!user@host`), `nil` for a server.
     var userNick: String? { get }
-    /// The parameter at `index`, or `nil`.
-    func parameter(_ index: Int) -> String?
+    /// The first two parameters (a PRIVMSG's or NOTICE's target and text), or `nil` when there are fewer.
+    var targetAndText: (target: String, text: String)? { get }
     /// The tags the session reads, found in one pass.
     var textTags: IRCTextTags { get }
 }
