@@ -35,8 +35,10 @@ enum ParserBenchmark {
     enum Depth: String, CaseIterable {
         /// ``IRCLineView`` only: the offsets, no strings.
         case view
-        /// The view plus the strings a channel PRIVMSG's `ChatEvent` needs (nick, target, text,
-        /// time, msgid, account): what the connector does per channel message.
+        /// The view plus what the session reads from a channel PRIVMSG for its `ChatEvent`: the
+        /// command, target, text, the nick of a user source, and the session's tags in
+        /// one pass (``IRCTextTags``: time as a `Date`, msgid, account, reply, batch, bot), as
+        /// `IRCSessionStateMachine.receive(_:now:)` reads them.
         case event
         /// A full ``IRCMessage`` (every field a `String`, tag and parameter arrays).
         case message
@@ -104,8 +106,12 @@ enum ParserBenchmark {
         for line in lines {
             guard case .success(let view) = IRCLineView.parse(line) else { continue }
             func length(_ field: String?) -> Int { field?.utf8.count ?? 0 }
-            checksum &+= length(view.sourceNick) &+ length(view.parameter(0)) &+ length(view.parameter(1))
-            checksum &+= length(view.tag("time")) &+ length(view.tag("msgid")) &+ length(view.tag("account"))
+            guard view.command == "PRIVMSG" else { continue }
+            guard let (target, text) = view.targetAndText else { continue }
+            checksum &+= target.utf8.count &+ text.utf8.count &+ length(view.userNick)
+            let tags = view.textTags
+            checksum &+= length(tags.msgid) &+ length(tags.account) &+ length(tags.reply) &+ length(tags.batch)
+            checksum &+= Int(tags.time?.timeIntervalSince1970 ?? 0) &+ (tags.isBot ? 1 : 0)
         }
         return checksum
     }

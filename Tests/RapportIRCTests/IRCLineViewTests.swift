@@ -21,6 +21,8 @@ struct IRCLineViewTests {
             #expect(view.source == message.source, "\(described)", sourceLocation: sourceLocation)
             #expect(view.sourceNick == message.sourceNick, "\(described)", sourceLocation: sourceLocation)
             #expect(view.sourceIsUser == message.sourceIsUser, "\(described)", sourceLocation: sourceLocation)
+            #expect(view.userNick == message.userNick, "\(described)", sourceLocation: sourceLocation)
+            #expect(view.targetAndText.map { [$0.target, $0.text] } == message.targetAndText.map { [$0.target, $0.text] }, "\(described)", sourceLocation: sourceLocation)
             for index in 0...message.parameters.count {
                 #expect(view.parameter(index) == message.parameter(index), "\(described) parameter \(index)", sourceLocation: sourceLocation)
             }
@@ -29,6 +31,7 @@ struct IRCLineViewTests {
                 #expect(view.tag(tag.key) == tag.value, "\(described) tag \(tag.key)", sourceLocation: sourceLocation)
             }
             #expect(view.tag("absent-key") == message.tag("absent-key"), "\(described)", sourceLocation: sourceLocation)
+            #expect(view.textTags == message.textTags, "\(described)", sourceLocation: sourceLocation)
         default:
             Issue.record("view and parser disagree on accepting \(described)", sourceLocation: sourceLocation)
         }

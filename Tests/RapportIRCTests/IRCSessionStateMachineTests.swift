@@ -277,10 +277,4 @@ struct IRCSessionStateMachineTests {
         #expect(SessionHarness.lines(old.session.checkOnline("erin").actions) == ["ISON erin"])
         #expect(try old.receive(":s 303 rapport :").contains(.onlineStatus(nick: "erin", online: false)))
     }
-
-    @Test func serverTimeParsing() {
-        #expect(IRCSessionStateMachine.parseServerTime("1970-01-01T00:00:00Z") == Date(timeIntervalSince1970: 0))
-        #expect(IRCSessionStateMachine.parseServerTime("2000-03-01T01:02:03.250Z") == Date(timeIntervalSince1970: 951_872_523.25))
-        #expect(IRCSessionStateMachine.parseServerTime("garbage") == nil)
-    }
 }

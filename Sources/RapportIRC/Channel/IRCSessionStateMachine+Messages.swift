@@ -7,15 +7,15 @@ extension IRCSessionStateMachine {
     /// The version string sent in answer to CTCP VERSION.
     static let versionReply = "Rapport IRC bot (Swift)"
 
-    mutating func handleText(_ message: some IRCMessageFields, now: Date, _ actions: inout [Action]) {
-        guard let rawTarget = message.parameter(0), var text = message.parameter(1), message.sourceIsUser,
-            let sender = message.sourceNick
-        else { return }
-        let isNotice = message.command.uppercased() == "NOTICE"
+    /// A PRIVMSG (or, with `isNotice`, a NOTICE) from a user: an event, or a CTCP answer. Each
+    /// field of `message` is read once.
+    mutating func handleText(_ message: some IRCMessageFields, isNotice: Bool, now: Date, _ actions: inout [Action]) {
+        guard case (let rawTarget, var text)? = message.targetAndText, let sender = message.userNick else { return }
+        let tags = message.textTags
         var target = Substring(rawTarget)
         while let first = target.first, support.isPrefixSymbol(first), target.count > 1 { target = target.dropFirst() }
         let channel: String? = support.isChannel(target) ? channelName(String(target)) : nil
-        let replyTo = message.tag("+draft/reply").map { MessageID($0) }
+        let replyTo = tags.reply.map { MessageID($0) }
 
         if text.hasPrefix("\u{01}") {
             text.removeFirst()
@@ -24,11 +24,11 @@ extension IRCSessionStateMachine {
             let verb = parts.first.map { $0.uppercased() } ?? ""
             let argument = parts.count > 1 ? String(parts[1]) : ""
             if verb == "ACTION" {
-                emit(message, now: now, channel: channel, kind: .action(ChatMessage(argument, replyTo: replyTo)), &actions)
+                emit(sender, tags, now: now, channel: channel, kind: .action(ChatMessage(argument, replyTo: replyTo)), &actions)
                 return
             }
             // Only queries (PRIVMSG) get answers, and never from bots, ourselves or history.
-            guard !isNotice, !isMe(sender), !senderIsBot(message), !isHistory(message) else { return }
+            guard !isNotice, !isMe(sender), !isBot(sender, tags), !isHistory(batch: tags.batch) else { return }
             let answer: String? =
                 switch verb {
                 case "VERSION": Self.versionReply
@@ -44,7 +44,7 @@ extension IRCSessionStateMachine {
             return
         }
         let chat = ChatMessage(text, replyTo: replyTo)
-        emit(message, now: now, channel: channel, kind: isNotice ? .notice(chat) : .message(chat), &actions)
+        emit(sender, tags, now: now, channel: channel, kind: isNotice ? .notice(chat) : .message(chat), &actions)
     }
 
     mutating func handleBatch(_ message: IRCMessage) {
@@ -58,9 +58,9 @@ extension IRCSessionStateMachine {
         if batches.count > 1000 { batches.removeAll() }  // a server that never closes batches
     }
 
-    /// Whether the message belongs (through nested batches) to a history replay.
-    func isHistory(_ message: some IRCMessageFields) -> Bool {
-        var reference = message.tag("batch")
+    /// Whether a message in batch `reference` belongs (through nested batches) to a history replay.
+    func isHistory(batch reference: String?) -> Bool {
+        var reference = reference
         var depth = 0
         while let ref = reference, let batch = batches[ref], depth < 16 {
             switch batch.type {
@@ -73,25 +73,29 @@ extension IRCSessionStateMachine {
         return false
     }
 
-    func senderIsBot(_ message: some IRCMessageFields) -> Bool {
-        if message.tag("bot") != nil || message.tag("draft/bot") != nil { return true }
-        guard let nick = message.sourceNick else { return false }
-        return users[fold(nick)]?.isBot ?? false
+    /// Whether `nick`, who sent a message with `tags`, is a bot: by the message's bot tag or what
+    /// we know of the user (bot mode in WHOX or a join).
+    func isBot(_ nick: String, _ tags: IRCTextTags) -> Bool {
+        tags.isBot || users[fold(nick)]?.isBot ?? false
     }
 
-    /// Builds and appends the event for `message` from its source.
-    mutating func emit(_ message: some IRCMessageFields, now: Date, channel: String?, kind: ChatEvent.Kind, _ actions: inout [Action]) {
-        guard let nick = message.sourceNick, message.sourceIsUser else { return }
+    /// Builds and appends the event for `message` from its source, if a user.
+    mutating func emit(_ message: IRCMessage, now: Date, channel: String?, kind: ChatEvent.Kind, _ actions: inout [Action]) {
+        guard let nick = message.userNick else { return }
+        emit(nick, message.textTags, now: now, channel: channel, kind: kind, &actions)
+    }
+
+    /// Builds and appends the event for a message from user `nick` with `tags`.
+    mutating func emit(_ nick: String, _ tags: IRCTextTags, now: Date, channel: String?, kind: ChatEvent.Kind, _ actions: inout [Action]) {
         let folded = fold(nick)
-        let account = message.tag("account") ?? users[folded]?.account
+        let account = tags.account ?? users[folded]?.account
         let sender = ChatUser(
             nick: nick, identity: account.map { Identity.irc(network: network, account: $0) },
-            isBot: senderIsBot(message), address: nick)
-        let time = message.tag("time").flatMap(Self.parseServerTime) ?? now
+            isBot: isBot(nick, tags), address: nick)
         let senderIsOperator = channel.map { self.isOperator(nick, in: $0) } ?? false
         let event = ChatEvent(
-            network: network, channel: channel, sender: sender, time: time, id: message.tag("msgid").map { MessageID($0) },
-            kind: kind, senderIsOperator: senderIsOperator, isHistory: isHistory(message), isOwn: isMe(nick))
+            network: network, channel: channel, sender: sender, time: tags.time ?? now, id: tags.msgid.map { MessageID($0) },
+            kind: kind, senderIsOperator: senderIsOperator, isHistory: isHistory(batch: tags.batch), isOwn: isMe(nick))
         actions.append(.emit(event))
     }
 
@@ -148,41 +152,6 @@ extension IRCSessionStateMachine {
     }
 
     // MARK: - Time
-
-    /// Parses IRCv3 `server-time` (`2024-05-01T12:00:00.123Z`) without a formatter.
-    static func parseServerTime(_ text: String) -> Date? {
-        let b = Array(text.utf8)
-        guard b.count >= 20, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A else { return nil }
-        func number(_ from: Int, _ to: Int) -> Int? {
-            var n = 0
-            for i in from..<to {
-                guard b[i] >= 0x30, b[i] <= 0x39 else { return nil }
-                n = n * 10 + Int(b[i] - 0x30)
-            }
-            return n
-        }
-        guard let y = number(0, 4), let mo = number(5, 7), let d = number(8, 10), let h = number(11, 13),
-            let mi = number(14, 16), let s = number(17, 19), (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, s < 61
-        else { return nil }
-        var fraction = 0.0
-        if b[19] == 0x2E {
-            var scale = 0.1
-            var i = 20
-            while i < b.count, b[i] >= 0x30, b[i] <= 0x39 {
-                fraction += Double(b[i] - 0x30) * scale
-                scale /= 10
-                i += 1
-            }
-        }
-        // Days from civil (Howard Hinnant's algorithm).
-        let yy = mo <= 2 ? y - 1 : y
-        let era = (yy >= 0 ? yy : yy - 399) / 400
-        let yoe = yy - era * 400
-        let doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        let days = era * 146097 + doe - 719468
-        return Date(timeIntervalSince1970: Double(days * 86400 + h * 3600 + mi * 60 + s) + fraction)
-    }
 
     static func ctcpTime(_ now: Date) -> String {
         let formatter = ISO8601DateFormatter()

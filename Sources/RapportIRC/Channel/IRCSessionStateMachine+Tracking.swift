@@ -93,8 +93,9 @@ extension IRCSessionStateMachine {
         if message.parameters.count >= 3 {  // extended-join: JOIN #chan account :realname
             user.account = message.parameters[1] == "*" ? nil : message.parameters[1]
         }
-        if let account = message.tag("account") { user.account = account }
-        if message.tag("bot") != nil || message.tag("draft/bot") != nil { user.isBot = true }
+        let tags = message.textTags
+        if let account = tags.account { user.account = account }
+        if tags.isBot { user.isBot = true }
         users[folded] = user
         channels[key]?.members[folded] = Member()
         emit(message, now: now, channel: channels[key]?.name ?? channel, kind: .join, &actions)

@@ -136,11 +136,12 @@ public struct IRCSessionStateMachine: Sendable {
     /// straight from the view (only the strings their event needs are made), anything else as a
     /// full ``IRCMessage``.
     public mutating func receive(_ line: IRCLineView, now: Date) -> [Action] {
-        switch line.command {
+        let command = line.command
+        switch command {
         case "PRIVMSG", "NOTICE":
             heard(now: now)
             var actions: [Action] = []
-            handleText(line, now: now, &actions)
+            handleText(line, isNotice: command == "NOTICE", now: now, &actions)
             return actions
         default:
             return receive(IRCMessage(line), now: now)
@@ -151,7 +152,8 @@ public struct IRCSessionStateMachine: Sendable {
     public mutating func receive(_ message: IRCMessage, now: Date) -> [Action] {
         heard(now: now)
         var actions: [Action] = []
-        switch message.command.uppercased() {
+        let command = message.command.uppercased()
+        switch command {
         case "PING": actions.append(.send(IRCMessage(command: "PONG", parameters: message.parameters)))
         case "PONG": break
         case "ERROR": actions.append(.disconnect(reason: "server closed the link: \(message.parameters.last ?? "")"))
@@ -172,7 +174,7 @@ public struct IRCSessionStateMachine: Sendable {
         case "902", "904", "905", "906": handleSASLFailure(message, &actions)
         case "730", "731", "303": handleOnline(message, &actions)
         case "BATCH": handleBatch(message)
-        case "PRIVMSG", "NOTICE": handleText(message, now: now, &actions)
+        case "PRIVMSG", "NOTICE": handleText(message, isNotice: command == "NOTICE", now: now, &actions)
         default: handleTracking(message, now: now, &actions)
         }
         return actions

@@ -39,18 +39,29 @@ public struct IRCLineView: IRCMessageFields {
     /// The nick part of ``source`` (everything before `!`, else before `@`), or the whole source.
     public var sourceNick: String? {
         layout.source.map { source in
-            let bang = line.firstIndex(of: UInt8(ascii: "!"), UInt8(ascii: "!"), UInt8(ascii: "!"), from: source.lowerBound, to: source.upperBound)
-            let end = bang < source.upperBound ? bang : line.firstIndex(of: UInt8(ascii: "@"), UInt8(ascii: "@"), UInt8(ascii: "@"), from: source.lowerBound, to: source.upperBound)
-            return line.string(source.lowerBound, end)
+            let bang = first(UInt8(ascii: "!"), in: source)
+            return line.string(source.lowerBound, bang < source.upperBound ? bang : first(UInt8(ascii: "@"), in: source))
         }
     }
 
     /// Whether the source is a user (`nick!user@host`) rather than a server.
     public var sourceIsUser: Bool {
         guard let source = layout.source else { return false }
-        let end = source.upperBound
-        return line.firstIndex(of: UInt8(ascii: "!"), UInt8(ascii: "!"), UInt8(ascii: "!"), from: source.lowerBound, to: end) < end
-            || line.firstIndex(of: UInt8(ascii: "."), UInt8(ascii: "."), UInt8(ascii: "."), from: source.lowerBound, to: end) == end
+        return first(UInt8(ascii: "!"), in: source) < source.upperBound || first(UInt8(ascii: "."), in: source) == source.upperBound
+    }
+
+    /// ``sourceNick`` when ``sourceIsUser``, else `nil`: for a `nick!user@host` source, one search.
+    public var userNick: String? {
+        guard let source = layout.source else { return nil }
+        let bang = first(UInt8(ascii: "!"), in: source)
+        if bang < source.upperBound { return line.string(source.lowerBound, bang) }
+        guard first(UInt8(ascii: "."), in: source) == source.upperBound else { return nil }
+        return line.string(source.lowerBound, first(UInt8(ascii: "@"), in: source))
+    }
+
+    /// Where the first `byte` in `range` is, or its end.
+    private func first(_ byte: UInt8, in range: Range<Int>) -> Int {
+        line.firstIndex(of: byte, byte, byte, from: range.lowerBound, to: range.upperBound)
     }
 
     /// The parameter at `index`, or `nil`.
@@ -58,11 +69,21 @@ public struct IRCLineView: IRCMessageFields {
         layout.parameter(index, in: line).map(line.string)
     }
 
+    /// The first two parameters (a PRIVMSG's or NOTICE's target and text), or `nil` when there
+    /// are fewer: one walk over them.
+    public var targetAndText: (target: String, text: String)? {
+        guard let (target, next) = line.parameter(from: layout.parametersStart), let (text, _) = line.parameter(from: next) else { return nil }
+        return (line.string(target), line.string(text))
+    }
+
     /// The unescaped value of tag `key` (`""` for a tag without value), or `nil` when it is
     /// absent; keys are compared byte for byte, and a repeated key gives its last value.
     public func tag(_ key: String) -> String? {
         layout.tag(key, in: line).map(line.value)
     }
+
+    /// The tags the session reads from a PRIVMSG or NOTICE, found in one pass.
+    public var textTags: IRCTextTags { layout.textTags(in: line) }
 }
 
 extension IRCMessage {

@@ -50,6 +50,14 @@ public struct IRCMessage: Sendable, Hashable {
         return source.contains("!") || !source.contains(".")
     }
 
+    /// ``sourceNick`` when ``sourceIsUser``, else `nil`.
+    public var userNick: String? { sourceIsUser ? sourceNick : nil }
+
+    /// The first two parameters (a PRIVMSG's or NOTICE's target and text), or `nil` when there are fewer.
+    public var targetAndText: (target: String, text: String)? {
+        parameters.count >= 2 ? (parameters[0], parameters[1]) : nil
+    }
+
     /// The parameter at `index`, or `nil`.
     public func parameter(_ index: Int) -> String? {
         index < parameters.count ? parameters[index] : nil

@@ -1,16 +1,12 @@
 /// The fields of an incoming message that the session reads from a PRIVMSG or NOTICE, whether the
 /// line became a full ``IRCMessage`` or stays an ``IRCLineView``.
 public protocol IRCMessageFields {
-    /// The command or numeric, as sent.
-    var command: String { get }
-    /// The nick part of the source, or the whole source for servers.
-    var sourceNick: String? { get }
-    /// Whether the source is a user (`nick!user@host`) rather than a server.
-    var sourceIsUser: Bool { get }
-    /// The parameter at `index`, or `nil`.
-    func parameter(_ index: Int) -> String?
-    /// The unescaped value of tag `key` (`""` for a tag without value), or `nil` when absent.
-    func tag(_ key: String) -> String?
+    /// The nick of the source when it is a user (`nick!user@host`), `nil` for a server.
+    var userNick: String? { get }
+    /// The first two parameters (a PRIVMSG's or NOTICE's target and text), or `nil` when there are fewer.
+    var targetAndText: (target: String, text: String)? { get }
+    /// The tags the session reads, found in one pass.
+    var textTags: IRCTextTags { get }
 }
 
 extension IRCMessage: IRCMessageFields {}

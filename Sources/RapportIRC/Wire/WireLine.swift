@@ -128,7 +128,14 @@ struct WireLine {
     /// The `length` (at most 15) bytes at `start` in small-string form.
     @inline(__always)
     func smallWords(_ start: Int, _ length: Int) -> SmallASCII.Words {
-        guard start &+ 16 <= count else { return SmallASCII.Words(buffer(start, start &+ length)) }
+        guard start &+ 16 <= count else {
+            guard count >= 16 else { return SmallASCII.Words(buffer(start, start &+ length)) }
+            // Near the end of a line of at least 16 bytes: its last sixteen bytes, shifted down by
+            // 1…15 bytes to the field (which ends inside them), then masked to its length.
+            let tail = UInt128(Self.word(base, count &- 8)) << 64 | UInt128(Self.word(base, count &- 16))
+            let field = tail &>> (8 &* (start &- (count &- 16))) & ((1 &<< (8 &* length)) &- 1)
+            return SmallASCII.Words(low: UInt64(truncatingIfNeeded: field), high: UInt64(truncatingIfNeeded: field &>> 64), count: length)
+        }
         // A shift by 64 or more gives 0, so each mask keeps exactly the field's bytes.
         let low = Self.word(base, start) & ((1 << (8 &* length)) &- 1)
         let high = Self.word(base, start &+ 8) & ((1 << (8 &* max(length &- 8, 0))) &- 1)
