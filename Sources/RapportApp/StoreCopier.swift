@@ -173,7 +173,7 @@ public struct StoreCopier: Sendable {
                 "SELECT pg_get_serial_sequence(?, ?) AS s", [.text(quoted(table.name)), .text(column)]
             ).first?["s"].string
             guard let sequence else { continue }
-            try await sql.query(
+            _ = try await sql.query(
                 "SELECT setval(?, COALESCE((SELECT MAX(\(quoted(column))) FROM \(quoted(table.name))), 0) + 1, false) AS v",
                 [.text(sequence)])
         }
