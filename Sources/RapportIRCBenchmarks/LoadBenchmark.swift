@@ -32,7 +32,9 @@ struct LoadBenchmark {
             case "--users": users = try Self.number(value, key)
             case "--rate": rate = Double(try Self.number(value, key))
             case "--disable": disabled = value.split(separator: ",").map(String.init)
-            case "--quick-ack": quickAck = value == "true"
+            case "--quick-ack":
+                guard let on = Bool(value) else { throw LineSocket.Failure(description: "--quick-ack needs true or false") }
+                quickAck = on
             default: throw LineSocket.Failure(description: "unknown option \(key)")
             }
         }
