@@ -17,6 +17,9 @@ import Synchronization
 /// Each network gets its own connector (and connection). The protocol logic lives in
 /// ``IRCSessionStateMachine``; this type does the I/O, timers, flood-controlled output through
 /// ``IRCOutputQueue`` and the reconnect loop (exponential backoff with full jitter).
+///
+/// The lines of one read from the server reach the runtime in one
+/// ``EventSink/receive(_:)-([ChatEvent])``: one hop into the runtime per read, not per line.
 public actor IRCConnector: Connector {
     public nonisolated let network: String
     public nonisolated let configuration: IRCConfiguration
@@ -27,14 +30,7 @@ public actor IRCConnector: Connector {
     var wantedChannels: [String]
     /// The nick and casemapping as the server last set them, readable without a hop.
     private let nickAndCasemapping: Mutex<(nick: String, casemapping: Casemapping)>
-    var nick: String {
-        get { nickAndCasemapping.withLock { $0.nick } }
-        set { nickAndCasemapping.withLock { $0.nick = newValue } }
-    }
-    var currentCasemapping: Casemapping {
-        get { nickAndCasemapping.withLock { $0.casemapping } }
-        set { nickAndCasemapping.withLock { $0.casemapping = newValue } }
-    }
+    var currentCasemapping: Casemapping { nickAndCasemapping.withLock { $0.casemapping } }
     var events: (any EventSink)?
     var activeChannel: (any Channel)?
     var fatal: IRCConnectorError?
@@ -180,7 +176,7 @@ public actor IRCConnector: Connector {
                 if self.configuration.quickAck { try channel.pipeline.syncOperations.addHandler(IRCQuickAcknowledgement()) }
                 if let tls { try channel.pipeline.syncOperations.addHandler(try tls.makeHandler()) }
                 try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(IRCLineDecoder()))
-                return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                return try NIOAsyncChannel<[ByteBuffer], ByteBuffer>(wrappingChannelSynchronously: channel)
             }
         }
         try await channel.executeThenClose { inbound, outbound in
@@ -190,8 +186,8 @@ public actor IRCConnector: Connector {
                 group.addTask { try await self.writeLoop(outbound) }
                 group.addTask { try await self.tickLoop() }
                 do {
-                    for try await line in inbound {
-                        await self.handle(line)
+                    for try await lines in inbound {
+                        await self.handle(lines)
                     }
                 } catch {
                     group.cancelAll()
@@ -232,18 +228,20 @@ public actor IRCConnector: Connector {
         for id in onlineWaiters.keys { resolveWaiter(id, nil) }
     }
 
-    private func handle(_ buffer: ByteBuffer) async {
-        let message: IRCLineView
-        switch IRCLineView.parse(buffer) {
-        case .success(let value): message = value
-        case .failure(let error):
-            malformedLines += 1
-            logger.notice("skipped malformed line", metadata: ["reason": "\(error.reason)"])
-            return
-        }
+    /// Handles the complete lines of one read, in order; their events reach the runtime together.
+    private func handle(_ lines: [ByteBuffer]) async {
         // Taken out and put back, so that the state machine is not copied for every line.
         guard var session = self.session.take() else { return }
-        let actions = session.receive(message, now: Date())
+        let now = Date()
+        var actions: [IRCSessionStateMachine.Action] = []
+        for line in lines {
+            switch IRCLineView.parse(line) {
+            case .success(let message): actions += session.receive(message, now: now)
+            case .failure(let error):
+                malformedLines += 1
+                logger.notice("skipped malformed line", metadata: ["reason": "\(error.reason)"])
+            }
+        }
         self.session = session
         nickAndCasemapping.withLock { $0 = (session.nick, session.support.casemapping) }
         await perform(actions)
@@ -260,7 +258,9 @@ public actor IRCConnector: Connector {
         }
     }
 
+    /// Carries out `actions` in order; the events among them go to the runtime in one call.
     func perform(_ actions: [IRCSessionStateMachine.Action]) async {
+        var emitted: [ChatEvent] = []
         for action in actions {
             switch action {
             case .send(let message):
@@ -270,9 +270,8 @@ public actor IRCConnector: Connector {
                 queue.enqueue(message, priority: false)
                 wakeWriter()
             case .emit(let event):
-                await events?.receive(event)
+                emitted.append(event)
             case .registered(let nick):
-                self.nick = nick
                 registeredAt = Date()
                 registrations += 1
                 logger.info("registered", metadata: ["nick": "\(nick)", "account": "\(session?.account ?? "-")"])
@@ -302,6 +301,7 @@ public actor IRCConnector: Connector {
                 }
             }
         }
+        if !emitted.isEmpty { await events?.receive(emitted) }
     }
 
     private func resolveWaiter(_ id: Int, _ value: Bool?) {

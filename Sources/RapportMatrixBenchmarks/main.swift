@@ -134,7 +134,7 @@ actor MemoryStore: Store {
 }
 
 struct CountingSink: EventSink {
-    func receive(_ event: ChatEvent) async {}
+    func receive(_ events: [ChatEvent]) async {}
     func settle() async {}
 }
 

@@ -7,12 +7,15 @@ import Synchronization
 public final class RecordingSink: EventSink {
     public init() {}
 
-    private let events = Mutex<[ChatEvent]>([])
+    private let received = Mutex<[[ChatEvent]]>([])
 
-    public func receive(_ event: ChatEvent) async { events.withLock { $0.append(event) } }
+    public func receive(_ events: [ChatEvent]) async { received.withLock { $0.append(events) } }
     public func settle() async {}
 
-    public var all: [ChatEvent] { events.withLock { $0 } }
+    public var all: [ChatEvent] { Array(batches.joined()) }
+
+    /// The events as they arrived: one array per ``receive(_:)-([ChatEvent])`` call.
+    public var batches: [[ChatEvent]] { received.withLock { $0 } }
 
     /// Waits until `predicate` holds for the events so far; fails after `seconds`.
     @discardableResult

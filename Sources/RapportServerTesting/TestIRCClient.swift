@@ -10,7 +10,7 @@ public actor TestIRCClient {
     }
 
     public let nick: String
-    private let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+    private let channel: NIOAsyncChannel<[ByteBuffer], ByteBuffer>
     private var received: [IRCMessage] = []
     /// Where ``waitFor(timeout:_:)`` goes on: the messages before it were matched or passed over.
     private var cursor = 0
@@ -18,7 +18,7 @@ public actor TestIRCClient {
     private var sentMark = 0
     private var reader: Task<Void, Never>?
 
-    private init(nick: String, channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>) {
+    private init(nick: String, channel: NIOAsyncChannel<[ByteBuffer], ByteBuffer>) {
         self.nick = nick
         self.channel = channel
     }
@@ -32,7 +32,7 @@ public actor TestIRCClient {
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(IRCLineDecoder()))
-                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    return try NIOAsyncChannel<[ByteBuffer], ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
         let client = TestIRCClient(nick: nick, channel: channel)
@@ -61,12 +61,14 @@ public actor TestIRCClient {
         reader = Task {
             do {
                 try await inbound.executeThenClose { lines, outbound in
-                    for try await line in lines {
-                        guard let message = try? IRCMessageParser.parse(String(buffer: line)) else { continue }
-                        if message.command == "PING" {
-                            try await outbound.write(ByteBuffer(string: "PONG :\(message.parameters.last ?? "")\r\n"))
+                    for try await read in lines {
+                        for line in read {
+                            guard let message = try? IRCMessageParser.parse(String(buffer: line)) else { continue }
+                            if message.command == "PING" {
+                                try await outbound.write(ByteBuffer(string: "PONG :\(message.parameters.last ?? "")\r\n"))
+                            }
+                            self.append(message)
                         }
-                        self.append(message)
                     }
                 }
             } catch {}

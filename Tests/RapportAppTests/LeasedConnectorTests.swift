@@ -45,7 +45,7 @@ struct LeasedConnectorTests {
     /// The runtime's side: the connectors here produce no events; takeovers are noted.
     actor Takeovers: EventSink {
         private(set) var networks: [String] = []
-        func receive(_ event: ChatEvent) async {}
+        func receive(_ events: [ChatEvent]) async {}
         func settle() async {}
         func networkTakenOver(_ network: String) async { networks.append(network) }
     }

@@ -1,7 +1,11 @@
 /// Where a connector delivers what it sees: the bot runtime.
 public protocol EventSink: Sendable {
-    /// Takes one event. Returns once the event is queued for the plugins, not when it is handled.
-    func receive(_ event: ChatEvent) async
+    /// Takes events in the order they happened. Returns once they are queued for the plugins,
+    /// not when they are handled.
+    ///
+    /// Connectors hand over everything one read from the network produced in one call, so a
+    /// busy channel costs one hop into the runtime per read, not per message.
+    func receive(_ events: [ChatEvent]) async
 
     /// Waits until every event received so far has been handled and its replies handed to the
     /// connectors. The console uses it to print answers right after each line it reads.
@@ -14,5 +18,8 @@ public protocol EventSink: Sendable {
 }
 
 extension EventSink {
+    /// Takes one event (``receive(_:)-([ChatEvent])`` with one element).
+    public func receive(_ event: ChatEvent) async { await receive([event]) }
+
     public func networkTakenOver(_ network: String) async {}
 }

@@ -187,7 +187,12 @@ public actor Bot: EventSink {
 
     // MARK: - Events
 
-    public func receive(_ event: ChatEvent) async {
+    public func receive(_ events: [ChatEvent]) async {
+        for event in events { await dispatch(event) }
+    }
+
+    /// Routes a command to its plugin, or queues any other event for the plugins that handle events.
+    private func dispatch(_ event: ChatEvent) async {
         if case .message = event.kind, !event.isOwn { receivedCounter(event.network).increment() }
         if case .message(let message) = event.kind, event.isCommandCandidate,
             let match = parseCommand(message.text, in: event)

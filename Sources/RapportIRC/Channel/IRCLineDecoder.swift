@@ -1,18 +1,22 @@
 public import NIOCore
 
 /// Splits the byte stream from an IRC server into lines, one `ByteBuffer` per line without
-/// its line ending.
+/// its line ending, and hands on the complete lines of each read together, in order.
 ///
 /// ```
-/// bytes in:   "PING :a\r\n:s 001 me :Hi\n:s 0"  "02 me :x\r\n"
-/// frames out: "PING :a"  ":s 001 me :Hi"  ":s 002 me :x"
+/// bytes in:   "PING :a\r\n:s 001 me :Hi\n:s 0"     "02 me :x\r\n"
+/// frames out: ["PING :a", ":s 001 me :Hi"]   [":s 002 me :x"]
 /// ```
+///
+/// One frame per read, not per line: what follows (the connector, the runtime) then pays its
+/// fixed costs — a task wake-up, a hop into the runtime — once for all the lines of a read.
+/// A partial line at the end of a read waits in the buffer for the rest.
 ///
 /// Lines end at LF (CR before it is dropped, as is a lone CR some servers send). A line longer
 /// than ``maxLineLength`` (tags included) is discarded up to its end and counted in
 /// ``discardedLines``, so a hostile server cannot make the bot buffer without limit.
 public struct IRCLineDecoder: ByteToMessageDecoder {
-    public typealias InboundOut = ByteBuffer
+    public typealias InboundOut = [ByteBuffer]
 
     /// 8191 bytes of tags plus a 512-byte message, with room to spare.
     public static let defaultMaxLineLength = 16 * 1024
@@ -27,17 +31,24 @@ public struct IRCLineDecoder: ByteToMessageDecoder {
     }
 
     public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        guard let line = nextLine(&buffer) else { return .needMoreData }
-        context.fireChannelRead(Self.wrapInboundOut(line))
-        return .continue
+        let lines = completeLines(&buffer)
+        if !lines.isEmpty { context.fireChannelRead(Self.wrapInboundOut(lines)) }
+        return .needMoreData
     }
 
     public mutating func decodeLast(
         context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool
     ) throws -> DecodingState {
-        while let line = nextLine(&buffer) { context.fireChannelRead(Self.wrapInboundOut(line)) }
+        _ = try decode(context: context, buffer: &buffer)
         buffer.moveReaderIndex(to: buffer.writerIndex)  // an unterminated last line is dropped
         return .needMoreData
+    }
+
+    /// Takes every complete line out of `buffer`, in order. Exposed for tests.
+    public mutating func completeLines(_ buffer: inout ByteBuffer) -> [ByteBuffer] {
+        var lines: [ByteBuffer] = []
+        while let line = nextLine(&buffer) { lines.append(line) }
+        return lines
     }
 
     /// Takes the next complete line out of `buffer`, or `nil` if it has none yet. Exposed for tests.
