@@ -43,6 +43,11 @@ public struct LinkModel: Sendable {
         Self.linearSum(row, bits: row.bits & ~row.startBits, from: weights.linearStart[row.start], weights: weights.linear)
     }
 
+    /// The sum of the linear weights of the 0/1 pair features of `bits`, in feature order.
+    func pairWeight(of bits: UInt64) -> Float {
+        Self.linearSum(FeatureRow.pair(), bits: bits, from: 0, weights: weights.linear)
+    }
+
     /// `s` plus the weights of the features of `bits` (times their value), in feature order.
     @inline(__always)
     static func linearSum(_ row: FeatureRow, bits: UInt64, from s: Float, weights: UnsafePointer<Float>) -> Float {
@@ -65,51 +70,51 @@ public struct LinkModel: Sendable {
         return s
     }
 
-    /// The hidden layer's part of the score. The weights are feature-major in groups of 32 units
-    /// (four vectors of eight), so each feature that is set adds whole vectors, held in registers
+    /// The hidden layer's part of the score. The weights are feature-major in groups of 16 units
+    /// (two vectors of eight), so each feature that is set adds whole vectors, held in registers
     /// (a row sets about a dozen features of ~80).
     func hiddenScore(_ row: FeatureRow) -> Float {
         let weights = self.weights
         let bits = row.bits & ~row.startBits
         var s: Float = 0
         for group in 0..<weights.groups {
-            let start = weights.hiddenStart + 4 * (row.start &* weights.groups &+ group)
-            let a = Self.hiddenSums(row, bits: bits, group: group, from: (start[0], start[1], start[2], start[3]), weights: weights)
-            let o = weights.output + 4 * group
-            var products = (o[0] * Self.tanh(a.0), o[1] * Self.tanh(a.1), o[2] * Self.tanh(a.2), o[3] * Self.tanh(a.3))
+            let start = weights.hiddenStart + 2 * (row.start &* weights.groups &+ group)
+            let a = Self.hiddenSums(row, bits: bits, group: group, from: (start[0], start[1]), weights: weights)
+            let o = weights.output + 2 * group
+            var products = (o[0] * Self.tanh(a.0), o[1] * Self.tanh(a.1))
             // The units' products are added one by one, in order.
             withUnsafeBytes(of: &products) { p in
-                for h in 0..<min(32, weights.hiddenUnits - 32 * group) { s += p.load(fromByteOffset: 4 * h, as: Float.self) }
+                for h in 0..<min(16, weights.hiddenUnits - 16 * group) { s += p.load(fromByteOffset: 4 * h, as: Float.self) }
             }
         }
         return s
     }
 
-    typealias Units = (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)
+    typealias Units = (SIMD8<Float>, SIMD8<Float>)
 
     /// `a` plus the hidden weights of group `group` of the features of `bits` (times their
     /// value), in feature order.
     @inline(__always)
     static func hiddenSums(_ row: FeatureRow, bits: UInt64, group: Int, from a: Units, weights: LinkWeights) -> Units {
-        // Four separate sums and one stride: a tuple carried through the loop was shuffled
-        // between registers at every feature.
-        var (a0, a1, a2, a3) = a
+        // Separate sums and one stride: a tuple carried through the loop was shuffled between
+        // registers at every feature.
+        var (a0, a1) = a
         var bits = bits
-        let stride = 4 &* weights.groups
-        let first = weights.hidden + (row.first &* stride &+ 4 &* group)
+        let stride = 2 &* weights.groups
+        let first = weights.hidden + (row.first &* stride &+ 2 &* group)
         while bits != 0 {
             let n = bits.trailingZeroBitCount
             let w = first + n &* stride
             if row.valued & (1 << n) == 0 {
                 // A 0/1 feature adds its weights as they are: 1 × w is w, to the bit.
-                a0 += w[0]; a1 += w[1]; a2 += w[2]; a3 += w[3]
+                a0 += w[0]; a1 += w[1]
             } else {
                 let x = row.value(bit: n)
-                a0 += x * w[0]; a1 += x * w[1]; a2 += x * w[2]; a3 += x * w[3]
+                a0 += x * w[0]; a1 += x * w[1]
             }
             bits &= bits &- 1
         }
-        return (a0, a1, a2, a3)
+        return (a0, a1)
     }
 
     /// tanh, by a rational approximation accurate to about 1e-4 (enough to rank), unit by unit.
@@ -133,7 +138,7 @@ public struct LinkModel: Sendable {
 }
 
 /// A model's weights in memory that never moves, laid out for the scoring loops: the hidden
-/// layer's units in groups of 32, each four vectors of eight (the last group padded with zeros).
+/// layer's units in groups of 16, each two vectors of eight (the last group padded with zeros).
 ///
 /// With them, the start entries of the sums (``FeatureRow/start``): entry 0 starts from nothing
 /// (0, the hidden biases); the others have added the distance and gap features of one pair row,
@@ -141,43 +146,47 @@ public struct LinkModel: Sendable {
 /// last bit.
 final class LinkWeights: Sendable {
     nonisolated(unsafe) let linear: UnsafeMutablePointer<Float>
-    /// `LinkFeature.count × groups × 4` vectors: feature `k`'s weights start at `k × groups × 4`.
+    /// `LinkFeature.count × groups × 2` vectors: feature `k`'s weights start at `k × groups × 2`.
     nonisolated(unsafe) let hidden: UnsafeMutablePointer<SIMD8<Float>>
     nonisolated(unsafe) let bias: UnsafeMutablePointer<SIMD8<Float>>
     nonisolated(unsafe) let output: UnsafeMutablePointer<SIMD8<Float>>
     /// `FeatureRow.starts` linear sums.
     nonisolated(unsafe) let linearStart: UnsafeMutablePointer<Float>
-    /// `FeatureRow.starts × groups × 4` vectors of hidden sums.
+    /// `FeatureRow.starts × groups × 2` vectors of hidden sums.
     nonisolated(unsafe) let hiddenStart: UnsafeMutablePointer<SIMD8<Float>>
     let hiddenUnits: Int
     let groups: Int
 
     init(linear: [Float], hidden: [Float], bias: [Float], output: [Float]) {
         hiddenUnits = bias.count
-        groups = (hiddenUnits + 31) / 32
+        groups = (hiddenUnits + 15) / 16
         self.linear = UnsafeMutablePointer.allocate(capacity: linear.count)
         self.linear.initialize(from: linear, count: linear.count)
         self.hidden = Self.vectors(of: hidden, rows: LinkFeature.count, units: hiddenUnits)
         self.bias = Self.vectors(of: bias, rows: 1, units: hiddenUnits)
         self.output = Self.vectors(of: output, rows: 1, units: hiddenUnits)
         linearStart = .allocate(capacity: FeatureRow.starts)
-        hiddenStart = .allocate(capacity: max(FeatureRow.starts * groups * 4, 1))
+        hiddenStart = .allocate(capacity: max(FeatureRow.starts * groups * 2, 1))
         for d in 0...FeatureRow.maxDistance {
             for gap in 0..<(d == 0 ? 1 : FeatureRow.gapBuckets) {
                 let row = d == 0 ? FeatureRow.pair() : FeatureRow.pair(distance: d, gap: gap)
                 linearStart[row.start] = LinkModel.linearSum(row, bits: row.startBits, from: 0, weights: self.linear)
                 for group in 0..<groups {
-                    let b = self.bias + 4 * group
-                    let a = LinkModel.hiddenSums(row, bits: row.startBits, group: group, from: (b[0], b[1], b[2], b[3]), weights: self)
-                    (hiddenStart + 4 * (row.start * groups + group)).initialize(from: [a.0, a.1, a.2, a.3], count: 4)
+                    let b = self.bias + 2 * group
+                    let a = LinkModel.hiddenSums(row, bits: row.startBits, group: group, from: (b[0], b[1]), weights: self)
+                    (hiddenStart + 2 * (row.start * groups + group)).initialize(from: [a.0, a.1], count: 2)
                 }
             }
         }
     }
 
-    /// `rows × units` floats, row-major, as `rows × groups × 4` vectors.
+    /// The linear weight of `feature`.
+    @inline(__always)
+    subscript(_ feature: LinkFeature) -> Float { linear[feature.rawValue] }
+
+    /// `rows × units` floats, row-major, as `rows × groups × 2` vectors.
     static func vectors(of values: [Float], rows: Int, units: Int) -> UnsafeMutablePointer<SIMD8<Float>> {
-        let perRow = 4 * ((units + 31) / 32)
+        let perRow = 2 * ((units + 15) / 16)
         let count = max(rows * perRow, 1)
         let pointer = UnsafeMutablePointer<SIMD8<Float>>.allocate(capacity: count)
         pointer.initialize(repeating: .zero, count: count)
