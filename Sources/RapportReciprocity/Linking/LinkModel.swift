@@ -43,11 +43,6 @@ public struct LinkModel: Sendable {
         Self.linearSum(row, bits: row.bits & ~row.startBits, from: weights.linearStart[row.start], weights: weights.linear)
     }
 
-    /// The sum of the linear weights of the 0/1 pair features of `bits`, in feature order.
-    func pairWeight(of bits: UInt64) -> Float {
-        Self.linearSum(FeatureRow.pair(), bits: bits, from: 0, weights: weights.linear)
-    }
-
     /// `s` plus the weights of the features of `bits` (times their value), in feature order.
     @inline(__always)
     static func linearSum(_ row: FeatureRow, bits: UInt64, from s: Float, weights: UnsafePointer<Float>) -> Float {
@@ -180,10 +175,6 @@ final class LinkWeights: Sendable {
             }
         }
     }
-
-    /// The linear weight of `feature`.
-    @inline(__always)
-    subscript(_ feature: LinkFeature) -> Float { linear[feature.rawValue] }
 
     /// `rows × units` floats, row-major, as `rows × groups × 2` vectors.
     static func vectors(of values: [Float], rows: Int, units: Int) -> UnsafeMutablePointer<SIMD8<Float>> {

@@ -16,21 +16,12 @@ extension ReplyLinker {
         var queryBits: SideBits
         /// The query's content words (sorted), for counting common words.
         var contentWords: UnsafeBufferPointer<UInt64>
-        /// Who talked to whom (``ReplyLinker/pairFacts(query:window:into:)``).
-        var facts: UnsafeBufferPointer<(user: UInt64, bits: UInt64)>
         /// The bloom bits of every user a candidate's author must be for a pair feature about
         /// the two authors to hold: the query's author, whom the query names, whom the author's
         /// previous message answered, whom they talked with (``pairFacts(query:window:into:)``).
         var relatedUsers: UInt64
         /// ``TextAnalysis/bloomBit(_:)`` of the query's author.
         var userBit: UInt64
-
-        /// Whether a pair feature relating the two authors may hold for `candidate` (always when
-        /// it is the query author's own message); usually not.
-        @inline(__always)
-        func mayRelate(_ candidate: UnsafePointer<Entry>) -> Bool {
-            relatedUsers & candidate.pointee.userBit != 0 || candidate.pointee.targetBits & userBit != 0
-        }
     }
 
     /// The bloom bits of `users`, and of `more` that are not nil.
@@ -53,17 +44,15 @@ extension ReplyLinker {
         var best = 0
         var bestScore = model.score(selfRow)
         let linear = model.isLinear
-        forEachPair(query, state: qState, facts: &scratch.facts) { distance, candidate, start, context in
-            // A related pair needs its row for the linear score; any other only if shortlisted.
-            let row = context.mayRelate(candidate) ? pairFeatures(query, candidate, start: start, context: context) : nil
-            let score = row.map { model.linearScore($0) } ?? unrelatedLinearScore(query, candidate, start: start, context: context)
+        forEachPair(query, state: qState, facts: &scratch.facts) { row, features in
+            let score = model.linearScore(features)
             if linear {
                 if score > bestScore {
                     bestScore = score
-                    best = distance
+                    best = row
                 }
-            } else if let entry = scratch.shortlist.offer(row: distance, score: score) {
-                scratch.shortlisted[entry] = row ?? pairFeatures(query, candidate, start: start, context: context)
+            } else if let entry = scratch.shortlist.offer(row: row, score: score) {
+                scratch.shortlisted[entry] = features
             }
         }
         for (entry, (row, partial)) in scratch.shortlist.entries.enumerated() {
@@ -75,53 +64,40 @@ extension ReplyLinker {
         }
         if let dump {
             var rows = [selfRow]
-            forEachPair(query, state: qState, facts: &scratch.facts) { _, candidate, start, context in
-                rows.append(pairFeatures(query, candidate, start: start, context: context))
-            }
+            forEachPair(query, state: qState, facts: &scratch.facts) { _, features in rows.append(features) }
             self.dump(query, rows: rows, to: dump)
         }
         return best == 0 ? nil : window.count - best
     }
 
-    /// Hands `body` each window message's distance (1 for the newest), the message, the
-    /// ``FeatureRow/pairRows`` entry of its distance and time gap, and what is known of the query;
-    /// newest first.
+    /// Hands `body` each window message's distance (1 for the newest) and pair features, newest
+    /// first.
     @inline(__always)
     func forEachPair(
         _ query: Entry, state qState: UserState?, facts: inout [(user: UInt64, bits: UInt64)],
-        _ body: (_ distance: Int, _ candidate: UnsafePointer<Entry>, _ start: UnsafePointer<FeatureRow>, _ context: QueryContext) -> Void
+        _ body: (_ distance: Int, _ features: FeatureRow) -> Void
     ) {
         query.contentWords.withUnsafeBufferPointer { contentWords in
             window.withUnsafeBufferPointer { w in
                 pairFacts(query: query, window: w, into: &facts)
-                facts.withUnsafeBufferPointer { facts in
-                    let context = QueryContext(
-                        previous: qState?.lastMessage ?? -1, previousAntecedentUser: qState?.lastAntecedentUser,
-                        queryBits: queryBits(query), contentWords: contentWords, facts: facts,
-                        relatedUsers: Self.bloom(query.mentions, query.user, query.addressee, qState?.lastAntecedentUser)
-                            | facts.reduce(0) { $0 | TextAnalysis.bloomBit($1.user) },
-                        userBit: query.userBit)
-                    FeatureRow.pairRows.withUnsafeBufferPointer { pairRows in
-                        var i = w.count - 1
-                        var distance = 1
-                        while i >= windowStart {
-                            let c = w.baseAddress! + i
-                            let rows = pairRows.baseAddress! + 1 + (min(distance, FeatureRow.maxDistance) - 1) * FeatureRow.gapBuckets
-                            body(distance, c, rows + Self.gapBucket(query.time - c.pointee.time), context)
-                            distance += 1
-                            i -= 1
-                        }
+                let context = QueryContext(
+                    previous: qState?.lastMessage ?? -1, previousAntecedentUser: qState?.lastAntecedentUser,
+                    queryBits: queryBits(query), contentWords: contentWords,
+                    relatedUsers: Self.bloom(query.mentions, query.user, query.addressee, qState?.lastAntecedentUser)
+                        | facts.reduce(0) { $0 | TextAnalysis.bloomBit($1.user) },
+                    userBit: query.userBit)
+                FeatureRow.pairRows.withUnsafeBufferPointer { pairRows in
+                    var i = w.count - 1
+                    var distance = 1
+                    while i >= windowStart {
+                        let rows = pairRows.baseAddress! + 1 + (min(distance, FeatureRow.maxDistance) - 1) * FeatureRow.gapBuckets
+                        body(distance, pairFeatures(query, w.baseAddress! + i, rows: rows, facts: facts, context: context))
+                        distance += 1
+                        i -= 1
                     }
                 }
             }
         }
-    }
-
-    /// The ``LinkFeature/pGap0``-based bucket of a time gap of `seconds`.
-    @inline(__always)
-    static func gapBucket(_ seconds: Double) -> Int {
-        let minutes = seconds / 60
-        return minutes < 1 ? 0 : minutes < 2 ? 1 : minutes < 5 ? 2 : minutes < 16 ? 3 : 4
     }
 
     /// Hands `dump` the candidates and their dense rows.
@@ -210,7 +186,7 @@ extension ReplyLinker {
 
     /// The pair features one side of a pair (the query or the candidate) decides alone, as bits
     /// of a pair row, for two authors who never addressed or answered each other; the few pairs
-    /// whose authors did are adjusted in ``pairFeatures(_:_:start:context:)``.
+    /// whose authors did are adjusted in ``pairFeatures(_:_:distance:facts:context:)``.
     struct SideBits: Sendable {
         /// Set for every pair.
         var always: UInt64 = 0
@@ -220,21 +196,6 @@ extension ReplyLinker {
         var otherAuthorLatest: UInt64 = 0
         /// Set when both sides have it (a bot answering a `!command`).
         var both: UInt64 = 0
-        /// The linear weights of ``always`` and ``otherAuthor`` summed, and of
-        /// ``otherAuthorLatest``: what this side adds to a pair of two authors who are not related.
-        var otherWeight: Float = 0
-        var latestWeight: Float = 0
-
-        init(always: UInt64, otherAuthor: UInt64, otherAuthorLatest: UInt64, both: UInt64, model: LinkModel) {
-            self.always = always
-            self.otherAuthor = otherAuthor
-            self.otherAuthorLatest = otherAuthorLatest
-            self.both = both
-            otherWeight = model.pairWeight(of: always | otherAuthor)
-            latestWeight = model.pairWeight(of: otherAuthorLatest)
-        }
-
-        init() {}
     }
 
     /// The candidate's side: computed once, when it is linked.
@@ -257,7 +218,7 @@ extension ReplyLinker {
         latest.set(.pCandQuestionLatest, c.isQuestion)
         var both = FeatureRow.pair()
         both.set(.pBotAnswersCommand, c.startsWithBang)
-        return SideBits(always: f.bits, otherAuthor: other.bits, otherAuthorLatest: latest.bits, both: both.bits, model: model)
+        return SideBits(always: f.bits, otherAuthor: other.bits, otherAuthorLatest: latest.bits, both: both.bits)
     }
 
     /// The query's side.
@@ -272,53 +233,19 @@ extension ReplyLinker {
         latest.set(.pQueryThanksCandLatest, q.isThanks)
         var both = FeatureRow.pair()
         both.set(.pBotAnswersCommand, q.isBot)
-        return SideBits(always: f.bits, otherAuthor: other.bits, otherAuthorLatest: latest.bits, both: both.bits, model: model)
+        return SideBits(always: f.bits, otherAuthor: other.bits, otherAuthorLatest: latest.bits, both: both.bits)
     }
 
-    /// The linear part of the score of the pair (query, candidate) when the two authors are not
-    /// related (`!context.mayRelate(c)`, most pairs): `model.linearScore` of its
-    /// ``pairFeatures(_:_:start:context:)`` up to rounding, summed from the parts that each side
-    /// weighed once (``SideBits``) without making the row.
+    /// The features of the pair (query, candidate); `rows` are the ``FeatureRow/pairRows`` of the
+    /// candidate's distance, one per gap bucket.
     @inline(__always)
-    func unrelatedLinearScore(_ q: Entry, _ c: UnsafePointer<Entry>, start: UnsafePointer<FeatureRow>, context: QueryContext) -> Float {
-        let weights = model.weights
-        let query = context.queryBits
-        let candidate = c.pointee.candidateBits
-        var s = weights.linearStart[start.pointee.start] + query.otherWeight + candidate.otherWeight
-        if !c.pointee.superseded { s += query.latestWeight + candidate.latestWeight }
-        if query.both & candidate.both != 0 { s += weights[.pBotAnswersCommand] }
-        if context.previous < c.pointee.sequence { s += weights[.pNoQueryUserBetween] }
-        let common = commonWords(q, c, context: context)
-        if common == 0 {
-            s += weights[.pCommon0]
-        } else {
-            s += weights[common == 1 ? .pCommon1 : .pCommon2]
-            if common >= 5 { s += weights[.pCommon5] }
-            s += weights[.pCommonFraction] * Self.commonFraction(common, c, context: context)
-        }
-        if q.addressee != nil && q.addressee == c.pointee.addressee { s += weights[.pSameAddressee] }
-        return s
-    }
-
-    /// How many content words the query and `c` share.
-    @inline(__always)
-    func commonWords(_ q: Entry, _ c: UnsafePointer<Entry>, context: QueryContext) -> Int {
-        guard q.contentSignature & c.pointee.contentSignature != 0 else { return 0 }
-        return c.pointee.contentWords.withUnsafeBufferPointer { TextAnalysis.commonCount(context.contentWords, $0) }
-    }
-
-    /// ``LinkFeature/pCommonFraction``: `common` (> 0, so both have content words) over the
-    /// smaller number of content words.
-    @inline(__always)
-    static func commonFraction(_ common: Int, _ c: UnsafePointer<Entry>, context: QueryContext) -> Float {
-        Float(common) / Float(min(context.contentWords.count, c.pointee.contentWords.count))
-    }
-
-    /// The features of the pair (query, candidate); `start` is the ``FeatureRow/pairRows`` entry
-    /// of the candidate's distance and time gap.
-    @inline(__always)
-    func pairFeatures(_ q: Entry, _ c: UnsafePointer<Entry>, start: UnsafePointer<FeatureRow>, context: QueryContext) -> FeatureRow {
-        var f = start.pointee
+    func pairFeatures(
+        _ q: Entry, _ c: UnsafePointer<Entry>, rows: UnsafePointer<FeatureRow>, facts: [(user: UInt64, bits: UInt64)],
+        context: QueryContext
+    ) -> FeatureRow {
+        let minutes = (q.time - c.pointee.time) / 60
+        let gap = minutes < 1 ? 0 : minutes < 2 ? 1 : minutes < 5 ? 2 : minutes < 16 ? 3 : 4
+        var f = rows[gap]
         let query = context.queryBits
         let candidate = c.pointee.candidateBits
         f.bits |= query.always | candidate.always | (query.both & candidate.both)
@@ -333,7 +260,7 @@ extension ReplyLinker {
             f.set(.pNoQueryUserBetween, context.previous < cSequence)
         }
         // Usually false: then none of the features below, which relate the two authors, holds.
-        if context.mayRelate(c) {
+        if context.relatedUsers & c.pointee.userBit != 0 || c.pointee.targetBits & context.userBit != 0 {
             if q.addressee == cUser {
                 f.bits &= ~FeatureRow.bit(.pQueryAddressesOther)
                 f.set(.pQueryAddressesCand)
@@ -356,19 +283,24 @@ extension ReplyLinker {
                     f.set(.pSameUserPreviousQuestion, c.pointee.isQuestion)
                 }
             } else {
-                for fact in context.facts where fact.user == cUser { f.bits |= fact.bits }
+                for fact in facts where fact.user == cUser { f.bits |= fact.bits }
                 let replied = c.pointee.antecedentUser == q.user
                 f.set(.pCandAntecedentIsQueryUser, replied)
                 f.set(.pCandAntecedentIsQueryUserLatest, replied && candLatest)
                 f.set(.pQueryPrevAntecedentIsCandUser, context.previousAntecedentUser == cUser)
             }
         }
-        let common = commonWords(q, c, context: context)
+        var common = 0
+        if q.contentSignature & c.pointee.contentSignature != 0 {
+            common = c.pointee.contentWords.withUnsafeBufferPointer { TextAnalysis.commonCount(context.contentWords, $0) }
+        }
         if common == 0 { f.set(.pCommon0) } else if common == 1 { f.set(.pCommon1) } else { f.set(.pCommon2) }
         f.set(.pCommon5, common >= 5)
         if common > 0 {
+            // common > 0 means both have content words, so `smaller` > 0.
+            let smaller = min(context.contentWords.count, c.pointee.contentWords.count)
             f.set(.pCommonFraction)
-            f.commonFraction = Self.commonFraction(common, c, context: context)
+            f.commonFraction = Float(common) / Float(smaller)
         }
         f.set(.pSameAddressee, q.addressee != nil && q.addressee == c.pointee.addressee)
         return f
