@@ -138,7 +138,7 @@ def train(model, d, epochs, lr, l2, batch, rng, aux=0.0):
             x, y = d['x'][rows], d['y'][rows]
             sizes = d['sizes'][qs]
             offs = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-            s, h = model.scores(x)
+            s, hidden = model.scores(x)
             loss, g = segment_softmax_loss(s, y, offs, sizes)
             total += loss
             grads = [x.T @ g + l2 * model.w]
@@ -148,7 +148,7 @@ def train(model, d, epochs, lr, l2, batch, rng, aux=0.0):
                 _, g_lin = segment_softmax_loss(x @ model.w, y, offs, sizes)
                 grads[0] += aux * (x.T @ g_lin)
             if model.hidden:
-                h, a = h
+                h, a = hidden  # the units' outputs and their sums before the activation
                 gh = np.outer(g, model.w2) * activation_slope(a)
                 grads += [gh.T @ x + l2 * model.W1, gh.sum(0), h.T @ g + l2 * model.w2]
             t += 1
