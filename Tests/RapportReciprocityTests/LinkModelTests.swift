@@ -40,17 +40,14 @@ struct LinkModelTests {
                 for h in 0..<bias.count { a[h] += f[i] * hidden[i * bias.count + h] }
             }
             var out: Float = 0
-            for h in 0..<bias.count { out += output[h] * Self.tanh(a[h]) }
+            for h in 0..<bias.count { out += output[h] * Self.activation(a[h]) }
             return s + out
         }
 
-        static func tanh(_ x: Float) -> Float {
-            if x > 4.97 { return 1 }
-            if x < -4.97 { return -1 }
+        static func activation(_ x: Float) -> Float {
+            let x = min(max(x, -3), 3)
             let x2 = x * x
-            let p = x * (135135 + x2 * (17325 + x2 * (378 + x2)))
-            let q = 135135 + x2 * (62370 + x2 * (3150 + x2 * 28))
-            return p / q
+            return x * (27 + x2) / (27 + 9 * x2)
         }
     }
 

@@ -28,7 +28,7 @@ public struct ReciprocityEngine: Sendable {
         public var recentHelperSeconds: Double
 
         public init(
-            casemapping: Casemapping = .rfc1459, windowSize: Int = 50, dailyCapPerPair: Int = 3,
+            casemapping: Casemapping = .rfc1459, windowSize: Int = 25, dailyCapPerPair: Int = 3,
             creditReactions: Set<String> = ["🙏", "👍", "❤️", "❤", "👍🏻", "👍🏼", "👍🏽", "👍🏾", "👍🏿", "🙏🏻", "🙏🏼", "🙏🏽", "🙏🏾", "🙏🏿"],
             botNicks: Set<String> = [], recentHelperSeconds: Double = 1800
         ) {

@@ -4,7 +4,7 @@ extension ReplyLinker {
     typealias FeatureDump = (_ candidates: [Int], _ features: ArraySlice<Float>) -> Void
 
     /// How many candidates the linear part passes on to the hidden layer.
-    static let shortlistSize = 8
+    static let shortlistSize = 4
 
     /// What the pair features need to know about the query beyond its entry, computed once per
     /// query.

@@ -146,7 +146,7 @@ public struct ReplyLinker: Sendable {
     var scratch = Scratch()
 
     /// Creates a linker for one channel.
-    public init(casemapping: Casemapping = .rfc1459, windowSize: Int = 50, model: LinkModel = .trained) {
+    public init(casemapping: Casemapping = .rfc1459, windowSize: Int = 25, model: LinkModel = .trained) {
         self.casemapping = casemapping
         self.windowSize = windowSize
         self.model = model
