@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import ThanksPlugin
 
 /// The stretch of time a dashboard page covers: `?period=week|month|all`.

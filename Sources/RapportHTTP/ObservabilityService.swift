@@ -1,5 +1,5 @@
 import HTTPTypes
-public import Hummingbird
+import Hummingbird
 public import Logging
 import NIOCore
 public import Prometheus
