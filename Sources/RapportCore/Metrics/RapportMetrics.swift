@@ -58,8 +58,8 @@ public struct RapportMetrics: Sendable {
         Gauge(label: "rapport_plugin_queue_depth", dimensions: [("plugin", plugin)], factory: factory)
     }
 
-    public func pluginEventDropped(plugin: String) {
-        Counter(label: "rapport_plugin_events_dropped_total", dimensions: [("plugin", plugin)], factory: factory).increment()
+    public func pluginEventsDropped(plugin: String, count: Int) {
+        Counter(label: "rapport_plugin_events_dropped_total", dimensions: [("plugin", plugin)], factory: factory).increment(by: count)
     }
 
     /// For connectors: call on every successful connection after the first.

@@ -187,27 +187,32 @@ public actor Bot: EventSink {
 
     // MARK: - Events
 
+    /// Routes each command to its plugin and queues the other events for the plugins that handle
+    /// events: each runner gets a read's events in one piece, and a command only after the events
+    /// before it.
     public func receive(_ events: [ChatEvent]) async {
-        for event in events { await dispatch(event) }
-    }
-
-    /// Routes a command to its plugin, or queues any other event for the plugins that handle events.
-    private func dispatch(_ event: ChatEvent) async {
-        if case .message = event.kind, !event.isOwn { receivedCounter(event.network).increment() }
-        if case .message(let message) = event.kind, event.isCommandCandidate,
-            let match = parseCommand(message.text, in: event)
-        {
-            await route(match, event: event)
-            return
+        var queued: [String: [PluginRunner.Work]] = [:]
+        func handOver() {
+            for (id, works) in queued { runners[id]?.enqueue(works) }
+            queued.removeAll(keepingCapacity: true)
         }
-        guard isTracked(event.sender, on: event.network) else { return }
-        for registration in registrations where registration.descriptor.handlesEvents {
-            let id = registration.descriptor.id
-            guard let runner = runners[id], isEnabled(id, network: event.network, channel: event.channel) else {
+        for event in events {
+            if case .message = event.kind, !event.isOwn { receivedCounter(event.network).increment() }
+            if case .message(let message) = event.kind, event.isCommandCandidate,
+                let match = parseCommand(message.text, in: event)
+            {
+                handOver()
+                await route(match, event: event)
                 continue
             }
-            runner.enqueue(.event(event))
+            guard isTracked(event.sender, on: event.network) else { continue }
+            for registration in registrations where registration.descriptor.handlesEvents {
+                let id = registration.descriptor.id
+                guard runners[id] != nil, isEnabled(id, network: event.network, channel: event.channel) else { continue }
+                queued[id, default: []].append(.event(event))
+            }
         }
+        handOver()
     }
 
     private func receivedCounter(_ network: String) -> Counter {

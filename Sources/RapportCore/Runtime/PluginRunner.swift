@@ -131,30 +131,37 @@ final class PluginRunner: Sendable {
     }
 
     /// Queues work; events beyond ``maxQueued`` are dropped (commands and jobs never are).
-    func enqueue(_ work: Work) {
-        enum Outcome { case queued(depth: Int, wake: CheckedContinuation<Void, Never>?), dropped(count: Int), ignored }
+    func enqueue(_ work: Work) { enqueue([work]) }
+
+    /// Queues several pieces of work in order, waking the worker once (a read's events).
+    func enqueue(_ works: [Work]) {
+        enum Outcome {
+            case queued(depth: Int, dropped: Int, droppedSinceWarning: Int, wake: CheckedContinuation<Void, Never>?), ignored
+        }
         let outcome = state.withLock { state -> Outcome in
             if state.stopped { return .ignored }
-            if case .event = work, state.pending >= Self.maxQueued {
-                state.droppedSinceWarning += 1
-                return .dropped(count: state.droppedSinceWarning)
+            var dropped = 0
+            for work in works {
+                if case .event = work, state.pending >= Self.maxQueued {
+                    dropped += 1
+                    continue
+                }
+                state.pending += 1
+                state.queue.append(work)
             }
-            state.pending += 1
-            state.queue.append(work)
-            defer { state.wakeWorker = nil }
-            return .queued(depth: state.pending, wake: state.wakeWorker)
+            state.droppedSinceWarning += dropped
+            let wake = state.queue.isEmpty ? nil : state.wakeWorker
+            if wake != nil { state.wakeWorker = nil }
+            return .queued(depth: state.pending, dropped: dropped, droppedSinceWarning: state.droppedSinceWarning, wake: wake)
         }
-        switch outcome {
-        case .queued(let depth, let wake):
-            queueDepth.record(depth)
-            wake?.resume()
-        case .dropped(let count):
-            metrics.pluginEventDropped(plugin: descriptor.id)
-            if count == 1 || count % 1000 == 0 {
-                context.logger.warning("plugin queue full, dropping events", metadata: ["dropped": "\(count)"])
-            }
-        case .ignored:
-            break
+        guard case .queued(let depth, let dropped, let total, let wake) = outcome else { return }
+        queueDepth.record(depth)
+        wake?.resume()
+        guard dropped > 0 else { return }
+        metrics.pluginEventsDropped(plugin: descriptor.id, count: dropped)
+        // Warned on the first drop and then every 1,000.
+        if total == dropped || total / 1000 > (total - dropped) / 1000 {
+            context.logger.warning("plugin queue full, dropping events", metadata: ["dropped": "\(total)"])
         }
     }
 
