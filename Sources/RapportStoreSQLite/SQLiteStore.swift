@@ -83,14 +83,14 @@ public final class SQLiteStore: Store {
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         if let open = OpenTransaction.joined(on: self) { return try await open.savepoint(body) }
         return try await alone { executor in
-            _ = try await executor.execute("BEGIN IMMEDIATE", [])
+            let control: @Sendable (String) async throws -> Void = { _ = try await executor.execute($0, []) }
+            let transaction = OpenTransaction(on: self, connection: executor, begin: { try await control("BEGIN IMMEDIATE") }, control: control)
             do {
-                let result = try await OpenTransaction.run(
-                    on: self, executor: executor, control: { _ = try await executor.execute($0, []) }, body)
-                _ = try await executor.execute("COMMIT", [])
+                let result = try await transaction.run(body)
+                try await transaction.commit()
                 return result
             } catch {
-                _ = try? await executor.execute("ROLLBACK", [])
+                _ = await transaction.rollBack()
                 throw error
             }
         }
