@@ -84,10 +84,9 @@ public final class OpenTransaction: Sendable {
     /// Runs `body` in a savepoint of this transaction.
     public func savepoint<T>(_ body: (any SQLExecutor) async throws -> T) async throws -> T {
         state.withLock { $0.savepoints.append(false) }
+        let result: T
         do {
-            let result = try await body(executor)
-            if popSavepoint() { try await control("RELEASE SAVEPOINT rapport_nested") }
-            return result
+            result = try await body(executor)
         } catch {
             if popSavepoint() {
                 try? await control("ROLLBACK TO SAVEPOINT rapport_nested")
@@ -95,6 +94,8 @@ public final class OpenTransaction: Sendable {
             }
             throw error
         }
+        if popSavepoint() { try await control("RELEASE SAVEPOINT rapport_nested") }
+        return result
     }
 
     /// Closes the innermost savepoint; returns whether it was issued.
