@@ -39,10 +39,15 @@ public final class SQLiteStore: Store {
 
     /// A transaction spans several database accesses (its body is async), which GRDB allows only
     /// when asked; the async lock makes that safe.
+    ///
+    /// Temporary storage stays in memory: with the file default of Debian's SQLite, an upsert in
+    /// a savepoint (every recorded help event) created, wrote and deleted a statement journal in
+    /// `/var/tmp` each time.
     private static var configuration: Configuration {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.allowsUnsafeTransactions = true
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA temp_store = MEMORY") }
         return configuration
     }
 

@@ -19,6 +19,8 @@ struct SQLiteStoreTests {
         #expect(try await reopened.value(forKey: "b", in: "conformance") == "3")
         let mode = try await reopened.query("PRAGMA journal_mode").first?["journal_mode"].string
         #expect(mode == "wal")
+        // 2: memory, not files in /var/tmp (statement journals of upserts in savepoints).
+        #expect(try await reopened.query("PRAGMA temp_store").first?["temp_store"].int == 2)
     }
 
     /// A transaction begins with its first statement: one that runs none does not wait for the

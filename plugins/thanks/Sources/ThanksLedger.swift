@@ -114,7 +114,7 @@ public struct ThanksLedger: Sendable {
                 WHERE (SELECT COUNT(*) FROM thanks_event WHERE kind = ? AND network = ? AND giver = ? AND receiver = ? AND at >= ?) < ?
                 """,
                 [
-                    .text(UUID().uuidString), .text(event.kind.rawValue), .text(event.detection.rawValue), .text(event.network),
+                    .text(Self.randomID()), .text(event.kind.rawValue), .text(event.detection.rawValue), .text(event.network),
                     .text(event.channel), .text(tallied.helped.key), .text(tallied.helped.nick), .text(tallied.helper.key),
                     .text(tallied.helper.nick), .real(tallied.at), .integer(tallied.day), .integer(tallied.month),
                     SQLValue(event.messageID?.rawValue), SQLValue(event.relatedMessageID?.rawValue), SQLValue(reason),
@@ -126,6 +126,14 @@ public struct ThanksLedger: Sendable {
             try await changes.write(to: db)
             return true
         }
+    }
+
+    /// A random (version 4) UUID string. Foundation's `UUID()` opens `/dev/urandom` for each
+    /// one on Linux; the system generator is one `getrandom` call per half.
+    static func randomID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let (high, low) = (generator.next() & ~0xF000 | 0x4000, generator.next() & ~(0xC << 60) | (0x8 << 60))
+        return withUnsafeBytes(of: (high.bigEndian, low.bigEndian)) { UUID(uuid: $0.load(as: uuid_t.self)).uuidString }
     }
 
     /// The UTC day number of `date` (days since 1970), as kept in the `day` columns.

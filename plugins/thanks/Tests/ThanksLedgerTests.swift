@@ -52,6 +52,15 @@ struct ThanksLedgerTests {
         #expect(try await ledger.record(thanks("alice", "bob", hoursAgo: 0), casemapping: .rfc1459))
     }
 
+    @Test func eventIDsAreDistinctVersionFourUUIDs() {
+        let ids = (0..<1000).map { _ in ThanksLedger.randomID() }
+        #expect(Set(ids).count == ids.count)
+        for id in ids {
+            #expect(UUID(uuidString: id)?.uuidString == id)
+            #expect(Array(id)[14] == "4" && "89AB".contains(Array(id)[19]), "\(id)")
+        }
+    }
+
     @Test func talliesOfManyEventsAtOnceEqualThoseWrittenOneByOneOnSQLite() async throws {
         try await checkTallies(one: try SQLiteStore(), other: try SQLiteStore())
     }
