@@ -36,6 +36,20 @@ extension PostgresStore {
             }
         }
 
+        /// Begins a transaction that holds ``PostgresStore/transactionLockKey``, or none.
+        func begin() async throws {
+            try await run("BEGIN")
+            do {
+                try await run("SELECT pg_advisory_xact_lock(\(PostgresStore.transactionLockKey))")
+            } catch {
+                do { try await run("ROLLBACK") } catch {
+                    // The connection is in an unknown state: never hand it out again.
+                    try? await connection.close()
+                }
+                throw error
+            }
+        }
+
         /// Runs control statements (BEGIN, COMMIT, SAVEPOINT…).
         func run(_ sql: String) async throws {
             do {

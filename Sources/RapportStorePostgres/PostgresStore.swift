@@ -160,17 +160,14 @@ public final class PostgresStore: Store {
         let logger = self.logger
         return try await client.withConnection { connection in
             let executor = Executor(connection: connection, logger: logger)
-            try await executor.run("BEGIN")
+            let transaction = OpenTransaction(on: self, connection: executor, begin: { try await executor.begin() }, control: executor.run)
             do {
-                try await executor.run("SELECT pg_advisory_xact_lock(\(Self.transactionLockKey))")
-                let result = try await OpenTransaction.run(on: self, executor: executor, control: executor.run, body)
-                try await executor.run("COMMIT")
+                let result = try await transaction.run(body)
+                try await transaction.commit()
                 return result
             } catch {
-                do { try await executor.run("ROLLBACK") } catch {
-                    // The connection is in an unknown state: never hand it out again.
-                    try? await connection.close()
-                }
+                // The connection is in an unknown state: never hand it out again.
+                if await !transaction.rollBack() { try? await connection.close() }
                 throw error
             }
         }

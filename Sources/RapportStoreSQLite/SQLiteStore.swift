@@ -39,10 +39,15 @@ public final class SQLiteStore: Store {
 
     /// A transaction spans several database accesses (its body is async), which GRDB allows only
     /// when asked; the async lock makes that safe.
+    ///
+    /// Temporary storage stays in memory: with the file default of Debian's SQLite, an upsert in
+    /// a savepoint (every recorded help event) created, wrote and deleted a statement journal in
+    /// `/var/tmp` each time.
     private static var configuration: Configuration {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.allowsUnsafeTransactions = true
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA temp_store = MEMORY") }
         return configuration
     }
 
@@ -83,14 +88,14 @@ public final class SQLiteStore: Store {
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         if let open = OpenTransaction.joined(on: self) { return try await open.savepoint(body) }
         return try await alone { executor in
-            _ = try await executor.execute("BEGIN IMMEDIATE", [])
+            let control: @Sendable (String) async throws -> Void = { _ = try await executor.execute($0, []) }
+            let transaction = OpenTransaction(on: self, connection: executor, begin: { try await control("BEGIN IMMEDIATE") }, control: control)
             do {
-                let result = try await OpenTransaction.run(
-                    on: self, executor: executor, control: { _ = try await executor.execute($0, []) }, body)
-                _ = try await executor.execute("COMMIT", [])
+                let result = try await transaction.run(body)
+                try await transaction.commit()
                 return result
             } catch {
-                _ = try? await executor.execute("ROLLBACK", [])
+                _ = await transaction.rollBack()
                 throw error
             }
         }

@@ -16,6 +16,7 @@ public enum StoreConformance {
         try await concurrentWriters(store)
         try await failedStatementKeepsTransaction(store)
         try await nestedTransactions(store)
+        try await transactionsBegunInsideNestedOnes(store)
         try await valuesRoundTrip(store)
         try await textRoundTrip(store)
         try await keyOrder(store)
@@ -129,6 +130,28 @@ public enum StoreConformance {
         let kept = try await store.query(names).map { $0["name"].string ?? "" }
         try expect(kept == ["inner", "outer"], "a failed transaction takes back its nested ones: \(kept)")
         try await store.execute("DELETE FROM conformance_items WHERE name IN ('outer', 'inner')")
+    }
+
+    /// A transaction begins with its first statement (one that runs none costs nothing): when
+    /// that statement runs in a nested transaction that fails, the outer one goes on and commits.
+    static func transactionsBegunInsideNestedOnes(_ store: any Store) async throws {
+        struct Abort: Error {}
+        let insert = "INSERT INTO conformance_items (name, n) VALUES (?, 1)"
+        let empty = try await store.transaction { _ in try await store.transaction { _ in 7 } }
+        try expect(empty == 7, "a transaction that runs no statement returns its result")
+        try await store.transaction { _ in
+            try await store.transaction { _ in }
+            do {
+                try await store.transaction { sql in
+                    try await sql.execute(insert, ["lazy-undone"])
+                    throw Abort()
+                }
+            } catch is Abort {}
+            _ = try await store.transaction { sql in try await sql.execute(insert, ["lazy-kept"]) }
+        }
+        let kept = try await store.query("SELECT name FROM conformance_items WHERE name LIKE 'lazy-%'").map { $0["name"].string ?? "" }
+        try expect(kept == ["lazy-kept"], "a transaction begun in a failed nested one keeps what follows: \(kept)")
+        try await store.execute("DELETE FROM conformance_items WHERE name = 'lazy-kept'")
     }
 
     static func valuesRoundTrip(_ store: any Store) async throws {

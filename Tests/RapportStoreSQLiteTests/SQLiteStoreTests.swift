@@ -19,6 +19,29 @@ struct SQLiteStoreTests {
         #expect(try await reopened.value(forKey: "b", in: "conformance") == "3")
         let mode = try await reopened.query("PRAGMA journal_mode").first?["journal_mode"].string
         #expect(mode == "wal")
+        // 2: memory, not files in /var/tmp (statement journals of upserts in savepoints).
+        #expect(try await reopened.query("PRAGMA temp_store").first?["temp_store"].int == 2)
+    }
+
+    /// A transaction begins with its first statement: one that runs none does not wait for the
+    /// write lock another connection holds (it would wait out the 10 s busy timeout and fail).
+    @Test func transactionWithoutStatementsDoesNotWaitForAnotherWriter() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("rapport.sqlite").path
+        let (writer, other) = (try SQLiteStore(path: path), try SQLiteStore(path: path))
+        let (holding, held) = AsyncStream.makeStream(of: Void.self)
+        let (released, release) = AsyncStream.makeStream(of: Void.self)
+        async let writing: Void = writer.transaction { sql in
+            try await sql.execute("INSERT INTO rapport_kv (namespace, key, value) VALUES ('t', 'k', 'v')", [])
+            held.finish()
+            for await _ in released {}
+        }
+        for await _ in holding {}
+        #expect(try await other.transaction { _ in 1 } == 1)
+        release.finish()
+        try await writing
+        #expect(try await other.value(forKey: "k", in: "t") == "v")
     }
 
     @Test func unopenableFileIsAClearError() async throws {

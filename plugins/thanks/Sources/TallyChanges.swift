@@ -75,42 +75,30 @@ struct TallyChanges {
         plus(&days[DayKey(network: event.network, channel: event.channel, day: event.day), default: Counts()])
     }
 
-    /// Writes the changes; a row whose counts fall to zero goes. Call it after the events
-    /// themselves were written or deleted: a helper who lost answers gets their first answer
-    /// looked up again.
+    /// Writes the changes, one statement per table (``upsert``); a row whose counts fall to zero
+    /// goes. Call it after the events themselves were written or deleted: a helper who lost
+    /// answers gets their first answer looked up again.
     func write(to db: any SQLExecutor) async throws {
-        for (key, counts) in pairs where !counts.isZero {
-            let row: [SQLValue] = [.text(key.network), .text(key.channel), .text(key.period), .text(key.helper), .text(key.helped)]
+        let pairs = self.pairs.filter { !$0.value.isZero }
+        try await Self.pairUpsert.run(
+            pairs.map { key, counts in
+                [.text(key.network), .text(key.channel), .text(key.period), .text(key.helper), .text(key.helped),
+                 .text(counts.helperNick), .text(counts.helpedNick), .integer(counts.answers), .integer(counts.thanks),
+                 .integer(counts.answers + counts.thanks)]
+            }, on: db)
+        for (key, counts) in pairs where counts.removes {
             try await db.execute(
-                """
-                INSERT INTO thanks_tally_pair (network, channel, period, helper, helped, helper_nick, helped_nick, answers, thanks, weight)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (network, channel, period, helper, helped) DO UPDATE SET
-                    helper_nick = excluded.helper_nick, helped_nick = excluded.helped_nick,
-                    answers = thanks_tally_pair.answers + excluded.answers, thanks = thanks_tally_pair.thanks + excluded.thanks,
-                    weight = thanks_tally_pair.weight + excluded.weight
-                """,
-                row + [.text(counts.helperNick), .text(counts.helpedNick), .integer(counts.answers), .integer(counts.thanks),
-                       .integer(counts.answers + counts.thanks)])
-            if counts.removes {
-                try await db.execute(
-                    "DELETE FROM thanks_tally_pair WHERE network = ? AND channel = ? AND period = ? AND helper = ? AND helped = ? AND weight <= 0", row)
-            }
+                "DELETE FROM thanks_tally_pair WHERE network = ? AND channel = ? AND period = ? AND helper = ? AND helped = ? AND weight <= 0",
+                [.text(key.network), .text(key.channel), .text(key.period), .text(key.helper), .text(key.helped)])
         }
-        for (key, counts) in helpers where !counts.isZero || firstAnswers[key] != nil {
+        let helpers = self.helpers.filter { key, counts in !counts.isZero || firstAnswers[key] != nil }
+        try await Self.helperUpsert.run(
+            helpers.map { key, counts in
+                [.text(key.network), .text(key.channel), .text(key.period), .text(key.helper), .text(counts.helperNick),
+                 .integer(counts.answers), .integer(counts.thanks), firstAnswers[key].map(SQLValue.real) ?? .null]
+            }, on: db)
+        for (key, counts) in helpers where counts.removes {
             let row: [SQLValue] = [.text(key.network), .text(key.channel), .text(key.period), .text(key.helper)]
-            try await db.execute(
-                """
-                INSERT INTO thanks_tally_helper (network, channel, period, helper, nick, answers, thanks, first_answer_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (network, channel, period, helper) DO UPDATE SET nick = excluded.nick,
-                    answers = thanks_tally_helper.answers + excluded.answers, thanks = thanks_tally_helper.thanks + excluded.thanks,
-                    first_answer_at = CASE
-                        WHEN thanks_tally_helper.first_answer_at IS NULL OR excluded.first_answer_at < thanks_tally_helper.first_answer_at
-                        THEN excluded.first_answer_at ELSE thanks_tally_helper.first_answer_at END
-                """,
-                row + [.text(counts.helperNick), .integer(counts.answers), .integer(counts.thanks), firstAnswers[key].map(SQLValue.real) ?? .null])
-            guard counts.removes else { continue }
             try await db.execute(
                 "DELETE FROM thanks_tally_helper WHERE network = ? AND channel = ? AND period = ? AND helper = ? AND answers <= 0 AND thanks <= 0",
                 row)
@@ -124,18 +112,66 @@ struct TallyChanges {
                     """, row)
             }
         }
-        for (key, counts) in days where !counts.isZero {
-            let row: [SQLValue] = [.text(key.network), .text(key.channel), .integer(key.day)]
+        let days = self.days.filter { !$0.value.isZero }
+        try await Self.dayUpsert.run(
+            days.map { key, counts in
+                [.text(key.network), .text(key.channel), .integer(key.day), .integer(counts.answers), .integer(counts.thanks)]
+            }, on: db)
+        for (key, counts) in days where counts.removes {
             try await db.execute(
-                """
-                INSERT INTO thanks_tally_day (network, channel, day, answers, thanks) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (network, channel, day) DO UPDATE SET
-                    answers = thanks_tally_day.answers + excluded.answers, thanks = thanks_tally_day.thanks + excluded.thanks
-                """, row + [.integer(counts.answers), .integer(counts.thanks)])
-            if counts.removes {
-                try await db.execute(
-                    "DELETE FROM thanks_tally_day WHERE network = ? AND channel = ? AND day = ? AND answers <= 0 AND thanks <= 0", row)
-            }
+                "DELETE FROM thanks_tally_day WHERE network = ? AND channel = ? AND day = ? AND answers <= 0 AND thanks <= 0",
+                [.text(key.network), .text(key.channel), .integer(key.day)])
+        }
+    }
+
+    private static let pairUpsert = Upsert(
+        "thanks_tally_pair (network, channel, period, helper, helped, helper_nick, helped_nick, answers, thanks, weight)",
+        columns: 10,
+        """
+        ON CONFLICT (network, channel, period, helper, helped) DO UPDATE SET
+            helper_nick = excluded.helper_nick, helped_nick = excluded.helped_nick,
+            answers = thanks_tally_pair.answers + excluded.answers, thanks = thanks_tally_pair.thanks + excluded.thanks,
+            weight = thanks_tally_pair.weight + excluded.weight
+        """)
+
+    private static let helperUpsert = Upsert(
+        "thanks_tally_helper (network, channel, period, helper, nick, answers, thanks, first_answer_at)", columns: 8,
+        """
+        ON CONFLICT (network, channel, period, helper) DO UPDATE SET nick = excluded.nick,
+            answers = thanks_tally_helper.answers + excluded.answers, thanks = thanks_tally_helper.thanks + excluded.thanks,
+            first_answer_at = CASE
+                WHEN thanks_tally_helper.first_answer_at IS NULL OR excluded.first_answer_at < thanks_tally_helper.first_answer_at
+                THEN excluded.first_answer_at ELSE thanks_tally_helper.first_answer_at END
+        """)
+
+    private static let dayUpsert = Upsert(
+        "thanks_tally_day (network, channel, day, answers, thanks)", columns: 5,
+        """
+        ON CONFLICT (network, channel, day) DO UPDATE SET
+            answers = thanks_tally_day.answers + excluded.answers, thanks = thanks_tally_day.thanks + excluded.thanks
+        """)
+}
+
+/// An `INSERT … VALUES … ON CONFLICT` of many rows in one statement: an event changes three
+/// rows of a tally table (one per period), and a statement costs more than a row.
+private struct Upsert {
+    /// Rows per statement at most; fixed sizes keep the store's prepared statements few.
+    static let chunk = 16
+    let statements: [String]
+
+    init(_ table: String, columns: Int, _ conflict: String) {
+        let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
+        statements = (1...Self.chunk).map { count in
+            "INSERT INTO \(table) VALUES " + Array(repeating: row, count: count).joined(separator: ", ") + "\n" + conflict
+        }
+    }
+
+    func run(_ rows: [[SQLValue]], on db: any SQLExecutor) async throws {
+        var rest = rows[...]
+        while !rest.isEmpty {
+            let chunk = rest.prefix(Self.chunk)
+            rest = rest.dropFirst(chunk.count)
+            try await db.execute(statements[chunk.count - 1], Array(chunk.joined()))
         }
     }
 }

@@ -75,45 +75,69 @@ public struct ThanksLedger: Sendable {
 
     public func migrate() async throws { try await store.migrate(Self.migrations) }
 
-    /// Records one event, and adds it to its tallies; `from`/`to` are folded with `casemapping`
-    /// for counting, and their verified identities (when known) let linked people count as one
-    /// (``IdentityLinks``).
+    /// At most `limit` events of one kind from one person to another since `since`.
+    public struct DailyCap: Sendable {
+        public var limit: Int
+        public var since: Date
+
+        public init(limit: Int, since: Date) {
+            self.limit = limit
+            self.since = since
+        }
+    }
+
+    /// Records one event unless it would exceed `cap`, and adds it to its tallies; returns
+    /// whether it was recorded. `from`/`to` are folded with `casemapping` for counting, and their
+    /// verified identities (when known) let linked people count as one (``IdentityLinks``).
+    ///
+    /// The cap is counted by the insert itself, in the same statement: one statement per event,
+    /// and no count kept anywhere that another instance's writes could leave behind.
+    @discardableResult
     public func record(
-        _ event: HelpEvent, casemapping: Casemapping, reason: String? = nil, giver: Identity? = nil, receiver: Identity? = nil
-    ) async throws {
+        _ event: HelpEvent, casemapping: Casemapping, reason: String? = nil, giver: Identity? = nil, receiver: Identity? = nil,
+        cap: DailyCap? = nil
+    ) async throws -> Bool {
         let tallied = TallyChanges.Event(
             kind: event.kind, network: event.network, channel: event.channel,
             helper: .init(key: casemapping.fold(event.to), nick: event.to), helped: .init(key: casemapping.fold(event.from), nick: event.from),
             at: event.time.timeIntervalSince1970, day: Self.day(event.time), month: HelpPeriod.monthNumber(event.time))
+        // No cap: no event is that recent.
+        let cap = cap ?? DailyCap(limit: 1, since: .distantFuture)
         let changes = TallyChanges(tallied)
-        try await sql.transaction { db in
-            try await db.execute(
+        return try await sql.transaction { db in
+            // PostgreSQL types the SELECT list from its values, which are bound untyped: hence the casts.
+            let inserted = try await db.execute(
                 """
                 INSERT INTO thanks_event (id, kind, detection, network, channel, giver, giver_nick, receiver, receiver_nick,
                     at, day, month, message_id, related_id, reason, giver_identity, receiver_identity)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS DOUBLE PRECISION), CAST(? AS INTEGER), CAST(? AS INTEGER), ?, ?, ?, ?, ?
+                WHERE (SELECT COUNT(*) FROM thanks_event WHERE kind = ? AND network = ? AND giver = ? AND receiver = ? AND at >= ?) < ?
                 """,
                 [
-                    .text(UUID().uuidString), .text(event.kind.rawValue), .text(event.detection.rawValue), .text(event.network),
+                    .text(Self.randomID()), .text(event.kind.rawValue), .text(event.detection.rawValue), .text(event.network),
                     .text(event.channel), .text(tallied.helped.key), .text(tallied.helped.nick), .text(tallied.helper.key),
                     .text(tallied.helper.nick), .real(tallied.at), .integer(tallied.day), .integer(tallied.month),
                     SQLValue(event.messageID?.rawValue), SQLValue(event.relatedMessageID?.rawValue), SQLValue(reason),
                     SQLValue(giver?.rawValue), SQLValue(receiver?.rawValue),
+                    .text(event.kind.rawValue), .text(event.network), .text(tallied.helped.key), .text(tallied.helper.key),
+                    .real(cap.since.timeIntervalSince1970), .integer(Int64(cap.limit)),
                 ])
+            guard inserted == 1 else { return false }
             try await changes.write(to: db)
+            return true
         }
+    }
+
+    /// A random (version 4) UUID string. Foundation's `UUID()` opens `/dev/urandom` for each
+    /// one on Linux; the system generator is one `getrandom` call per half.
+    static func randomID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let (high, low) = (generator.next() & ~0xF000 | 0x4000, generator.next() & ~(0xC << 60) | (0x8 << 60))
+        return withUnsafeBytes(of: (high.bigEndian, low.bigEndian)) { UUID(uuid: $0.load(as: uuid_t.self)).uuidString }
     }
 
     /// The UTC day number of `date` (days since 1970), as kept in the `day` columns.
     static func day(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 / 86400).rounded(.down)) }
-
-    /// How many events of `kind` went from `giver` to `receiver` (folded) since `since`.
-    public func count(kind: HelpEvent.Kind, network: String, giver: String, receiver: String, since: Date) async throws -> Int {
-        let rows = try await sql.query(
-            "SELECT COUNT(*) AS n FROM thanks_event WHERE kind = ? AND network = ? AND giver = ? AND receiver = ? AND at >= ?",
-            [.text(kind.rawValue), .text(network), .text(giver), .text(receiver), .real(since.timeIntervalSince1970)])
-        return rows.first?["n"].int ?? 0
-    }
 
     /// Thanks and answers received by `receiver` (folded) in a channel, ever.
     public func karma(network: String, channel: String, receiver: String) async throws -> (thanks: Int, answers: Int) {

@@ -95,15 +95,11 @@ public struct ThanksPlugin: BuiltInPlugin, PersonalDataPlugin {
     @discardableResult
     func recordCapped(_ help: HelpEvent, casemapping: Casemapping, cap: Int, context: PluginContext, reason: String? = nil) async throws -> Bool {
         let dayAgo = context.time.now.addingTimeInterval(-86400)
-        let count = try await ledger.count(
-            kind: help.kind, network: help.network, giver: casemapping.fold(help.from), receiver: casemapping.fold(help.to),
-            since: min(dayAgo, help.time.addingTimeInterval(-86400)))
-        guard count < cap else { return false }
-        try await ledger.record(
+        return try await ledger.record(
             help, casemapping: casemapping, reason: reason,
             giver: seen.identity(network: help.network, folded: casemapping.fold(help.from)),
-            receiver: seen.identity(network: help.network, folded: casemapping.fold(help.to)))
-        return true
+            receiver: seen.identity(network: help.network, folded: casemapping.fold(help.to)),
+            cap: ThanksLedger.DailyCap(limit: cap, since: min(dayAgo, help.time.addingTimeInterval(-86400))))
     }
 
     public func personalData(about person: Person, context: PluginContext) async throws -> JSONValue {

@@ -73,3 +73,33 @@ extension ThanksPluginTests {
         #expect(!rows.contains { $0.columns.values.contains { $0.string?.contains("alice") == true } })
     }
 }
+
+extension ThanksPluginTests {
+    /// Two `bob++` handed over in one batch count; after a restart on the same database, one
+    /// more does, and then the cap (3 a day) holds.
+    @Test func dailyCapHoldsAcrossBatchesAndARestart() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("rapport.sqlite").path
+        func plusPlus(_ times: Int, on chat: PluginHarness) async {
+            for _ in 0..<times {
+                await chat.bot.receive(ChatEvent(
+                    network: "test", channel: "#test", sender: PluginHarness.user("alice"), time: time.now, kind: .message(ChatMessage("bob++"))))
+            }
+            await chat.bot.settle()
+        }
+        let first = try SQLiteStore(path: path)
+        var chat = try await PluginHarness([PluginRegistration(ThanksPlugin.self)], store: first, time: time)
+        try await chat.say("hi all", as: "bob", at: time.now)
+        await plusPlus(2, on: chat)
+        #expect(try await chat.say("!karma bob", as: "carol", at: time.now) == ["bob: 2 thanks and 0 answers in #test."])
+        await chat.stop()
+        await first.close()
+
+        chat = try await PluginHarness([PluginRegistration(ThanksPlugin.self)], store: try SQLiteStore(path: path), time: time)
+        try await chat.say("hi again", as: "bob", at: time.now)
+        await plusPlus(3, on: chat)
+        #expect(try await chat.say("!karma bob", as: "carol", at: time.now) == ["bob: 3 thanks and 0 answers in #test."])
+        #expect(try await chat.say("!thanks bob", as: "alice", at: time.now) == ["You've already thanked bob a lot today; it's noted, though!"])
+    }
+}
