@@ -52,7 +52,7 @@ public struct CommandParser: Sendable {
     private func stripAddress(_ text: Substring) -> Substring? {
         var text = text
         if text.hasPrefix("@") { text = text.dropFirst() }
-        guard text.count > botNick.count else { return nil }
+        // Not `text.count`: that would walk every character of every message in the channel.
         let head = text.prefix(botNick.count)
         guard casemapping.equal(String(head), botNick) else { return nil }
         let after = text.dropFirst(botNick.count)
