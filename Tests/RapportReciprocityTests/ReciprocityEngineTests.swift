@@ -44,6 +44,20 @@ struct ReciprocityEngineTests {
         #expect(chat.thanked == ["alice→bob"])
     }
 
+    @Test func aQuestionOfOneselfAfterAnotherIsNoAnswerUnlessItRepliesToTheAsker() {
+        var chat = Chat()
+        chat.say("bob", "how do I mount a usb stick?")
+        chat.say("erin", "how do I mount an ntfs usb drive on ubuntu?")
+        chat.say("erin", "anyone here using kde plasma?")
+        chat.say("gina", "anyone here using kde plasma?")
+        #expect(chat.answered == [])
+        chat.say("alice", "how do I mount an ntfs usb drive?")
+        chat.say("bob", "alice: did you install ntfs-3g?")
+        let question = chat.say("carol", "why does my wifi drop every hour?")
+        chat.say("dave", "is it a broadcom card?", replyTo: question)
+        #expect(chat.answered == ["bob answered alice", "dave answered carol"])
+    }
+
     @Test func unnamedThanksGoesToTheLinkedAnswer() {
         var chat = Chat()
         chat.say("alice", "how do I mount a usb stick?")

@@ -128,7 +128,11 @@ public struct ReciprocityEngine: Sendable {
             antecedent.user != sender, !antecedent.isBot
         {
             state.recentHelper[antecedent.user] = (o.nick, o.time)
-            if antecedent.isQuestion, !verdict.isThanks, state.answered.insert(AnsweredKey(question: decision.antecedent, helper: sender)).inserted {
+            // A question that neither replies to the asker nor names them asks something of its
+            // own ("anyone here using kde?" after another question), even when linked there.
+            let asksInstead = isQuestion && !decision.isExplicit
+                && !decision.mentionedNicks.contains { configuration.casemapping.equal($0, antecedent.nick) }
+            if antecedent.isQuestion, !verdict.isThanks, !asksInstead, state.answered.insert(AnsweredKey(question: decision.antecedent, helper: sender)).inserted {
                 let event = HelpEvent(
                     kind: .answered, from: antecedent.nick, to: o.nick, detection: decision.isExplicit ? .explicitReply : .linked,
                     network: o.network, channel: o.channel, time: date, messageID: o.id, relatedMessageID: antecedent.id,
