@@ -28,7 +28,7 @@ public struct ReciprocityEngine: Sendable {
         public var recentHelperSeconds: Double
 
         public init(
-            casemapping: Casemapping = .rfc1459, windowSize: Int = 25, dailyCapPerPair: Int = 3,
+            casemapping: Casemapping = .rfc1459, windowSize: Int = ReplyLinker.defaultWindowSize, dailyCapPerPair: Int = 3,
             creditReactions: Set<String> = ["🙏", "👍", "❤️", "❤", "👍🏻", "👍🏼", "👍🏽", "👍🏾", "👍🏿", "🙏🏻", "🙏🏼", "🙏🏽", "🙏🏾", "🙏🏿"],
             botNicks: Set<String> = [], recentHelperSeconds: Double = 1800
         ) {
@@ -132,7 +132,9 @@ public struct ReciprocityEngine: Sendable {
             // own ("anyone here using kde?" after another question), even when linked there.
             let asksInstead = isQuestion && !decision.isExplicit
                 && !decision.mentionedNicks.contains { configuration.casemapping.equal($0, antecedent.nick) }
-            if antecedent.isQuestion, !verdict.isThanks, !asksInstead, state.answered.insert(AnsweredKey(question: decision.antecedent, helper: sender)).inserted {
+            if antecedent.isQuestion, !verdict.isThanks, !asksInstead,
+                state.answered.insert(AnsweredKey(question: decision.antecedent, helper: sender)).inserted
+            {
                 let event = HelpEvent(
                     kind: .answered, from: antecedent.nick, to: o.nick, detection: decision.isExplicit ? .explicitReply : .linked,
                     network: o.network, channel: o.channel, time: date, messageID: o.id, relatedMessageID: antecedent.id,

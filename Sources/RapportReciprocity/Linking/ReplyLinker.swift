@@ -145,8 +145,11 @@ public struct ReplyLinker: Sendable {
     var lastMessageTime: Double?
     var scratch = Scratch()
 
+    /// How many earlier messages are candidates by default: the window the model was trained on.
+    public static let defaultWindowSize = 25
+
     /// Creates a linker for one channel.
-    public init(casemapping: Casemapping = .rfc1459, windowSize: Int = 25, model: LinkModel = .trained) {
+    public init(casemapping: Casemapping = .rfc1459, windowSize: Int = defaultWindowSize, model: LinkModel = .trained) {
         self.casemapping = casemapping
         self.windowSize = windowSize
         self.model = model
