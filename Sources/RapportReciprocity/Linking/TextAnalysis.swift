@@ -49,7 +49,20 @@ public struct TextAnalysis: Sendable, Hashable {
     /// Analyses UTF-8 bytes: three arrays at most (tokens, content words, an address prefix of
     /// more than 15 bytes), each allocated once at its final capacity.
     init(utf8 bytes: UnsafeBufferPointer<UInt8>, casemapping: Casemapping) {
+        // A copy padded with eight zero bytes, so that every eight bytes of a token (and of the
+        // marks' pass) are one load, never a byte-by-byte tail.
         let n = bytes.count
+        self = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n + 8) { padded in
+            if let base = padded.baseAddress {
+                if let source = bytes.baseAddress { base.initialize(from: source, count: n) }
+                (base + n).initialize(repeating: 0, count: 8)
+            }
+            return Self(padded: UnsafeBufferPointer(padded), count: n, casemapping: casemapping)
+        }
+    }
+
+    /// Analyses the first `n` bytes of `bytes`, which holds at least eight more (zeros).
+    private init(padded bytes: UnsafeBufferPointer<UInt8>, count n: Int, casemapping: Casemapping) {
         let fold = NickFold(casemapping)
         var prefix = ""
         // Tokens are separated by at least one blank, so there are at most (n + 1) / 2. (Reserved
@@ -57,13 +70,30 @@ public struct TextAnalysis: Sendable, Hashable {
         // and looks up the array's storage type in the runtime, ≈ 800 instructions an array.)
         var tokens: [Token] = []
         tokens.reserveCapacity((n + 1) / 2)
+        var marks = Marks()
         var i = 0
         while i < n {
             while i < n, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
             if i >= n { break }
             let start = i
-            while i < n, bytes[i] != 0x20, bytes[i] != 0x09 { i += 1 }
-            let (token, nickRange) = Self.makeToken(bytes, start, i, fold: fold)
+            // One pass over the token, eight bytes at a time: where it ends, its hashes lowered
+            // and folded, and the marks.
+            var lowered = ChunkHash(), folded = ChunkHash()
+            marks.startToken()
+            while true {
+                let word = ByteSearch.word(bytes, at: i)
+                let blanks = ByteSearch.matches(of: 0x20, in: word) | ByteSearch.matches(of: 0x09, in: word)
+                let length = min(blanks == 0 ? 8 : blanks.trailingZeroBitCount / 8, n - i)
+                if length == 0 { break }
+                let chunk = word & ~(UInt64.max << (8 * UInt64(length)))  // `<< 64` is 0
+                lowered.mix(Self.lowered(chunk))
+                folded.mix(fold(chunk))
+                marks.add(chunk)
+                i += length
+                if length < 8 { break }
+            }
+            let (token, nickRange) = Self.makeToken(
+                bytes, start, i, lowered: lowered.finish(length: i - start), folded: folded.finish(length: i - start), fold: fold)
             if tokens.isEmpty, token.addressMark || token.atMark, !nickRange.isEmpty {
                 prefix = String(unsafeUninitializedCapacity: nickRange.count) { out in
                     for (k, b) in bytes[nickRange].enumerated() { out[k] = fold(b) }
@@ -87,7 +117,6 @@ public struct TextAnalysis: Sendable, Hashable {
         words.removeLast(words.count - unique)
         contentWords = words
         addressPrefix = prefix
-        let marks = Marks(bytes)
         hasQuestionMark = marks.question
         // Trailing smileys and closing brackets do not hide a question mark.
         var last = n - 1
@@ -95,7 +124,7 @@ public struct TextAnalysis: Sendable, Hashable {
         endsWithQuestionMark = last >= 0 && bytes[last] == UInt8(ascii: "?")
         hasNonASCII = marks.nonASCII
         hasPlusPlus = marks.plusPlus && n >= 3
-        startsWithBang = bytes.first == UInt8(ascii: "!")
+        startsWithBang = n > 0 && bytes[0] == UInt8(ascii: "!")
     }
 
     /// The number of words two sorted, unique lists (``contentWords``) share.
@@ -145,34 +174,34 @@ public struct TextAnalysis: Sendable, Hashable {
         }
     }
 
-    /// Whether a text holds a `?`, a byte outside ASCII, and `++`: found eight bytes at a time.
+    /// Whether a text holds a `?`, a byte outside ASCII, and `++`: gathered from its tokens'
+    /// chunks of eight bytes (blanks hold none of them).
     struct Marks {
-        var question = false
-        var nonASCII = false
-        var plusPlus = false
+        private var questions: UInt64 = 0, high: UInt64 = 0, pluses: UInt64 = 0
+        private var plusBefore: UInt64 = 0  // 0x80 when the byte before the chunk is `+`
 
-        init(_ bytes: UnsafeBufferPointer<UInt8>) {
-            var questions: UInt64 = 0, high: UInt64 = 0, pluses: UInt64 = 0
-            var plusBefore: UInt64 = 0  // 0x80 when the byte before the word is `+`
-            var i = 0
-            while i < bytes.count {
-                let word = ByteSearch.word(bytes, at: i)
-                high |= word
-                questions |= ByteSearch.matches(of: UInt8(ascii: "?"), in: word)
-                let plus = ByteSearch.matches(of: UInt8(ascii: "+"), in: word)
-                pluses |= plus & (plus << 8 | plusBefore)
-                plusBefore = plus >> 56
-                i += 8
-            }
-            question = questions != 0
-            nonASCII = high & 0x8080_8080_8080_8080 != 0
-            plusPlus = pluses != 0
+        var question: Bool { questions != 0 }
+        var nonASCII: Bool { high & 0x8080_8080_8080_8080 != 0 }
+        var plusPlus: Bool { pluses != 0 }
+
+        /// A new token begins (`+ +` is no `++`).
+        @inline(__always)
+        mutating func startToken() { plusBefore = 0 }
+
+        /// The next eight bytes of the token (zeros past its end).
+        @inline(__always)
+        mutating func add(_ chunk: UInt64) {
+            high |= chunk
+            questions |= ByteSearch.matches(of: UInt8(ascii: "?"), in: chunk)
+            let plus = ByteSearch.matches(of: UInt8(ascii: "+"), in: chunk)
+            pluses |= plus & (plus << 8 | plusBefore)
+            plusBefore = plus >> 56
         }
     }
 
     // MARK: - Hashing
 
-    /// FNV-1a of the lower-cased bytes of `text`: the word hash used in ``Token/word``.
+    /// The lower-cased word hash of `text`, as in ``Token/word``.
     public static func hash(_ text: String) -> UInt64 {
         var text = text
         return text.withUTF8 { loweredHash($0, 0, $0.count) }
@@ -188,7 +217,7 @@ public struct TextAnalysis: Sendable, Hashable {
 
     /// Folds the bytes of a nick as ``Casemapping/fold(_:)`` folds its ASCII characters, without
     /// branching on the casemapping for every byte: `A`–`Z` (and `[\]` unless `ascii`) move up by
-    /// 32, and under `rfc1459` `~` becomes `^`.
+    /// 32, and under `rfc1459` `~` becomes `^`; one byte at a time or eight.
     struct NickFold {
         /// How many bytes from `A` on move up by 32.
         let span: UInt8
@@ -208,7 +237,31 @@ public struct TextAnalysis: Sendable, Hashable {
         func callAsFunction(_ b: UInt8) -> UInt8 {
             b &- 0x41 < span ? b &+ 32 : (b == 0x7E ? tilde : b)
         }
+
+        /// The eight bytes of `word` folded (zero bytes stay zero).
+        @inline(__always)
+        func callAsFunction(_ word: UInt64) -> UInt64 {
+            let tildes = ByteSearch.matches(of: 0x7E, in: word) >> 7 &* UInt64(0x7E ^ tilde)
+            return TextAnalysis.raiseRange(word, from: 0x41, count: span) ^ tildes
+        }
     }
+
+    /// `word` with each byte in `from..<from + count` raised by 32 (the range lies within
+    /// 0x40–0x5F, where bit 5 is clear); eight bytes at a time, no carries between them.
+    @inline(__always)
+    static func raiseRange(_ word: UInt64, from: UInt8, count: UInt8) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let low = word & 0x7F7F_7F7F_7F7F_7F7F
+        // Top bit set where a byte (below 0x80) is at least `from`, resp. at least `from + count`.
+        let atLeastFrom = low &+ ones &* UInt64(0x80 - from)
+        let pastEnd = low &+ ones &* UInt64(0x80 - from - count)
+        let inRange = atLeastFrom & ~pastEnd & ~word & 0x8080_8080_8080_8080
+        return word | inRange >> 2
+    }
+
+    /// The eight bytes of `word` with `A`–`Z` lower-cased.
+    @inline(__always)
+    static func lowered(_ word: UInt64) -> UInt64 { raiseRange(word, from: 0x41, count: 26) }
 
     @inline(__always)
     static func isWordPunctuation(_ b: UInt8) -> Bool {
@@ -228,43 +281,57 @@ public struct TextAnalysis: Sendable, Hashable {
         }
     }
 
-    /// FNV-1a of the bytes `start..<end`, ASCII lower-cased.
+    /// A hash of a byte string taken eight bytes at a time (the last ones padded with zeros):
+    /// a multiply and a shift per eight bytes, the length added at the end. Equal byte strings
+    /// hash equal; strings of up to eight bytes never collide (each step is a bijection), and the
+    /// top bits (``bloomBit(_:)``) depend on every byte.
+    struct ChunkHash {
+        private var state: UInt64 = 0x243F_6A88_85A3_08D3
+
+        @inline(__always)
+        mutating func mix(_ chunk: UInt64) {
+            let x = (state ^ chunk) &* 0x9E37_79B9_7F4A_7C15
+            state = x ^ x >> 32
+        }
+
+        @inline(__always)
+        func finish(length: Int) -> UInt64 { state ^ UInt64(truncatingIfNeeded: length) }
+    }
+
+    /// Hands `body` the bytes `start..<end` eight at a time, little-endian, the last chunk padded
+    /// with zeros.
+    @inline(__always)
+    static func forEachChunk(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ body: (UInt64) -> Void) {
+        var k = start
+        while k < end {
+            let word = ByteSearch.word(bytes, at: k)
+            let left = end - k
+            body(left >= 8 ? word : word & UInt64.max >> (64 - 8 * UInt64(left)))
+            k += 8
+        }
+    }
+
+    /// The hash of the bytes `start..<end`, ASCII lower-cased.
     @inline(__always)
     static func loweredHash(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for k in start..<end {
-            let b = bytes[k]
-            h = (h ^ UInt64(b &- 0x41 < 26 ? b &+ 32 : b)) &* 0x100_0000_01b3
-        }
-        return h
+        var h = ChunkHash()
+        forEachChunk(bytes, start, end) { h.mix(lowered($0)) }
+        return h.finish(length: end - start)
     }
 
-    /// FNV-1a of the bytes `start..<end` folded as a nick.
+    /// The hash of the bytes `start..<end` folded as a nick.
     @inline(__always)
     static func foldedHash(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ fold: NickFold) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for k in start..<end { h = (h ^ UInt64(fold(bytes[k]))) &* 0x100_0000_01b3 }
-        return h
+        var h = ChunkHash()
+        forEachChunk(bytes, start, end) { h.mix(fold($0)) }
+        return h.finish(length: end - start)
     }
 
-    /// ``loweredHash(_:_:_:)`` and ``foldedHash(_:_:_:_:)`` of the same bytes, in one pass.
+    /// One token's hashes, and the range of its nick form (chat punctuation stripped), given the
+    /// hashes of the whole token.
     @inline(__always)
-    static func bothHashes(
-        _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ fold: NickFold
-    ) -> (lowered: UInt64, folded: UInt64) {
-        var lowered: UInt64 = 0xcbf2_9ce4_8422_2325
-        var folded = lowered
-        for k in start..<end {
-            let b = bytes[k]
-            lowered = (lowered ^ UInt64(b &- 0x41 < 26 ? b &+ 32 : b)) &* 0x100_0000_01b3
-            folded = (folded ^ UInt64(fold(b))) &* 0x100_0000_01b3
-        }
-        return (lowered, folded)
-    }
-
-    /// One token's hashes, and the range of its nick form (chat punctuation stripped).
     static func makeToken(
-        _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, fold: NickFold
+        _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, lowered: UInt64, folded: UInt64, fold: NickFold
     ) -> (Token, nickRange: Range<Int>) {
         let last = bytes[end - 1]
         let addressMark = last == UInt8(ascii: ":") || last == UInt8(ascii: ",")
@@ -278,17 +345,10 @@ public struct TextAnalysis: Sendable, Hashable {
         while ns < ne, isChatPunctuation(bytes[ns]) { ns += 1 }
         if ne - ns > 2, bytes[ne - 2] == UInt8(ascii: "'"), bytes[ne - 1] == UInt8(ascii: "s") { ne -= 2 }
         while ne > ns, isChatPunctuation(bytes[ne - 1]) { ne -= 1 }
-        // Usually the word and the nick form are the whole token: then one pass hashes both, and
-        // the nick's hash is the raw one.
-        let word: UInt64, rawNick: UInt64
-        if ws == start, we == end, ns == start, ne == end {
-            (word, rawNick) = bothHashes(bytes, start, end, fold)
-        } else {
-            rawNick = foldedHash(bytes, start, end, fold)
-            word = ws == we ? 0 : loweredHash(bytes, ws, we)
-        }
-        let nick = ns == ne ? 0 : ns == start && ne == end ? rawNick : foldedHash(bytes, ns, ne, fold)
-        let token = Token(word: word, nick: nick, rawNick: rawNick, addressMark: addressMark, atMark: atMark, length: we - ws)
+        // Usually the word and the nick form are the whole token.
+        let word = ws == we ? 0 : ws == start && we == end ? lowered : loweredHash(bytes, ws, we)
+        let nick = ns == ne ? 0 : ns == start && ne == end ? folded : foldedHash(bytes, ns, ne, fold)
+        let token = Token(word: word, nick: nick, rawNick: folded, addressMark: addressMark, atMark: atMark, length: we - ws)
         return (token, ns..<ne)
     }
 }
