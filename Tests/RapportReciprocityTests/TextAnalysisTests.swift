@@ -80,22 +80,59 @@ struct TextAnalysisTests {
         #expect(t.rawNick == TextAnalysis.nickHash(token))
     }
 
-    @Test("one pass gives the lowered and the folded hash of the same bytes", arguments: [Casemapping.ascii, .rfc1459, .strictRFC1459, .none])
-    func bothHashesAreTheTwoHashes(_ casemapping: Casemapping) {
-        let fold = TextAnalysis.NickFold(casemapping)
+    @Test("a token hashed in its pass over the text hashes as its bytes alone, at any offset and length")
+    func tokenHashesAreThoseOfTheBytesAlone() {
         var state: UInt64 = 11
-        for _ in 0..<500 {
-            let bytes = (0..<Int(state % 13)).map { _ -> UInt8 in
-                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-                return UInt8(truncatingIfNeeded: state >> 56)
-            }
+        let alphabet = Array("aZ[]\\~^_|{}09-é".utf8)
+        for _ in 0..<2000 {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            bytes.withUnsafeBufferPointer { b in
-                let start = bytes.isEmpty ? 0 : Int(state >> 33) % bytes.count
-                let both = TextAnalysis.bothHashes(b, start, bytes.count, fold)
-                #expect(both.lowered == TextAnalysis.loweredHash(b, start, bytes.count))
-                #expect(both.folded == TextAnalysis.foldedHash(b, start, bytes.count, fold))
+            let word = (0..<(1 + Int(state >> 60))).map { k in alphabet[Int((state >> (UInt64(k) * 3 % 56)) % UInt64(alphabet.count))] }
+            let padding = String(repeating: " ", count: Int(state >> 33 & 15))
+            let text = String(decoding: word, as: UTF8.self)
+            let token = TextAnalysis(padding + text + " x").tokens[0]
+            #expect(token.rawNick == TextAnalysis.nickHash(text), "\(text)")
+            #expect(token.rawNick == TextAnalysis.nickHash(Casemapping.rfc1459.fold(text)), "\(text)")
+            #expect(TextAnalysis.hash(text) == TextAnalysis.hash(text.lowercased()) || word.contains { $0 >= 0x80 }, "\(text)")
+        }
+    }
+
+    @Test("hashes are equal exactly for equal folded bytes, across the eight-byte boundary", arguments: [
+        ("abcdefgh", "ABCDEFGH", true), ("abcdefghi", "ABCDEFGHI", true), ("abcdefghijklmnopq", "ABCDEFGHIJKLMNOPQ", true),
+        ("abcdefgh", "abcdefghi", false), ("abcdefghi", "abcdefghj", false), ("abcdefgh", "abcdefg", false),
+        ("abcdefghijklmnop", "abcdefghijklmnoq", false), ("a", "a\0", false), ("", "\0", false),
+        ("abcdefgh_[m]", "ABCDEFGH_{M}", true), ("bob~", "BOB^", true),
+    ])
+    func nickHashEquality(_ a: String, _ b: String, equal: Bool) {
+        #expect((TextAnalysis.nickHash(a) == TextAnalysis.nickHash(b)) == equal)
+    }
+
+    @Test("casemappings fold brackets and tildes their own way")
+    func casemappingDifferences() {
+        #expect(TextAnalysis.nickHash("Bob[m]", casemapping: .rfc1459) == TextAnalysis.nickHash("bob{m}", casemapping: .rfc1459))
+        #expect(TextAnalysis.nickHash("Bob[m]", casemapping: .strictRFC1459) == TextAnalysis.nickHash("bob{m}", casemapping: .strictRFC1459))
+        #expect(TextAnalysis.nickHash("Bob[m]", casemapping: .ascii) != TextAnalysis.nickHash("bob{m}", casemapping: .ascii))
+        #expect(TextAnalysis.nickHash("Bob[m]", casemapping: .ascii) == TextAnalysis.nickHash("bob[m]", casemapping: .ascii))
+        #expect(TextAnalysis.nickHash("Bob", casemapping: .none) != TextAnalysis.nickHash("bob", casemapping: .none))
+        #expect(TextAnalysis.nickHash("a~", casemapping: .rfc1459) == TextAnalysis.nickHash("a^", casemapping: .rfc1459))
+        #expect(TextAnalysis.nickHash("a~", casemapping: .strictRFC1459) != TextAnalysis.nickHash("a^", casemapping: .strictRFC1459))
+        // A word is only lower-cased: brackets stay.
+        #expect(TextAnalysis.hash("[M]") == TextAnalysis.hash("[m]") && TextAnalysis.hash("[m]") != TextAnalysis.hash("{m}"))
+    }
+
+    @Test("eight bytes fold as each byte folds", arguments: [Casemapping.ascii, .rfc1459, .strictRFC1459, .none])
+    func chunkFoldMatchesByteFold(_ casemapping: Casemapping) {
+        let fold = TextAnalysis.NickFold(casemapping)
+        var state: UInt64 = 5
+        for _ in 0..<3000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let bytes = (0..<8).map { k in UInt8(truncatingIfNeeded: state >> (8 * UInt64(k))) }
+            let word = bytes.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+            let folded = bytes.enumerated().reduce(UInt64(0)) { $0 | UInt64(fold($1.element)) << (8 * UInt64($1.offset)) }
+            let lowered = bytes.enumerated().reduce(UInt64(0)) { acc, b in
+                acc | UInt64(b.element &- 0x41 < 26 ? b.element &+ 32 : b.element) << (8 * UInt64(b.offset))
             }
+            #expect(fold(word) == folded)
+            #expect(TextAnalysis.lowered(word) == lowered)
         }
     }
 

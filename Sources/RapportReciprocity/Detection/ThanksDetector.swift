@@ -91,7 +91,8 @@ public struct ThanksDetector: Sendable {
         var candidate = analysis.hasNonASCII
         let hasPlusPlus = analysis.hasPlusPlus
         if !candidate {
-            for token in analysis.tokens where Self.wordHashes.contains(token.word) {
+            let wordHashes = Self.wordHashes
+            for token in analysis.tokens where wordHashes.contains(token.word) {
                 candidate = true
                 break
             }
@@ -99,13 +100,17 @@ public struct ThanksDetector: Sendable {
         guard candidate || hasPlusPlus else { return .none }
         let isLong = analysis.tokens.count > Configuration.maximumWords
 
-        let normal = Self.normalize(text)
-        for (phrase, refusal) in Self.paddedRefusals where ByteSearch.contains(phrase, in: normal) { return .refused(refusal) }
+        let normal = Self.normalize(text, isASCII: !analysis.hasNonASCII)
+        // Only phrases whose pairs of bytes all occur in the text are searched for.
+        let pairs = ByteSearch.PairFilter(normal)
+        for (phrase, refusal) in Self.paddedRefusals where pairs.mayContain(phrase) && ByteSearch.contains(phrase, in: normal) {
+            return .refused(refusal)
+        }
         if Self.isQuoted(text, hasNonASCII: analysis.hasNonASCII) { return .refused(.quoted) }
 
         let plusPlus = hasPlusPlus ? Self.plusPlusNicks(text) : []
         var form: Form?
-        let thanksAt = Self.firstThanksIndex(in: normal)
+        let thanksAt = Self.firstThanksIndex(in: normal, pairs: pairs)
         if thanksAt != nil {
             form = .phrase
         } else if analysis.hasNonASCII, Self.emojiBytes.contains(where: { ByteSearch.contains($0, in: normal) }) {
@@ -138,10 +143,17 @@ public struct ThanksDetector: Sendable {
     static let paddedRefusals = Configuration.refusals.map { (Array(" \($0.0) ".utf8), $0.1) }
 
     /// Lower case, ASCII punctuation other than `'` and `?` turned into spaces, padded with spaces.
-    static func normalize(_ text: String) -> [UInt8] {
+    ///
+    /// ASCII text (`isASCII`) is lowered byte by byte, which is what `lowercased()` does to it,
+    /// without building another string.
+    static func normalize(_ text: String, isASCII: Bool) -> [UInt8] {
+        isASCII ? normalize(lowered: text.utf8.lazy.map { $0 &- 0x41 < 26 ? $0 &+ 32 : $0 }) : normalize(lowered: text.lowercased().utf8)
+    }
+
+    static func normalize(lowered text: some Collection<UInt8>) -> [UInt8] {
         var out: [UInt8] = [0x20]
-        out.reserveCapacity(text.utf8.count + 2)
-        for b in text.lowercased().utf8 {
+        out.reserveCapacity(text.count + 2)
+        for b in text {
             if b == UInt8(ascii: "?") {
                 out.append(contentsOf: [0x20, b, 0x20])
             } else if b < 0x80, b != UInt8(ascii: "'"), b <= 0x20 || TextAnalysis.isWordPunctuation(b) {
@@ -155,9 +167,9 @@ public struct ThanksDetector: Sendable {
     }
 
     /// Where the first thanks word or phrase starts in a normalised text.
-    static func firstThanksIndex(in normal: [UInt8]) -> Int? {
+    static func firstThanksIndex(in normal: [UInt8], pairs: ByteSearch.PairFilter) -> Int? {
         var best: Int?
-        for phrase in thanksBytes {
+        for phrase in thanksBytes where pairs.mayContain(phrase) {
             if let at = ByteSearch.firstIndex(of: phrase, in: normal), best.map({ at < $0 }) ?? true { best = at }
         }
         return best

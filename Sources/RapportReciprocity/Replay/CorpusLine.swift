@@ -40,7 +40,12 @@ struct CorpusLine {
     static func parse(_ line: ArraySlice<UInt8>) -> CorpusLine? {
         var b = line
         while let last = b.last, last == 0x0D || last == 0x20 { b = b.dropLast() }
-        if b.starts(with: "=== ".utf8) { return system(b.dropFirst(4)) }
+        // Byte by byte: `starts(with: "=== ".utf8)` goes through the generic sequence code.
+        if b.count >= 4, b[b.startIndex] == UInt8(ascii: "="), b[b.startIndex + 1] == UInt8(ascii: "="),
+            b[b.startIndex + 2] == UInt8(ascii: "="), b[b.startIndex + 3] == 0x20
+        {
+            return system(b.dropFirst(4))
+        }
         guard b.count >= 8, b.first == UInt8(ascii: "["), b[b.startIndex + 3] == UInt8(ascii: ":"),
             b[b.startIndex + 6] == UInt8(ascii: "]"),
             let hours = digits(b[(b.startIndex + 1)..<(b.startIndex + 3)]),
@@ -83,19 +88,21 @@ struct CorpusLine {
     static func system(_ body: ArraySlice<UInt8>) -> CorpusLine {
         let end = body.firstIndex(of: 0x20) ?? body.endIndex
         let nick = String(decoding: body[..<end], as: UTF8.self)
-        let bytes = Array(body) + [0x20]
-        if ByteSearch.contains(joined, in: bytes) { return CorpusLine(kind: .join, minute: nil, nick: nick, text: "") }
-        if ByteSearch.contains(left, in: bytes) || ByteSearch.contains(quit, in: bytes) {
-            return CorpusLine(kind: .leave, minute: nil, nick: nick, text: "")
-        }
-        if let at = ByteSearch.firstIndex(of: renamed, in: bytes) {
-            let rest = bytes[(at + renamed.count)...]
-            let end = rest.firstIndex(of: 0x20) ?? rest.endIndex
-            if end > rest.startIndex {
-                return CorpusLine(kind: .nickChange(String(decoding: rest[..<end], as: UTF8.self)), minute: nil, nick: nick, text: "")
+        // The body and a blank after it, on the stack.
+        let kind = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: body.count + 1) { buffer -> Kind in
+            _ = buffer.initialize(from: body)
+            buffer[body.count] = 0x20
+            let bytes = UnsafeBufferPointer(buffer)
+            if ByteSearch.contains(joined, in: bytes) { return .join }
+            if ByteSearch.contains(left, in: bytes) || ByteSearch.contains(quit, in: bytes) { return .leave }
+            if let at = ByteSearch.firstIndex(of: renamed, in: bytes) {
+                let rest = bytes[(at + renamed.count)...]
+                let end = rest.firstIndex(of: 0x20) ?? rest.endIndex
+                if end > rest.startIndex { return .nickChange(String(decoding: rest[..<end], as: UTF8.self)) }
             }
+            return .other
         }
-        return CorpusLine(kind: .other, minute: nil, nick: nick, text: "")
+        return CorpusLine(kind: kind, minute: nil, nick: nick, text: "")
     }
 
     static let joined = Array(" has joined ".utf8)

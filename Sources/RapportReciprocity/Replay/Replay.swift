@@ -78,7 +78,11 @@ public struct Replay: Sendable {
             var lineNumber = 0
             try Self.forEachObservation(in: file) { number, observation, valid in
                 if !valid { summary.invalidLines += 1 }
-                if observation.kind == .message || observation.kind == .action { summary.messages += 1 }
+                // Matched, not compared with `==`: that copies the observation (≈ 400 instructions).
+                switch observation.kind {
+                case .message, .action: summary.messages += 1
+                default: break
+                }
                 let dumpHere = features != nil && number >= options.featuresFromLine
                 let outcome = engine.observe(
                     observation,
@@ -237,31 +241,31 @@ final class OutputFile {
         if buffer.count >= 1 << 16 { flush() }
     }
 
+    /// Appends `A B -` and a newline, written from its end into a small buffer on the stack and
+    /// appended at once: byte by byte, each append cost a uniqueness and a capacity check.
     static func append(_ antecedent: Int, _ line: Int, to buffer: inout [UInt8]) {
-        append(antecedent, to: &buffer)
-        buffer.append(0x20)
-        append(line, to: &buffer)
-        buffer.append(0x20)
-        buffer.append(UInt8(ascii: "-"))
-        buffer.append(0x0A)
-    }
-
-    /// Appends `number` in decimal (what `"\(number)"` writes, without building a `String`).
-    /// The digits are written from the least significant on into a small buffer on the stack,
-    /// then appended at once: appended one by one, each cost a uniqueness and a capacity check
-    /// (≈ 150 instructions a number), and reversing them in place in the output cost ≈ 600.
-    static func append(_ number: Int, to buffer: inout [UInt8]) {
-        if number < 0 { buffer.append(UInt8(ascii: "-")) }
-        var value = number.magnitude
-        // `UInt.max` has 20 digits.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var first = digits.count
-            repeat {
+        // Two numbers of at most 20 digits and a sign each, two blanks, `-` and the newline.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 46) { out in
+            var first = out.count
+            func put(byte: UInt8) {
                 first -= 1
-                digits[first] = UInt8(ascii: "0") + UInt8(value % 10)
-                value /= 10
-            } while value > 0
-            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: digits[first...]))
+                out[first] = byte
+            }
+            func put(number: Int) {
+                var value = number.magnitude
+                repeat {
+                    put(byte: UInt8(ascii: "0") + UInt8(value % 10))
+                    value /= 10
+                } while value > 0
+                if number < 0 { put(byte: UInt8(ascii: "-")) }
+            }
+            put(byte: 0x0A)
+            put(byte: UInt8(ascii: "-"))
+            put(byte: 0x20)
+            put(number: line)
+            put(byte: 0x20)
+            put(number: antecedent)
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: out[first...]))
         }
     }
 
