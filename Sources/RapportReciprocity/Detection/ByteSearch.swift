@@ -69,6 +69,7 @@ enum ByteSearch {
         }
 
         /// Whether `needle` may occur in the text (it does not when this is `false`).
+        @inline(__always)
         func mayContain(_ needle: [UInt8]) -> Bool {
             let n = needle.count
             guard n >= 3 else { return true }

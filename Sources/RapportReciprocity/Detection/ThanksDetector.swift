@@ -147,23 +147,23 @@ public struct ThanksDetector: Sendable {
     /// ASCII text (`isASCII`) is lowered byte by byte, which is what `lowercased()` does to it,
     /// without building another string.
     static func normalize(_ text: String, isASCII: Bool) -> [UInt8] {
-        isASCII ? normalize(lowered: text.utf8.lazy.map { $0 &- 0x41 < 26 ? $0 &+ 32 : $0 }) : normalize(lowered: text.lowercased().utf8)
-    }
-
-    static func normalize(lowered text: some Collection<UInt8>) -> [UInt8] {
-        var out: [UInt8] = [0x20]
-        out.reserveCapacity(text.count + 2)
-        for b in text {
-            if b == UInt8(ascii: "?") {
-                out.append(contentsOf: [0x20, b, 0x20])
-            } else if b < 0x80, b != UInt8(ascii: "'"), b <= 0x20 || TextAnalysis.isWordPunctuation(b) {
-                if out.last != 0x20 { out.append(0x20) }
-            } else {
-                out.append(b)
+        var lowered = isASCII ? text : text.lowercased()
+        return lowered.withUTF8 { bytes in
+            var out: [UInt8] = [0x20]
+            out.reserveCapacity(bytes.count + 2)
+            for byte in bytes {
+                let b = byte &- 0x41 < 26 ? byte &+ 32 : byte
+                if b == UInt8(ascii: "?") {
+                    out.append(contentsOf: [0x20, b, 0x20])
+                } else if b < 0x80, b != UInt8(ascii: "'"), b <= 0x20 || TextAnalysis.isWordPunctuation(b) {
+                    if out.last != 0x20 { out.append(0x20) }
+                } else {
+                    out.append(b)
+                }
             }
+            out.append(0x20)
+            return out
         }
-        out.append(0x20)
-        return out
     }
 
     /// Where the first thanks word or phrase starts in a normalised text.

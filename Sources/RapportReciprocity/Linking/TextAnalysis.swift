@@ -92,8 +92,17 @@ public struct TextAnalysis: Sendable, Hashable {
                 i += length
                 if length < 8 { break }
             }
-            let (token, nickRange) = Self.makeToken(
-                bytes, start, i, lowered: lowered.finish(length: i - start), folded: folded.finish(length: i - start), fold: fold)
+            let wordHash = lowered.finish(length: i - start), nickHash = folded.finish(length: i - start)
+            let last = bytes[i - 1]
+            // Most tokens are a bare word: no punctuation at either end, no "'s".
+            if !Self.isWordPunctuation(bytes[start]), !Self.isWordPunctuation(last),
+                last != UInt8(ascii: "s") || i - start <= 2 || bytes[i - 2] != UInt8(ascii: "'")
+            {
+                tokens.append(
+                    Token(word: wordHash, nick: nickHash, rawNick: nickHash, addressMark: false, atMark: false, length: i - start))
+                continue
+            }
+            let (token, nickRange) = Self.makeToken(bytes, start, i, lowered: wordHash, folded: nickHash, fold: fold)
             if tokens.isEmpty, token.addressMark || token.atMark, !nickRange.isEmpty {
                 prefix = String(unsafeUninitializedCapacity: nickRange.count) { out in
                     for (k, b) in bytes[nickRange].enumerated() { out[k] = fold(b) }
@@ -329,7 +338,6 @@ public struct TextAnalysis: Sendable, Hashable {
 
     /// One token's hashes, and the range of its nick form (chat punctuation stripped), given the
     /// hashes of the whole token.
-    @inline(__always)
     static func makeToken(
         _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, lowered: UInt64, folded: UInt64, fold: NickFold
     ) -> (Token, nickRange: Range<Int>) {
