@@ -114,7 +114,8 @@ public struct TextAnalysis: Sendable, Hashable {
         self.tokens = tokens
         var words: [UInt64] = []
         words.reserveCapacity(tokens.count)
-        for token in tokens where token.length >= 3 && token.word != 0 && !StopWords.contains(token.word) {
+        let stopWords = StopWords.hashes
+        for token in tokens where token.length >= 3 && token.word != 0 && !stopWords.contains(token.word) {
             words.append(token.word)
         }
         words.sort()
