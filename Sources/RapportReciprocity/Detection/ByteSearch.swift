@@ -80,8 +80,14 @@ enum ByteSearch {
     /// The eight bytes from `offset` on as a little-endian word, padded with zeros past the end.
     @inline(__always)
     static func word(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> UInt64 {
-        if bytes.count - offset >= 8 {
+        let left = bytes.count - offset
+        if left >= 8 {
             return UInt64(littleEndian: UnsafeRawBufferPointer(bytes).loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        }
+        if bytes.count >= 8 {
+            // The last eight bytes, shifted down: no byte-by-byte tail.
+            let last = UInt64(littleEndian: UnsafeRawBufferPointer(bytes).loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self))
+            return last >> (64 - 8 * UInt64(max(left, 0)))
         }
         var word: UInt64 = 0
         for k in offset..<bytes.count { word |= UInt64(bytes[k]) << (8 * UInt64(k - offset)) }

@@ -26,7 +26,7 @@ struct CorpusLine {
     static let invalid = CorpusLine(kind: .invalid, minute: nil, nick: "", text: "")
 
     /// Parses the bytes of one line (without its newline).
-    init(_ line: ArraySlice<UInt8>) {
+    init(_ line: Slice<UnsafeBufferPointer<UInt8>>) {
         self = Self.parse(line) ?? .invalid
     }
 
@@ -37,7 +37,7 @@ struct CorpusLine {
         self.text = text
     }
 
-    static func parse(_ line: ArraySlice<UInt8>) -> CorpusLine? {
+    static func parse(_ line: Slice<UnsafeBufferPointer<UInt8>>) -> CorpusLine? {
         var b = line
         while let last = b.last, last == 0x0D || last == 0x20 { b = b.dropLast() }
         // Byte by byte: `starts(with: "=== ".utf8)` goes through the generic sequence code.
@@ -66,7 +66,7 @@ struct CorpusLine {
             let body = rest.dropFirst().drop { $0 == 0x20 }
             let end = body.firstIndex(of: 0x20) ?? body.endIndex
             guard end > body.startIndex else { return nil }
-            let text = end < body.endIndex ? body[(end + 1)...] : []
+            let text = body[(end < body.endIndex ? end + 1 : end)...]
             return CorpusLine(
                 kind: .action, minute: minute, nick: String(decoding: body[..<end], as: UTF8.self),
                 text: String(decoding: text, as: UTF8.self))
@@ -85,7 +85,7 @@ struct CorpusLine {
         }
     }
 
-    static func system(_ body: ArraySlice<UInt8>) -> CorpusLine {
+    static func system(_ body: Slice<UnsafeBufferPointer<UInt8>>) -> CorpusLine {
         let end = body.firstIndex(of: 0x20) ?? body.endIndex
         let nick = String(decoding: body[..<end], as: UTF8.self)
         // The body and a blank after it, on the stack.
@@ -110,7 +110,8 @@ struct CorpusLine {
     static let quit = Array(" has quit ".utf8)
     static let renamed = Array(" is now known as ".utf8)
 
-    static func digits(_ b: ArraySlice<UInt8>) -> Int? {
+    @inline(__always)
+    static func digits(_ b: Slice<UnsafeBufferPointer<UInt8>>) -> Int? {
         var value = 0
         for c in b {
             guard c >= 0x30 && c <= 0x39 else { return nil }

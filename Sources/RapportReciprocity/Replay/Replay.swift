@@ -194,32 +194,36 @@ public struct Replay: Sendable {
 }
 
 /// Reads a file in chunks and hands out its lines (without the newline), the last one even
-/// when the file does not end with a newline.
+/// when the file does not end with a newline; each line is a slice of the chunk's bytes, valid
+/// only while `body` runs.
 enum LineReader {
-    static func forEachLine(in file: URL, chunkSize: Int = 1 << 20, _ body: (ArraySlice<UInt8>) throws -> Void) throws {
+    static func forEachLine(
+        in file: URL, chunkSize: Int = 1 << 20, _ body: (Slice<UnsafeBufferPointer<UInt8>>) throws -> Void
+    ) throws {
         let handle = try FileHandle(forReadingFrom: file)
         defer { try? handle.close() }
         var pending: [UInt8] = []
         while let chunk = try handle.read(upToCount: chunkSize), !chunk.isEmpty {
             pending.append(contentsOf: chunk)
-            var start = 0
-            while let newline = newline(in: pending, from: start) {
-                try body(pending[start..<newline])
-                start = newline + 1
+            let consumed = try pending.withUnsafeBufferPointer { bytes in
+                var start = 0
+                while let newline = newline(in: bytes, from: start) {
+                    try body(bytes[start..<newline])
+                    start = newline + 1
+                }
+                return start
             }
-            pending.removeFirst(start)
+            pending.removeFirst(consumed)
         }
-        if !pending.isEmpty { try body(pending[...]) }
+        if !pending.isEmpty { try pending.withUnsafeBufferPointer { try body($0[...]) } }
     }
 
     /// The index of the first newline in `bytes` from `start` on (`memchr`: lines are long).
-    static func newline(in bytes: [UInt8], from start: Int) -> Int? {
-        bytes.withUnsafeBufferPointer { b in
-            guard start < b.count, let base = b.baseAddress, let found = memchr(base + start, 0x0A, b.count - start) else {
-                return nil
-            }
-            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+    static func newline(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard start < bytes.count, let base = bytes.baseAddress, let found = memchr(base + start, 0x0A, bytes.count - start) else {
+            return nil
         }
+        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
     }
 }
 
