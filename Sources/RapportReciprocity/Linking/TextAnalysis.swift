@@ -65,11 +65,13 @@ public struct TextAnalysis: Sendable, Hashable {
     private init(padded bytes: UnsafeBufferPointer<UInt8>, count n: Int, casemapping: Casemapping) {
         let fold = NickFold(casemapping)
         var prefix = ""
-        // Tokens are separated by at least one blank, so there are at most (n + 1) / 2. (Reserved
-        // and appended, not `init(unsafeUninitializedCapacity:)`: that one is not specialized
-        // and looks up the array's storage type in the runtime, ≈ 800 instructions an array.)
+        // Tokens are separated by at least one blank, so there are at most (n + 1) / 2, but
+        // rarely more than n / 3 + 4 (a text of one-letter words grows its array once): room for
+        // the most made allocations too large for malloc's fast path. (Reserved and appended,
+        // not `init(unsafeUninitializedCapacity:)`: that one is not specialized and looks up the
+        // array's storage type in the runtime, ≈ 800 instructions an array.)
         var tokens: [Token] = []
-        tokens.reserveCapacity((n + 1) / 2)
+        tokens.reserveCapacity(min((n + 1) / 2, n / 3 + 4))
         var marks = Marks()
         var i = 0
         while i < n {
