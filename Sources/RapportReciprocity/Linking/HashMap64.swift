@@ -1,6 +1,6 @@
 /// A map keyed by nick hashes (``TextAnalysis/nickHash(_:casemapping:)``).
 ///
-/// As in ``HashSet64``, the keys are FNV-1a hashes already, so they are placed by their own bits
+/// As in ``HashSet64``, the keys are hashes already, so they are placed by their own bits
 /// (open addressing with linear probing, a quarter full at most) instead of being hashed again
 /// with SipHash as `Dictionary` does. The entries sit in one array, in no particular order; the
 /// table holds their positions, and a removal moves the last entry into the gap.
