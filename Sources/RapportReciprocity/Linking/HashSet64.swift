@@ -2,9 +2,8 @@
 ///
 /// The keys are hashes already (``TextAnalysis/ChunkHash``), so this set places them by their own
 /// bits (open addressing, a quarter full at most) instead of hashing them again with SipHash as
-/// `Set` does:
-/// a lookup is a multiply and a probe or two, on the replay's hot path (every token of every
-/// message is looked up in several of these).
+/// `Set` does: a lookup is a multiply and a probe or two, on the replay's hot path (every token
+/// of every message is looked up in several of these).
 struct HashSet64: Sendable {
     private var slots: [UInt64]
     private var shift: UInt64

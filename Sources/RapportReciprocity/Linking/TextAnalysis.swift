@@ -47,10 +47,10 @@ public struct TextAnalysis: Sendable, Hashable {
     }
 
     /// Analyses UTF-8 bytes: three arrays at most (tokens, content words, an address prefix of
-    /// more than 15 bytes), each allocated once at its final capacity.
+    /// more than 15 bytes), each allocated once (the tokens' twice in a text of one-letter words).
     init(utf8 bytes: UnsafeBufferPointer<UInt8>, casemapping: Casemapping) {
-        // A copy padded with eight zero bytes, so that every eight bytes of a token (and of the
-        // marks' pass) are one load, never a byte-by-byte tail.
+        // A copy padded with eight zero bytes, so that every eight bytes of a token are one load,
+        // never a byte-by-byte tail.
         let n = bytes.count
         self = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n + 8) { padded in
             if let base = padded.baseAddress {
@@ -295,8 +295,8 @@ public struct TextAnalysis: Sendable, Hashable {
 
     /// A hash of a byte string taken eight bytes at a time (the last ones padded with zeros):
     /// a multiply and a shift per eight bytes, the length added at the end. Equal byte strings
-    /// hash equal; strings of up to eight bytes never collide (each step is a bijection), and the
-    /// top bits (``bloomBit(_:)``) depend on every byte.
+    /// hash equal; strings of the same length up to eight bytes never collide (each step is a
+    /// bijection), and the top bits (``bloomBit(_:)``) depend on every byte.
     struct ChunkHash {
         private var state: UInt64 = 0x243F_6A88_85A3_08D3
 
