@@ -18,7 +18,8 @@ public struct ReciprocityEngine: Sendable {
         public var casemapping: Casemapping
         /// How many earlier messages the linker considers.
         public var windowSize: Int
-        /// At most this many events of one kind from one person to another per day.
+        /// At most this many events of one kind from one person to another per day, in one
+        /// channel (`Int.max`: no cap, as when the ledger enforces one).
         public var dailyCapPerPair: Int
         /// Reactions that credit the author of the message reacted to.
         public var creditReactions: Set<String>
@@ -51,7 +52,6 @@ public struct ReciprocityEngine: Sendable {
     let botHashes: HashSet64
     var channels: [ChannelKey: ChannelState] = [:]
     var current: (key: ChannelKey, state: ChannelState)?
-    var caps = PairCaps()
     let questions = QuestionDetector()
     let thanks = ThanksDetector()
 
@@ -98,7 +98,7 @@ public struct ReciprocityEngine: Sendable {
         case .nickChange(let newNick): linkKind = .nickChange(newNick: newNick)
         case .reaction(let target, let key):
             _ = state.linker.link(ReplyLinker.Input(kind: .other, nick: o.nick, time: o.time))
-            return Outcome(decision: nil, events: reaction(o, target: target, key: key, isBot: isBot, state: state))
+            return Outcome(decision: nil, events: reaction(o, target: target, key: key, sender: sender, isBot: isBot, state: &state))
         case .other: linkKind = .other
         }
         guard linkKind == .message || linkKind == .action else {
@@ -122,7 +122,7 @@ public struct ReciprocityEngine: Sendable {
 
         var events: [HelpEvent] = []
         let date = Date(timeIntervalSince1970: o.time)
-        let fold = configuration.casemapping.fold
+        let casemapping = configuration.casemapping
         // An answer: linked to someone else's question.
         if !decision.startsConversation, !isBot, let antecedent = state.message(decision.antecedent),
             antecedent.user != sender, !antecedent.isBot
@@ -139,7 +139,9 @@ public struct ReciprocityEngine: Sendable {
                     kind: .answered, from: antecedent.nick, to: o.nick, detection: decision.isExplicit ? .explicitReply : .linked,
                     network: o.network, channel: o.channel, time: date, messageID: o.id, relatedMessageID: antecedent.id,
                     sequence: sequence, relatedSequence: decision.antecedent)
-                if caps.allow(event, cap: configuration.dailyCapPerPair, casemapping: configuration.casemapping) { events.append(event) }
+                if state.caps.allow(.answered, from: antecedent.user, to: sender, at: o.time, cap: configuration.dailyCapPerPair) {
+                    events.append(event)
+                }
             }
         }
         // A thanks.
@@ -151,7 +153,7 @@ public struct ReciprocityEngine: Sendable {
                 explicitReplyAuthor: decision.isExplicit ? linkedAuthor : nil,
                 linkedAuthor: decision.isExplicit ? nil : linkedAuthor, recentHelper: helper)
             let resolver = CreditResolver(casemapping: configuration.casemapping) { [botNicks = configuration.botNicks, recent = state.botNicks] nick in
-                let folded = fold(nick)
+                let folded = casemapping.fold(nick)
                 return botNicks.contains(folded) || recent.contains(folded)
             }
             if let credit = resolver.resolve(facts) {
@@ -169,14 +171,17 @@ public struct ReciprocityEngine: Sendable {
                         kind: .thanked, from: o.nick, to: nick, detection: detection, network: o.network, channel: o.channel,
                         time: date, messageID: o.id, relatedMessageID: related.flatMap { state.message($0)?.id }, sequence: sequence,
                         relatedSequence: related)
-                    if caps.allow(event, cap: configuration.dailyCapPerPair, casemapping: configuration.casemapping) { events.append(event) }
+                    let credited = TextAnalysis.nickHash(nick, casemapping: configuration.casemapping)
+                    if state.caps.allow(.thanked, from: sender, to: credited, at: o.time, cap: configuration.dailyCapPerPair) {
+                        events.append(event)
+                    }
                 }
             }
         }
         return Outcome(decision: decision, events: events)
     }
 
-    mutating func reaction(_ o: Observation, target: MessageID, key: String, isBot: Bool, state: ChannelState) -> [HelpEvent] {
+    func reaction(_ o: Observation, target: MessageID, key: String, sender: UInt64, isBot: Bool, state: inout ChannelState) -> [HelpEvent] {
         guard configuration.creditReactions.contains(key), !isBot, let sequence = state.messages[target],
             let message = state.message(sequence), !message.isBot,
             !configuration.casemapping.equal(message.nick, o.nick)
@@ -185,7 +190,7 @@ public struct ReciprocityEngine: Sendable {
             kind: .thanked, from: o.nick, to: message.nick, detection: .reaction, network: o.network, channel: o.channel,
             time: Date(timeIntervalSince1970: o.time), messageID: o.id, relatedMessageID: target, sequence: sequence,
             relatedSequence: sequence)
-        return caps.allow(event, cap: configuration.dailyCapPerPair, casemapping: configuration.casemapping) ? [event] : []
+        return state.caps.allow(.thanked, from: sender, to: message.user, at: o.time, cap: configuration.dailyCapPerPair) ? [event] : []
     }
 }
 

@@ -24,12 +24,11 @@ extension ReplyLinker {
         var userBit: UInt64
     }
 
-    /// The bloom bits of `users`, and of `more` that are not nil.
-    static func bloom(_ users: [UInt64], _ more: UInt64?...) -> UInt64 {
-        var bits: UInt64 = 0
-        for user in users { bits |= TextAnalysis.bloomBit(user) }
-        for case let user? in more { bits |= TextAnalysis.bloomBit(user) }
-        return bits
+    /// The bloom bits of `users`, and of `a`, `b`, `c` that are not nil (not variadic: that
+    /// would allocate an array for every call).
+    static func bloom(_ users: [UInt64], _ a: UInt64?, _ b: UInt64?, _ c: UInt64? = nil) -> UInt64 {
+        let bit = { (user: UInt64?) in user.map(TextAnalysis.bloomBit) ?? 0 }
+        return users.reduce(bit(a) | bit(b) | bit(c)) { $0 | TextAnalysis.bloomBit($1) }
     }
 
     /// Scores the self candidate and every message in the window; returns the window index of the
