@@ -41,8 +41,13 @@ public enum Casemapping: String, Sendable, Hashable, Codable {
     /// Byte by byte, without folding into new strings; text outside ASCII that differs in its
     /// bytes may still be canonically equivalent, and is compared as `String`s compare.
     public func equal(_ a: String, _ b: String) -> Bool {
-        if a.utf8.elementsEqual(b.utf8, by: { fold(byte: $0) == fold(byte: $1) }) { return true }
-        guard a.utf8.contains(where: { $0 >= 0x80 }) || b.utf8.contains(where: { $0 >= 0x80 }) else { return false }
-        return fold(a) == fold(b)
+        var a = a, b = b
+        let bytewise: Bool? = a.withUTF8 { x in
+            b.withUTF8 { y in
+                if x.count == y.count, zip(x, y).allSatisfy({ fold(byte: $0) == fold(byte: $1) }) { return true }
+                return x.contains { $0 >= 0x80 } || y.contains { $0 >= 0x80 } ? nil : false
+            }
+        }
+        return bytewise ?? (fold(a) == fold(b))
     }
 }

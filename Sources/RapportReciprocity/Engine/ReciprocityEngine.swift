@@ -133,7 +133,7 @@ public struct ReciprocityEngine: Sendable {
             let asksInstead = isQuestion && !decision.isExplicit
                 && !decision.mentionedNicks.contains { configuration.casemapping.equal($0, antecedent.nick) }
             if antecedent.isQuestion, !verdict.isThanks, !asksInstead,
-                state.answered.insert(AnsweredKey(question: decision.antecedent, helper: sender)).inserted
+                state.markAnswered(question: decision.antecedent, helper: sender)
             {
                 let event = HelpEvent(
                     kind: .answered, from: antecedent.nick, to: o.nick, detection: decision.isExplicit ? .explicitReply : .linked,
