@@ -89,10 +89,10 @@ extension ReplyLinker {
                     var i = w.count - 1
                     var distance = 1
                     while i >= windowStart {
-                        let rows = pairRows.baseAddress! + 1 + (min(distance, FeatureRow.maxDistance) - 1) * FeatureRow.gapBuckets
+                        let rows = pairRows.baseAddress! + 1 + (min(distance, FeatureRow.maxDistance) &- 1) &* FeatureRow.gapBuckets
                         body(distance, pairFeatures(query, w.baseAddress! + i, rows: rows, facts: facts, context: context))
-                        distance += 1
-                        i -= 1
+                        distance &+= 1
+                        i &-= 1
                     }
                 }
             }
@@ -242,8 +242,9 @@ extension ReplyLinker {
         _ q: Entry, _ c: UnsafePointer<Entry>, rows: UnsafePointer<FeatureRow>, facts: [(user: UInt64, bits: UInt64)],
         context: QueryContext
     ) -> FeatureRow {
-        let minutes = (q.time - c.pointee.time) / 60
-        let gap = minutes < 1 ? 0 : minutes < 2 ? 1 : minutes < 5 ? 2 : minutes < 16 ? 3 : 4
+        // In seconds: no division per candidate.
+        let seconds = q.time - c.pointee.time
+        let gap = seconds < 60 ? 0 : seconds < 120 ? 1 : seconds < 300 ? 2 : seconds < 960 ? 3 : 4
         var f = rows[gap]
         let query = context.queryBits
         let candidate = c.pointee.candidateBits
