@@ -126,13 +126,13 @@ extension ReplyLinker {
             let e = base + i
             let user = e.pointee.user
             if user == query.user {
-                for m in e.pointee.mentions { Self.mark(m, .pPairAddressedQC, in: &facts) }
+                e.pointee.mentions.withUnsafeBufferPointer { for m in $0 { Self.mark(m, .pPairAddressedQC, in: &facts) } }
                 if let to = e.pointee.antecedentUser, to != query.user { Self.mark(to, .pPairLinkedQC, in: &facts) }
             } else if e.pointee.targetBits & query.userBit != 0 {
-                if e.pointee.mentions.contains(query.user) { Self.mark(user, .pPairAddressedCQ, in: &facts) }
+                if e.pointee.mentions.withUnsafeBufferPointer({ $0.contains(query.user) }) { Self.mark(user, .pPairAddressedCQ, in: &facts) }
                 if e.pointee.antecedentUser == query.user { Self.mark(user, .pPairLinkedCQ, in: &facts) }
             }
-            i -= 1
+            i &-= 1
         }
     }
 
