@@ -20,11 +20,13 @@ struct ChannelState: Sendable {
     /// Sequence numbers of recent messages by protocol id.
     var messages: [MessageID: Int] = [:]
     /// Nick hash → who last answered them, and when.
-    var recentHelper: [UInt64: (nick: String, time: Double)] = [:]
-    /// Questions already credited to a helper.
-    var answered: Set<AnsweredKey> = []
+    var recentHelper = HashMap64<(nick: String, time: Double)>()
+    /// Questions already credited to a helper: by ``pairKey(_:_:)`` of the question's sequence
+    /// number and the helper's nick hash, the question's sequence number.
+    var answered = HashMap64<Int>()
     /// Folded nicks seen marked as bots.
     var botNicks: Set<String> = []
+    var caps = PairCaps()
     let casemapping: Casemapping
 
     init(configuration: ReciprocityEngine.Configuration) {
@@ -44,9 +46,24 @@ struct ChannelState: Sendable {
                 if let id = old.id { messages.removeValue(forKey: id) }
             }
             recent.removeFirst(recent.count - keep)
-            answered = answered.filter { $0.question >= horizon }
-            if recentHelper.count > 4 * keep { recentHelper = [:] }
+            answered.filter { $0 >= horizon }
+            if recentHelper.count > 4 * keep { recentHelper = HashMap64() }
         }
+    }
+
+    /// Records that `helper` (a nick hash) answered the question `question`; returns whether
+    /// that is new.
+    mutating func markAnswered(question: Int, helper: UInt64) -> Bool {
+        let key = Self.pairKey(UInt64(bitPattern: Int64(question)), helper)
+        guard !answered.contains(key) else { return false }
+        answered[key] = question
+        return true
+    }
+
+    /// One 64-bit key for an ordered pair of hashes (`(a, b)` and `(b, a)` differ); two pairs
+    /// whose keys collide are taken for one.
+    static func pairKey(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        (a &* 0x9E37_79B9_7F4A_7C15) ^ (b &* 0xC2B2_AE3D_27D4_EB4F)
     }
 
     /// The recent message with sequence number `sequence`, if it is still remembered.
@@ -67,39 +84,31 @@ struct ChannelKey: Hashable, Sendable {
     var channel: String
 }
 
-struct AnsweredKey: Hashable, Sendable {
-    var question: Int
-    var helper: UInt64
-}
-
-/// Per-pair daily caps: at most `cap` events of one kind from one person to another per UTC day.
+/// Per-pair daily caps in one channel: at most `cap` events of one kind from one person to
+/// another per UTC day.
 ///
 /// People are told apart by their nick hash (``TextAnalysis/nickHash(_:casemapping:)``), as the
-/// linker tells them apart: folding both nicks into new strings and hashing those cost ≈ 8,500
-/// instructions an event.
+/// linker tells them apart, and a pair of them by ``ChannelState/pairKey(_:_:)`` and the kind.
+/// Folding the nicks into strings and keeping them
+/// in a `Dictionary` cost ≈ 3,300 instructions an event.
 struct PairCaps: Sendable {
-    struct Key: Hashable, Sendable {
-        var kind: HelpEvent.Kind
-        var channel: String
-        var from: UInt64
-        var to: UInt64
-    }
-
     var day = Int.min
-    var counts: [Key: Int] = [:]
+    var counts = HashMap64<Int>()
 
-    mutating func allow(_ event: HelpEvent, cap: Int, casemapping: Casemapping) -> Bool {
-        let today = Int((event.time.timeIntervalSince1970 / 86400).rounded(.down))
+    /// Counts an event of `kind` from `from` to `to` at `time` (seconds since 1970); returns
+    /// whether it is within `cap` (`Int.max`: no cap, nothing counted).
+    mutating func allow(_ kind: HelpEvent.Kind, from: UInt64, to: UInt64, at time: Double, cap: Int) -> Bool {
+        guard cap < .max else { return true }
+        let today = Int((time / 86400).rounded(.down))
         if today != day {
             day = today
-            counts.removeAll(keepingCapacity: true)
+            counts = HashMap64()
         }
-        let key = Key(
-            kind: event.kind, channel: event.channel, from: TextAnalysis.nickHash(event.from, casemapping: casemapping),
-            to: TextAnalysis.nickHash(event.to, casemapping: casemapping))
-        let count = counts[key, default: 0]
-        guard count < cap else { return false }
-        counts[key] = count + 1
-        return true
+        let key = ChannelState.pairKey(from, to) ^ (kind == .answered ? 0x5555 : 0xAAAA)
+        return counts.update(key, default: 0) { count in
+            guard count < cap else { return false }
+            count += 1
+            return true
+        }
     }
 }

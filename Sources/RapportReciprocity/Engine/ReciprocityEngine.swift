@@ -18,7 +18,8 @@ public struct ReciprocityEngine: Sendable {
         public var casemapping: Casemapping
         /// How many earlier messages the linker considers.
         public var windowSize: Int
-        /// At most this many events of one kind from one person to another per day.
+        /// At most this many events of one kind from one person to another per day, in one
+        /// channel (`Int.max`: no cap, as when the ledger enforces one).
         public var dailyCapPerPair: Int
         /// Reactions that credit the author of the message reacted to.
         public var creditReactions: Set<String>
@@ -47,17 +48,15 @@ public struct ReciprocityEngine: Sendable {
         public var events: [HelpEvent]
     }
 
-    public let configuration: Configuration
-    let botHashes: HashSet64
+    public var configuration: Configuration { processor.configuration }
+    let processor: ChannelProcessor
     var channels: [ChannelKey: ChannelState] = [:]
+    /// The channel of the latest observation, kept out of ``channels``: consecutive events of one
+    /// channel (a replay, a busy channel) cost no hashing, and its state is changed in place.
     var current: (key: ChannelKey, state: ChannelState)?
-    var caps = PairCaps()
-    let questions = QuestionDetector()
-    let thanks = ThanksDetector()
 
     public init(configuration: Configuration = Configuration()) {
-        self.configuration = configuration
-        self.botHashes = HashSet64(configuration.botNicks.map { TextAnalysis.nickHash($0, casemapping: configuration.casemapping) })
+        processor = ChannelProcessor(configuration: configuration)
     }
 
     /// Processes one live event; returns the help events it produced.
@@ -74,131 +73,20 @@ public struct ReciprocityEngine: Sendable {
     mutating func observe(
         _ o: Observation, dump: ((_ candidates: [Int], _ features: ArraySlice<Float>) -> Void)?
     ) -> Outcome {
-        let key = ChannelKey(network: o.network, channel: o.channel)
-        var state = takeState(of: key)
-        let outcome = observe(o, in: &state, dump: dump)
-        // Moved back, not copied (a `defer` would copy it: a dozen reference counts per event).
-        current = (key, consume state)
-        return outcome
-    }
-
-    /// Processes one observation of the channel whose state is `state`.
-    mutating func observe(
-        _ o: Observation, in state: inout ChannelState, dump: ((_ candidates: [Int], _ features: ArraySlice<Float>) -> Void)?
-    ) -> Outcome {
-        let sender = TextAnalysis.nickHash(o.nick, casemapping: configuration.casemapping)
-        let isBot = o.isBot || botHashes.contains(sender)
-
-        let linkKind: ReplyLinker.Input.Kind
-        switch o.kind {
-        case .message: linkKind = .message
-        case .action: linkKind = .action
-        case .join: linkKind = .join
-        case .leave: linkKind = .leave
-        case .nickChange(let newNick): linkKind = .nickChange(newNick: newNick)
-        case .reaction(let target, let key):
-            _ = state.linker.link(ReplyLinker.Input(kind: .other, nick: o.nick, time: o.time))
-            return Outcome(decision: nil, events: reaction(o, target: target, key: key, isBot: isBot, state: state))
-        case .other: linkKind = .other
+        if current?.key.channel != o.channel || current?.key.network != o.network {
+            switchChannel(to: ChannelKey(network: o.network, channel: o.channel))
         }
-        guard linkKind == .message || linkKind == .action else {
-            var input = ReplyLinker.Input(kind: linkKind, nick: o.nick, time: o.time)
-            input.nickHash = sender
-            return Outcome(decision: state.linker.link(input), events: [])
-        }
-
-        let analysis = TextAnalysis(o.text, casemapping: configuration.casemapping)
-        let isQuestion = questions.isQuestion(analysis)
-        let verdict = isBot ? ThanksDetector.Verdict.none : thanks.detect(o.text, analysis: analysis)
-        let explicit = o.replyTo.flatMap { state.messages[$0] }
-        var input = ReplyLinker.Input(
-            kind: linkKind, nick: o.nick, time: o.time, analysis: analysis, isQuestion: isQuestion,
-            isThanks: verdict.isThanks, isBot: isBot, explicitReplyTo: explicit)
-        input.nickHash = sender
-        let decision = state.linker.link(input, dump: dump)
-        let sequence = decision.sequence
-        state.remember(
-            sequence: sequence, nick: o.nick, user: sender, id: o.id, isQuestion: isQuestion, isBot: isBot, windowSize: configuration.windowSize)
-
-        var events: [HelpEvent] = []
-        let date = Date(timeIntervalSince1970: o.time)
-        let fold = configuration.casemapping.fold
-        // An answer: linked to someone else's question.
-        if !decision.startsConversation, !isBot, let antecedent = state.message(decision.antecedent),
-            antecedent.user != sender, !antecedent.isBot
-        {
-            state.recentHelper[antecedent.user] = (o.nick, o.time)
-            // A question that neither replies to the asker nor names them asks something of its
-            // own ("anyone here using kde?" after another question), even when linked there.
-            let asksInstead = isQuestion && !decision.isExplicit
-                && !decision.mentionedNicks.contains { configuration.casemapping.equal($0, antecedent.nick) }
-            if antecedent.isQuestion, !verdict.isThanks, !asksInstead,
-                state.answered.insert(AnsweredKey(question: decision.antecedent, helper: sender)).inserted
-            {
-                let event = HelpEvent(
-                    kind: .answered, from: antecedent.nick, to: o.nick, detection: decision.isExplicit ? .explicitReply : .linked,
-                    network: o.network, channel: o.channel, time: date, messageID: o.id, relatedMessageID: antecedent.id,
-                    sequence: sequence, relatedSequence: decision.antecedent)
-                if caps.allow(event, cap: configuration.dailyCapPerPair, casemapping: configuration.casemapping) { events.append(event) }
-            }
-        }
-        // A thanks.
-        if case .thanks(let form, let plusPlus) = verdict {
-            let linkedAuthor = decision.startsConversation ? nil : state.message(decision.antecedent)?.nick
-            let helper = state.recentHelper[sender].flatMap { o.time - $0.time <= configuration.recentHelperSeconds ? $0.nick : nil }
-            let facts = CreditResolver.Facts(
-                thanker: o.nick, named: plusPlus + decision.mentionedNicks,
-                explicitReplyAuthor: decision.isExplicit ? linkedAuthor : nil,
-                linkedAuthor: decision.isExplicit ? nil : linkedAuthor, recentHelper: helper)
-            let resolver = CreditResolver(casemapping: configuration.casemapping) { [botNicks = configuration.botNicks, recent = state.botNicks] nick in
-                let folded = fold(nick)
-                return botNicks.contains(folded) || recent.contains(folded)
-            }
-            if let credit = resolver.resolve(facts) {
-                let detection: HelpEvent.Detection =
-                    switch credit.source {
-                    case .named: form == .plusPlus ? .plusPlus : .named
-                    case .explicitReply, .linked: .reply
-                    case .recentHelper: .recentHelper
-                    case .reaction: .reaction
-                    case .command: .command
-                    }
-                for nick in credit.nicks {
-                    let related = credit.source == .linked || credit.source == .explicitReply ? decision.antecedent : nil
-                    let event = HelpEvent(
-                        kind: .thanked, from: o.nick, to: nick, detection: detection, network: o.network, channel: o.channel,
-                        time: date, messageID: o.id, relatedMessageID: related.flatMap { state.message($0)?.id }, sequence: sequence,
-                        relatedSequence: related)
-                    if caps.allow(event, cap: configuration.dailyCapPerPair, casemapping: configuration.casemapping) { events.append(event) }
-                }
-            }
-        }
-        return Outcome(decision: decision, events: events)
-    }
-
-    mutating func reaction(_ o: Observation, target: MessageID, key: String, isBot: Bool, state: ChannelState) -> [HelpEvent] {
-        guard configuration.creditReactions.contains(key), !isBot, let sequence = state.messages[target],
-            let message = state.message(sequence), !message.isBot,
-            !configuration.casemapping.equal(message.nick, o.nick)
-        else { return [] }
-        let event = HelpEvent(
-            kind: .thanked, from: o.nick, to: message.nick, detection: .reaction, network: o.network, channel: o.channel,
-            time: Date(timeIntervalSince1970: o.time), messageID: o.id, relatedMessageID: target, sequence: sequence,
-            relatedSequence: sequence)
-        return caps.allow(event, cap: configuration.dailyCapPerPair, casemapping: configuration.casemapping) ? [event] : []
+        // `switchChannel` has set it.
+        return processor.observe(o, in: &current!.state, dump: dump)
     }
 }
 
 extension ReciprocityEngine {
-    /// Moves the state of a channel out of the engine (new if it has none).
-    ///
-    /// The channel of the previous observation is kept out of the dictionary: consecutive events
-    /// of one channel (a replay, a busy channel) then cost no hashing, and moving the state (never
-    /// copying it) costs no reference counting.
-    mutating func takeState(of key: ChannelKey) -> ChannelState {
-        if current?.key == key, let (_, state) = current.take() { return state }
+    /// Makes `key` the current channel: the current one's state goes back to ``channels``, and
+    /// the new one's comes out (new if it has none). States are moved, never copied.
+    mutating func switchChannel(to key: ChannelKey) {
         if let (oldKey, oldState) = current.take() { channels[oldKey] = oldState }
-        return channels.removeValue(forKey: key) ?? ChannelState(configuration: configuration)
+        current = (key, channels.removeValue(forKey: key) ?? ChannelState(configuration: configuration))
     }
 
     /// Drops everything remembered about a channel (the bot left it; a replayed file ended).

@@ -24,12 +24,11 @@ extension ReplyLinker {
         var userBit: UInt64
     }
 
-    /// The bloom bits of `users`, and of `more` that are not nil.
-    static func bloom(_ users: [UInt64], _ more: UInt64?...) -> UInt64 {
-        var bits: UInt64 = 0
-        for user in users { bits |= TextAnalysis.bloomBit(user) }
-        for case let user? in more { bits |= TextAnalysis.bloomBit(user) }
-        return bits
+    /// The bloom bits of `users`, and of `a`, `b`, `c` that are not nil (not variadic: that
+    /// would allocate an array for every call).
+    static func bloom(_ users: [UInt64], _ a: UInt64?, _ b: UInt64?, _ c: UInt64? = nil) -> UInt64 {
+        let bit = { (user: UInt64?) in user.map(TextAnalysis.bloomBit) ?? 0 }
+        return users.reduce(bit(a) | bit(b) | bit(c)) { $0 | TextAnalysis.bloomBit($1) }
     }
 
     /// Scores the self candidate and every message in the window; returns the window index of the
@@ -90,10 +89,10 @@ extension ReplyLinker {
                     var i = w.count - 1
                     var distance = 1
                     while i >= windowStart {
-                        let rows = pairRows.baseAddress! + 1 + (min(distance, FeatureRow.maxDistance) - 1) * FeatureRow.gapBuckets
+                        let rows = pairRows.baseAddress! + 1 + (min(distance, FeatureRow.maxDistance) &- 1) &* FeatureRow.gapBuckets
                         body(distance, pairFeatures(query, w.baseAddress! + i, rows: rows, facts: facts, context: context))
-                        distance += 1
-                        i -= 1
+                        distance &+= 1
+                        i &-= 1
                     }
                 }
             }
@@ -127,13 +126,13 @@ extension ReplyLinker {
             let e = base + i
             let user = e.pointee.user
             if user == query.user {
-                for m in e.pointee.mentions { Self.mark(m, .pPairAddressedQC, in: &facts) }
+                e.pointee.mentions.withUnsafeBufferPointer { for m in $0 { Self.mark(m, .pPairAddressedQC, in: &facts) } }
                 if let to = e.pointee.antecedentUser, to != query.user { Self.mark(to, .pPairLinkedQC, in: &facts) }
             } else if e.pointee.targetBits & query.userBit != 0 {
-                if e.pointee.mentions.contains(query.user) { Self.mark(user, .pPairAddressedCQ, in: &facts) }
+                if e.pointee.mentions.withUnsafeBufferPointer({ $0.contains(query.user) }) { Self.mark(user, .pPairAddressedCQ, in: &facts) }
                 if e.pointee.antecedentUser == query.user { Self.mark(user, .pPairLinkedCQ, in: &facts) }
             }
-            i -= 1
+            i &-= 1
         }
     }
 
@@ -243,8 +242,9 @@ extension ReplyLinker {
         _ q: Entry, _ c: UnsafePointer<Entry>, rows: UnsafePointer<FeatureRow>, facts: [(user: UInt64, bits: UInt64)],
         context: QueryContext
     ) -> FeatureRow {
-        let minutes = (q.time - c.pointee.time) / 60
-        let gap = minutes < 1 ? 0 : minutes < 2 ? 1 : minutes < 5 ? 2 : minutes < 16 ? 3 : 4
+        // In seconds: no division per candidate.
+        let seconds = q.time - c.pointee.time
+        let gap = seconds < 60 ? 0 : seconds < 120 ? 1 : seconds < 300 ? 2 : seconds < 960 ? 3 : 4
         var f = rows[gap]
         let query = context.queryBits
         let candidate = c.pointee.candidateBits

@@ -223,7 +223,7 @@ public struct ReplyLinker: Sendable {
         let mentioned = entry.mentions.compactMap { users[$0]?.nick }
         entry.candidateBits = candidateBits(entry)
         entry.targetBits = Self.bloom(entry.mentions, entry.antecedentUser, entry.addressee)
-        record(entry, previous: previous)
+        record(consume entry, previous: previous)
         return Decision(
             sequence: sequence, antecedent: best, antecedentNick: antecedentNick, isExplicit: isExplicit, isMessage: true,
             mentionedNicks: mentioned)
@@ -244,7 +244,7 @@ public struct ReplyLinker: Sendable {
     }
 
     /// Adds `entry` to the window; `previous` is the window index of its author's previous message.
-    mutating func record(_ entry: Entry, previous: Int?) {
+    mutating func record(_ entry: consuming Entry, previous: Int?) {
         users.update(entry.user, default: UserState(lastSeen: entry.sequence, nick: entry.nick)) {
             Self.update(&$0, with: entry)
         }

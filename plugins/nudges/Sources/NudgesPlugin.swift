@@ -60,7 +60,7 @@ public struct NudgesPlugin: BuiltInPlugin, PersonalDataPlugin {
             switch change {
             case .owe(let owed):
                 let settings = await context.settings(network: event.network, channel: event.channel)
-                let botNick = await context.botNick(on: event.network).map(casemapping.fold)
+                let botNick = await context.botNick(on: event.network).map { casemapping.fold($0) }
                 let recipient = casemapping.fold(owed.recipient)
                 guard recipient != botNick else { continue }
                 let delay = settings.duration(owed.kind == .thank ? "thank_after" : "reply_after").timeInterval
