@@ -35,6 +35,12 @@ public protocol Plugin: Sendable {
     /// only those). The default, 1, handles each event on its own, outside any transaction; a
     /// plugin that writes for most messages raises it to save a commit per message.
     var eventBatchSize: Int { get }
+
+    /// How long queued events may wait for a fuller batch (at most ``eventBatchSize``) while no
+    /// other work is queued: a busy channel then costs one wake-up and one commit per batch, not
+    /// one per read. Commands and jobs are never held back, and events queued before them are
+    /// handled first. The default, zero, hands events over at once.
+    var eventBatchDelay: Duration { get }
 }
 
 extension Plugin {
@@ -44,6 +50,7 @@ extension Plugin {
     }
     public func shutdown() async {}
     public var eventBatchSize: Int { 1 }
+    public var eventBatchDelay: Duration { .zero }
 }
 
 /// A plugin compiled into the bot, with its descriptor known before it starts.

@@ -11,6 +11,12 @@ import Synchronization
 /// watchdog per runner looks at the running work a few times per timeout and cancels the worker
 /// running it; that worker reports the timeout and hands the rest of the queue to a new worker,
 /// so work never overlaps and a message costs no task or timer of its own.
+///
+/// Events for a plugin that takes them in batches may be held back for a fuller batch
+/// (``Plugin/eventBatchDelay``): the worker takes them once a batch is full, other work (a
+/// command, a job) is queued behind them, or the delay since the first was held has passed —
+/// one timer task per runner keeps that time. A busy channel then costs a wake-up and a commit
+/// per batch, not per read.
 final class PluginRunner: Sendable {
     enum Work: Sendable {
         case event(ChatEvent)
@@ -32,6 +38,8 @@ final class PluginRunner: Sendable {
 
     private struct State: ~Copyable {
         var queue = Deque<Work>()
+        /// How many queued works are not events (commands, jobs).
+        var queuedOther = 0
         /// Queued plus running.
         var pending = 0
         var stopped = false
@@ -45,6 +53,18 @@ final class PluginRunner: Sendable {
         var timedOut = false
         var jobs: [Task<Void, Never>] = []
         var droppedSinceWarning = 0
+        /// The batch timer, while it waits to be armed.
+        var batchTimer: CheckedContinuation<Void, Never>?
+        var batchTimerArmed = false
+        var batchTimerTask: Task<Void, Never>?
+        /// Whether held-back events have waited the batch delay.
+        var holdExpired = false
+
+        /// Whether the queue's events may wait for a fuller batch: only events are queued,
+        /// fewer than a batch, the delay has not passed, and nobody waits for them (``idle()``).
+        func mayHold(batchSize: Int) -> Bool {
+            queuedOther == 0 && queue.count < batchSize && !holdExpired && !stopped && idleWaiters.isEmpty
+        }
     }
 
     init(
@@ -61,6 +81,11 @@ final class PluginRunner: Sendable {
 
     func start() {
         startWorker()
+        if plugin.eventBatchDelay > .zero, plugin.eventBatchSize > 1 {
+            let delay = plugin.eventBatchDelay
+            let timer = Task { await self.runBatchTimer(delay: delay) }
+            state.withLock { $0.batchTimerTask = timer }
+        }
         let period = min(max(timeout / 4, .milliseconds(10)), .seconds(1))
         let watchdog = Task { [weak self] in
             while !Task.isCancelled {
@@ -102,22 +127,60 @@ final class PluginRunner: Sendable {
         }
     }
 
-    /// The next work in the queue; waits while it is empty, `nil` once stopped and drained.
+    /// The next work in the queue; waits while it is empty or its events are held back for a
+    /// fuller batch, `nil` once stopped and drained.
     private func next() async -> Work? {
+        let holds = plugin.eventBatchDelay > .zero ? plugin.eventBatchSize : 0
         while true {
-            let taken: Work?? = state.withLock { state in
-                if let work = state.queue.popFirst() { return .some(work) }
-                return state.stopped ? .some(nil) : nil
+            let (taken, arm): (Work??, CheckedContinuation<Void, Never>?) = state.withLock { state in
+                if !state.queue.isEmpty, !state.mayHold(batchSize: holds), let work = state.queue.popFirst() {
+                    if case .event = work {} else { state.queuedOther -= 1 }
+                    state.holdExpired = false
+                    return (.some(work), nil)
+                }
+                if state.queue.isEmpty, state.stopped { return (.some(nil), nil) }
+                return (nil, state.queue.isEmpty ? nil : Self.armBatchTimer(&state))
             }
+            arm?.resume()
             if let taken { return taken }
             await withCheckedContinuation { continuation in
                 let waits = state.withLock { state in
-                    guard state.queue.isEmpty, !state.stopped else { return false }
+                    guard state.queue.isEmpty || state.mayHold(batchSize: holds) else { return false }
                     state.wakeWorker = continuation
                     return true
                 }
                 if !waits { continuation.resume() }
             }
+        }
+    }
+
+    /// Arms the batch timer unless it is armed; returns its continuation to resume (outside the lock).
+    private static func armBatchTimer(_ state: inout State) -> CheckedContinuation<Void, Never>? {
+        guard !state.batchTimerArmed, state.batchTimerTask != nil else { return nil }
+        state.batchTimerArmed = true
+        defer { state.batchTimer = nil }
+        return state.batchTimer
+    }
+
+    /// Each time it is armed, waits `delay`, then lets the held-back events go.
+    private func runBatchTimer(delay: Duration) async {
+        while !Task.isCancelled {
+            await withCheckedContinuation { continuation in
+                let armed = state.withLock { state in
+                    if state.batchTimerArmed || state.stopped { return true }
+                    state.batchTimer = continuation
+                    return false
+                }
+                if armed { continuation.resume() }
+            }
+            try? await Task.sleep(for: delay)
+            let wake = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                state.batchTimerArmed = false
+                state.holdExpired = true
+                defer { state.wakeWorker = nil }
+                return state.wakeWorker
+            }
+            wake?.resume()
         }
     }
 
@@ -138,22 +201,35 @@ final class PluginRunner: Sendable {
         enum Outcome {
             case queued(depth: Int, dropped: Int, droppedSinceWarning: Int, wake: CheckedContinuation<Void, Never>?), ignored
         }
+        let holds = plugin.eventBatchDelay > .zero ? plugin.eventBatchSize : 0
+        var arm: CheckedContinuation<Void, Never>?
         let outcome = state.withLock { state -> Outcome in
             if state.stopped { return .ignored }
             var dropped = 0
             for work in works {
-                if case .event = work, state.pending >= Self.maxQueued {
-                    dropped += 1
-                    continue
+                if case .event = work {
+                    if state.pending >= Self.maxQueued {
+                        dropped += 1
+                        continue
+                    }
+                } else {
+                    state.queuedOther += 1
                 }
                 state.pending += 1
                 state.queue.append(work)
             }
             state.droppedSinceWarning += dropped
-            let wake = state.queue.isEmpty ? nil : state.wakeWorker
-            if wake != nil { state.wakeWorker = nil }
+            var wake: CheckedContinuation<Void, Never>?
+            if !state.queue.isEmpty, state.wakeWorker != nil {
+                if state.mayHold(batchSize: holds) {
+                    arm = Self.armBatchTimer(&state)
+                } else {
+                    (wake, state.wakeWorker) = (state.wakeWorker, nil)
+                }
+            }
             return .queued(depth: state.pending, dropped: dropped, droppedSinceWarning: state.droppedSinceWarning, wake: wake)
         }
+        arm?.resume()
         guard case .queued(let depth, let dropped, let total, let wake) = outcome else { return }
         queueDepth.record(depth)
         wake?.resume()
@@ -180,26 +256,31 @@ final class PluginRunner: Sendable {
     /// How many scheduled jobs run for this plugin.
     var jobCount: Int { state.withLock { $0.jobs.count } }
 
-    /// Returns when nothing is queued or running.
+    /// Returns when nothing is queued or running; events held back for a fuller batch go at once.
     func idle() async {
         await withCheckedContinuation { continuation in
-            let waits = state.withLock { state in
-                guard state.pending > 0 else { return false }
+            let (waits, wake) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
+                guard state.pending > 0 else { return (false, nil) }
                 state.idleWaiters.append(continuation)
-                return true
+                guard !state.queue.isEmpty, let wake = state.wakeWorker else { return (true, nil) }
+                state.wakeWorker = nil
+                return (true, wake)
             }
+            wake?.resume()
             if !waits { continuation.resume() }
         }
     }
 
     /// Stops the jobs, runs what is queued, then lets the plugin clean up.
     func stop() async {
-        let (jobs, wake, watchdog) = state.withLock { state in
+        let (jobs, wake, watchdog, timer, timerWait) = state.withLock { state in
             state.stopped = true
-            defer { state.wakeWorker = nil }
-            return (state.jobs, state.wakeWorker, state.watchdog)
+            defer { (state.wakeWorker, state.batchTimer) = (nil, nil) }
+            return (state.jobs, state.wakeWorker, state.watchdog, state.batchTimerTask, state.batchTimer)
         }
         jobs.forEach { $0.cancel() }
+        timer?.cancel()
+        timerWait?.resume()
         wake?.resume()
         // A worker whose work timed out hands over to a new one: wait for the last.
         var finished: Task<Void, Never>?

@@ -48,6 +48,9 @@ public struct NudgesPlugin: BuiltInPlugin, PersonalDataPlugin {
     /// handled in one transaction.
     public var eventBatchSize: Int { 64 }
 
+    /// Ledger writes may wait a little: up to 50 ms for a batch of 64.
+    public var eventBatchDelay: Duration { .milliseconds(50) }
+
     public func handle(_ event: ChatEvent, context: PluginContext) async throws {
         let casemapping = await context.casemapping(of: event.network)
         let nick = casemapping.fold(event.sender.nick)
