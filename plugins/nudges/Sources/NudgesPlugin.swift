@@ -46,10 +46,11 @@ public struct NudgesPlugin: BuiltInPlugin, PersonalDataPlugin {
 
     /// Every message writes (who was active where): a busy channel's queued messages are
     /// handled in one transaction.
-    public var eventBatchSize: Int { 64 }
+    public var eventBatchSize: Int { 256 }
 
-    /// Ledger writes may wait a little: up to 50 ms for a batch of 64.
-    public var eventBatchDelay: Duration { .milliseconds(50) }
+    /// Writes may wait a little, up to 200 ms for a batch of 256 (commands never wait, and see
+    /// every message before them).
+    public var eventBatchDelay: Duration { .milliseconds(200) }
 
     public func handle(_ event: ChatEvent, context: PluginContext) async throws {
         let casemapping = await context.casemapping(of: event.network)
