@@ -12,19 +12,15 @@ struct PluginEventBatchTests {
     struct Recorder: BuiltInPlugin {
         static let descriptor = PluginDescriptor(id: "recorder", summary: "Writes down every message.")
         static let released = Atomic<Bool>(false)
-        let store: PluginStore
+        let lines: RecorderLines
         var eventBatchSize: Int { 8 }
 
-        init(context: PluginContext) async throws {
-            store = context.store
-            try await store.migrate([Migration(1, "lines", ["CREATE TABLE recorder_line (text TEXT NOT NULL)"])])
-        }
+        init(context: PluginContext) async throws { lines = try await RecorderLines(context) }
 
         func handle(_ event: ChatEvent, context: PluginContext) async throws {
-            guard case .message(let message) = event.kind else { return }
-            try await store.database.execute("INSERT INTO recorder_line (text) VALUES (?)", [.text(message.text)])
-            while message.text == "hold", !Self.released.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(5)) }
-            if message.text == "boom" { throw Boom() }
+            let text = try await lines.write(event)
+            while text == "hold", !Self.released.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(5)) }
+            if text == "boom" { throw Boom() }
         }
     }
 
@@ -43,6 +39,6 @@ struct PluginEventBatchTests {
         // The plugin goes on after the failure.
         await chat.bot.receive(message("c"))
         await chat.bot.settle()
-        #expect(try await chat.store.query("SELECT COUNT(*) AS n FROM recorder_line").first?["n"].int == 4)
+        #expect(try await RecorderLines.count(chat.store) == 4)
     }
 }

@@ -26,26 +26,16 @@ struct PluginEventHoldTests {
             PluginDescriptor(
                 id: "recorder", summary: "Writes down every message.", commands: [.init("count", help: "How many messages were written.")])
         }
-        let store: PluginStore
+        let lines: RecorderLines
         var eventBatchSize: Int { T.size }
         var eventBatchDelay: Duration { T.delay }
 
-        init(context: PluginContext) async throws {
-            store = context.store
-            try await store.migrate([Migration(1, "lines", ["CREATE TABLE recorder_line (text TEXT NOT NULL)"])])
-        }
+        init(context: PluginContext) async throws { lines = try await RecorderLines(context) }
 
-        func handle(_ event: ChatEvent, context: PluginContext) async throws {
-            guard case .message(let message) = event.kind else { return }
-            try await store.database.execute("INSERT INTO recorder_line (text) VALUES (?)", [.text(message.text)])
-        }
+        func handle(_ event: ChatEvent, context: PluginContext) async throws { try await lines.write(event) }
 
         func execute(_ command: CommandInvocation, context: PluginContext) async throws {
-            try await context.reply(to: command, "\(try await Self.count(store.database))")
-        }
-
-        static func count(_ store: any Store) async throws -> Int {
-            try await store.query("SELECT COUNT(*) AS n FROM recorder_line", []).first?["n"].int ?? -1
+            try await context.reply(to: command, "\(try await RecorderLines.count(lines.store.database))")
         }
     }
 
@@ -69,8 +59,8 @@ struct PluginEventHoldTests {
         let start = ContinuousClock.now
         await chat.bot.receive([Self.message("a"), Self.message("b")])
         try await Task.sleep(for: .milliseconds(300))
-        #expect(try await Recorder<ShortDelay>.count(chat.store) == 0)
-        #expect(try await Self.eventually { try await Recorder<ShortDelay>.count(chat.store) == 2 })
+        #expect(try await RecorderLines.count(chat.store) == 0)
+        #expect(try await Self.eventually { try await RecorderLines.count(chat.store) == 2 })
         #expect(ContinuousClock.now - start >= ShortDelay.delay - .milliseconds(50))
     }
 
@@ -79,7 +69,7 @@ struct PluginEventHoldTests {
         let chat = try await PluginHarness([PluginRegistration(Recorder<LongDelay>.self)])
         await chat.bot.receive([Self.message("a"), Self.message("b")])
         await chat.bot.receive(Self.message("c"))
-        #expect(try await Self.eventually { try await Recorder<LongDelay>.count(chat.store) == 3 })
+        #expect(try await Self.eventually { try await RecorderLines.count(chat.store) == 3 })
     }
 
     @Test(.timeLimit(.minutes(1)))
@@ -99,7 +89,7 @@ struct PluginEventHoldTests {
         let chat = try await PluginHarness([PluginRegistration(Recorder<LongDelay>.self)])
         await chat.bot.receive([Self.message("a"), Self.message("b")])
         await chat.bot.settle()
-        #expect(try await Recorder<LongDelay>.count(chat.store) == 2)
+        #expect(try await RecorderLines.count(chat.store) == 2)
     }
 
     @Test(.timeLimit(.minutes(1)))
@@ -107,6 +97,6 @@ struct PluginEventHoldTests {
         let chat = try await PluginHarness([PluginRegistration(Recorder<LongDelay>.self)])
         await chat.bot.receive(Self.message("a"))
         await chat.stop()
-        #expect(try await Recorder<LongDelay>.count(chat.store) == 1)
+        #expect(try await RecorderLines.count(chat.store) == 1)
     }
 }
