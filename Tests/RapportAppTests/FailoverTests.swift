@@ -131,7 +131,10 @@ struct FailoverTests {
             let other = LeaseTable(store: store, holder: "other", ttl: .seconds(60))
             try await other.prepare()
             #expect(try await other.acquire(lease) != nil)
-            let keeper = LeaseKeeper(table: LeaseTable(store: store, holder: "this", ttl: .seconds(2)), names: [lease])
+            // A lease of 10 s: this instance serves only while its last renewal is recent (owns()
+            // until the lease's end minus a fifth), and on a loaded machine a renewal due every
+            // 0.7 s (a 2 s lease) ran late enough to put it on standby while the job ran.
+            let keeper = LeaseKeeper(table: LeaseTable(store: store, holder: "this", ttl: .seconds(10)), names: [lease])
             let inner = RecordingConnector(network: "irc")
             await inner.setOnline(["carol"])
             let leased = LeasedConnector(inner, leases: keeper, check: .milliseconds(50), logger: Logger(label: "irc"))
