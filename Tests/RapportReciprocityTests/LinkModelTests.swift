@@ -1,8 +1,8 @@
 import Testing
 @testable import RapportReciprocity
 
-/// The sparse scoring must give what a dot product over the dense row gives, up to the rounding
-/// of sums taken in another order (the linear part adds eight features at a time from tables).
+/// The sparse scoring must give what a dot product over the dense row gives: the replay's links
+/// depend on the orderings of scores.
 struct LinkModelTests {
     /// A deterministic generator (SplitMix64), so a failure can be replayed.
     struct Numbers {
@@ -93,7 +93,6 @@ struct LinkModelTests {
         for k in 0..<2000 {
             let row = Self.randomRow(&numbers, pair: k % 4 != 0)
             let expected = dense.score(Self.dense(row))
-            // Weights within ±2, a few dozen features at most: sums within ±100, rounded at 2⁻¹⁷ steps.
             #expect(abs(model.score(row) - expected) <= 1e-4, "row \(k)")
         }
     }

@@ -32,6 +32,8 @@ final class PluginRunner: Sendable {
     let plugin: any Plugin
     let context: PluginContext
     let timeout: Duration
+    /// The plugin's batch size when its events may be held back for a fuller batch, else 0.
+    private let heldBatchSize: Int
     let metrics: RapportMetrics
     private let queueDepth: Gauge
     private let state = Mutex(State())
@@ -77,11 +79,12 @@ final class PluginRunner: Sendable {
         self.plugin = plugin
         self.context = context
         self.timeout = timeout
+        heldBatchSize = plugin.eventBatchDelay > .zero && plugin.eventBatchSize > 1 ? plugin.eventBatchSize : 0
     }
 
     func start() {
         startWorker()
-        if plugin.eventBatchDelay > .zero, plugin.eventBatchSize > 1 {
+        if heldBatchSize > 0 {
             let delay = plugin.eventBatchDelay
             let timer = Task { await self.runBatchTimer(delay: delay) }
             state.withLock { $0.batchTimerTask = timer }
@@ -130,10 +133,9 @@ final class PluginRunner: Sendable {
     /// The next work in the queue; waits while it is empty or its events are held back for a
     /// fuller batch, `nil` once stopped and drained.
     private func next() async -> Work? {
-        let holds = plugin.eventBatchDelay > .zero ? plugin.eventBatchSize : 0
         while true {
             let (taken, arm): (Work??, CheckedContinuation<Void, Never>?) = state.withLock { state in
-                if !state.queue.isEmpty, !state.mayHold(batchSize: holds), let work = state.queue.popFirst() {
+                if !state.queue.isEmpty, !state.mayHold(batchSize: heldBatchSize), let work = state.queue.popFirst() {
                     if case .event = work {} else { state.queuedOther -= 1 }
                     state.holdExpired = false
                     return (.some(work), nil)
@@ -145,7 +147,7 @@ final class PluginRunner: Sendable {
             if let taken { return taken }
             await withCheckedContinuation { continuation in
                 let waits = state.withLock { state in
-                    guard state.queue.isEmpty || state.mayHold(batchSize: holds) else { return false }
+                    guard state.queue.isEmpty || state.mayHold(batchSize: heldBatchSize) else { return false }
                     state.wakeWorker = continuation
                     return true
                 }
@@ -201,7 +203,6 @@ final class PluginRunner: Sendable {
         enum Outcome {
             case queued(depth: Int, dropped: Int, droppedSinceWarning: Int, wake: CheckedContinuation<Void, Never>?), ignored
         }
-        let holds = plugin.eventBatchDelay > .zero ? plugin.eventBatchSize : 0
         var arm: CheckedContinuation<Void, Never>?
         let outcome = state.withLock { state -> Outcome in
             if state.stopped { return .ignored }
@@ -221,7 +222,7 @@ final class PluginRunner: Sendable {
             state.droppedSinceWarning += dropped
             var wake: CheckedContinuation<Void, Never>?
             if !state.queue.isEmpty, state.wakeWorker != nil {
-                if state.mayHold(batchSize: holds) {
+                if state.mayHold(batchSize: heldBatchSize) {
                     arm = Self.armBatchTimer(&state)
                 } else {
                     (wake, state.wakeWorker) = (state.wakeWorker, nil)

@@ -22,7 +22,8 @@ struct ChannelProcessor: Sendable {
     func observe(
         _ o: Observation, in state: inout ChannelState, dump: ((_ candidates: [Int], _ features: ArraySlice<Float>) -> Void)?
     ) -> ReciprocityEngine.Outcome {
-        let sender = TextAnalysis.nickHash(o.nick, casemapping: configuration.casemapping)
+        let casemapping = configuration.casemapping
+        let sender = TextAnalysis.nickHash(o.nick, casemapping: casemapping)
         let isBot = o.isBot || botHashes.contains(sender)
 
         let linkKind: ReplyLinker.Input.Kind
@@ -43,7 +44,7 @@ struct ChannelProcessor: Sendable {
             return ReciprocityEngine.Outcome(decision: state.linker.link(input), events: [])
         }
 
-        let analysis = TextAnalysis(o.text, casemapping: configuration.casemapping)
+        let analysis = TextAnalysis(o.text, casemapping: casemapping)
         let isQuestion = questions.isQuestion(analysis)
         let verdict = isBot ? ThanksDetector.Verdict.none : thanks.detect(o.text, analysis: analysis)
         let explicit = o.replyTo.flatMap { state.messages[$0] }
@@ -58,7 +59,6 @@ struct ChannelProcessor: Sendable {
 
         var events: [HelpEvent] = []
         let date = Date(timeIntervalSince1970: o.time)
-        let casemapping = configuration.casemapping
         // An answer: linked to someone else's question.
         if !decision.startsConversation, !isBot, let antecedent = state.message(decision.antecedent),
             antecedent.user != sender, !antecedent.isBot
@@ -67,7 +67,7 @@ struct ChannelProcessor: Sendable {
             // A question that neither replies to the asker nor names them asks something of its
             // own ("anyone here using kde?" after another question), even when linked there.
             let asksInstead = isQuestion && !decision.isExplicit
-                && !decision.mentionedNicks.contains { configuration.casemapping.equal($0, antecedent.nick) }
+                && !decision.mentionedNicks.contains { casemapping.equal($0, antecedent.nick) }
             if antecedent.isQuestion, !verdict.isThanks, !asksInstead,
                 state.markAnswered(question: decision.antecedent, helper: sender)
             {
@@ -88,7 +88,7 @@ struct ChannelProcessor: Sendable {
                 thanker: o.nick, named: plusPlus + decision.mentionedNicks,
                 explicitReplyAuthor: decision.isExplicit ? linkedAuthor : nil,
                 linkedAuthor: decision.isExplicit ? nil : linkedAuthor, recentHelper: helper)
-            let resolver = CreditResolver(casemapping: configuration.casemapping) { [botNicks = configuration.botNicks, recent = state.botNicks] nick in
+            let resolver = CreditResolver(casemapping: casemapping) { [botNicks = configuration.botNicks, recent = state.botNicks] nick in
                 let folded = casemapping.fold(nick)
                 return botNicks.contains(folded) || recent.contains(folded)
             }
@@ -107,7 +107,7 @@ struct ChannelProcessor: Sendable {
                         kind: .thanked, from: o.nick, to: nick, detection: detection, network: o.network, channel: o.channel,
                         time: date, messageID: o.id, relatedMessageID: related.flatMap { state.message($0)?.id }, sequence: sequence,
                         relatedSequence: related)
-                    let credited = TextAnalysis.nickHash(nick, casemapping: configuration.casemapping)
+                    let credited = TextAnalysis.nickHash(nick, casemapping: casemapping)
                     if state.caps.allow(.thanked, from: sender, to: credited, at: o.time, cap: configuration.dailyCapPerPair) {
                         events.append(event)
                     }

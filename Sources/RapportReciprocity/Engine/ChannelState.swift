@@ -89,8 +89,8 @@ struct ChannelKey: Hashable, Sendable {
 ///
 /// People are told apart by their nick hash (``TextAnalysis/nickHash(_:casemapping:)``), as the
 /// linker tells them apart, and a pair of them by ``ChannelState/pairKey(_:_:)`` and the kind.
-/// Folding the nicks into strings and keeping them
-/// in a `Dictionary` cost ≈ 3,300 instructions an event.
+/// Folding the nicks into strings and keeping them in a `Dictionary` cost ≈ 3,300 instructions
+/// an event.
 struct PairCaps: Sendable {
     var day = Int.min
     var counts = HashMap64<Int>()

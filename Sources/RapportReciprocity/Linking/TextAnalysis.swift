@@ -236,13 +236,10 @@ public struct TextAnalysis: Sendable, Hashable {
         /// What `~` becomes.
         let tilde: UInt8
 
+        /// Read from ``Casemapping/fold(byte:)``, which defines the mapping.
         init(_ casemapping: Casemapping) {
-            switch casemapping {
-            case .none: (span, tilde) = (0, 0x7E)
-            case .ascii: (span, tilde) = (26, 0x7E)
-            case .strictRFC1459: (span, tilde) = (29, 0x7E)
-            case .rfc1459: (span, tilde) = (29, 0x5E)
-            }
+            span = casemapping.fold(byte: 0x5D) != 0x5D ? 29 : casemapping.fold(byte: 0x41) != 0x41 ? 26 : 0
+            tilde = casemapping.fold(byte: 0x7E)
         }
 
         @inline(__always)

@@ -251,13 +251,13 @@ struct OutputFile {
 
     mutating func write(_ text: String) {
         buffer.append(contentsOf: text.utf8)
-        if buffer.count >= 1 << 16 { flush() }
+        flushIfFull()
     }
 
     /// Writes a line of a link file: `A B -`.
     mutating func writeLink(_ antecedent: Int, _ line: Int) {
         Self.append(antecedent, line, to: &buffer)
-        if buffer.count >= 1 << 16 { flush() }
+        flushIfFull()
     }
 
     /// Appends `A B -` and a newline, written from its end into a small buffer on the stack and
@@ -290,6 +290,10 @@ struct OutputFile {
 
     mutating func write(_ bytes: UnsafeRawBufferPointer) {
         buffer.append(contentsOf: bytes)
+        flushIfFull()
+    }
+
+    private mutating func flushIfFull() {
         if buffer.count >= 1 << 16 { flush() }
     }
 
