@@ -179,6 +179,14 @@ public actor IRCConnector: Connector {
                 return try NIOAsyncChannel<[ByteBuffer], ByteBuffer>(wrappingChannelSynchronously: channel)
             }
         }
+        try await withTaskExecutorPreference(EventLoopTaskExecutor(channel.channel.eventLoop)) {
+            try await serve(channel)
+        }
+        end()
+    }
+
+    /// Reads, writes and ticks on one connection until it closes.
+    private func serve(_ channel: NIOAsyncChannel<[ByteBuffer], ByteBuffer>) async throws {
         try await channel.executeThenClose { inbound, outbound in
             await self.begin(channel.channel)
             defer { Task { self.end() } }
@@ -199,7 +207,6 @@ public actor IRCConnector: Connector {
                 try? await outbound.write(Self.encode(IRCMessage("QUIT", "Rapport shutting down")))
             }
         }
-        end()
     }
 
     /// How connections are made. NIO's client bootstrap already turns Nagle's algorithm off

@@ -6,11 +6,11 @@ struct BotProcess {
 
     var pid: Int32 { process.processIdentifier }
 
-    /// Starts `rapport run --config CONFIG`, its output going to `log`.
-    static func start(binary: String, config: String, log: String) throws -> BotProcess {
+    /// Starts `BINARY ARGUMENTS… --config CONFIG` (`rapport run`), its output going to `log`.
+    static func start(binary: String, arguments: [String] = ["run"], config: String, log: String) throws -> BotProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["run", "--config", config]
+        process.arguments = arguments + ["--config", config]
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         process.standardOutput = output

@@ -77,17 +77,30 @@ final class LineSocket {
                 buffer.removeFirst(head)
                 head = 0
             }
-            let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             // Acknowledged at once, as the bot does: the probe reads the whole channel, and its
             // delayed acknowledgements would make InspIRCd (Nagle on) hold the bot's reply back.
-            var one: Int32 = 1
-            setsockopt(fd, Int32(IPPROTO_TCP), TCP_QUICKACK, &one, socklen_t(MemoryLayout<Int32>.size))
-            if count < 0, errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { return nil }
-            guard count > 0 else {
-                throw Failure(description: count == 0 ? "server closed the connection" : "recv: \(String(cString: strerror(errno)))")
-            }
+            let received = try receive(into: &chunk)
+            acknowledgeNow()
+            guard let count = received else { return nil }
             buffer.append(contentsOf: chunk[..<count])
         }
+    }
+
+    /// One `recv` into `chunk`: the byte count, or `nil` when nothing came within 0.1 s; throws
+    /// when the server closes the connection.
+    func receive(into chunk: inout [UInt8]) throws -> Int? {
+        let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        if count < 0, errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { return nil }
+        guard count > 0 else {
+            throw Failure(description: count == 0 ? "server closed the connection" : "recv: \(String(cString: strerror(errno)))")
+        }
+        return count
+    }
+
+    /// Asks the kernel to acknowledge what arrived now (`TCP_QUICKACK`).
+    func acknowledgeNow() {
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_QUICKACK, &one, socklen_t(MemoryLayout<Int32>.size))
     }
 
     /// Reads until a message satisfies `done` and returns it, or `nil` after `seconds`; server

@@ -15,14 +15,20 @@ struct LoadBenchmark {
     var disabled: [String] = []
     /// The bot's `irc.quick_ack`.
     var quickAck = true
+    /// Whether ``FloorBot`` (this program) stands in for `rapport`.
+    var floor = false
     let channel = "#load"
     let botNick = "rapport"
 
     /// Reads `--rapport PATH --server-script PATH --corpus DIR --messages N --users N --rate N
-    /// --disable PLUGIN[,PLUGIN…] --quick-ack true|false`.
+    /// --disable PLUGIN[,PLUGIN…] --quick-ack true|false --floor`.
     init(arguments: [String]) throws {
         var rest = arguments[...]
         while let key = rest.popFirst() {
+            if key == "--floor" {
+                floor = true
+                continue
+            }
             guard let value = rest.popFirst() else { throw LineSocket.Failure(description: "\(key) needs a value") }
             switch key {
             case "--rapport": rapport = value
@@ -57,7 +63,9 @@ struct LoadBenchmark {
         let probe = try LineSocket.user(nick: "probe", port: port, channel: channel, deaf: false)
         let configPath = dir + "/rapport.yaml"
         try config(port: port, dir: dir).write(toFile: configPath, atomically: true, encoding: .utf8)
-        let bot = try BotProcess.start(binary: rapport, config: configPath, log: dir + "/rapport.log")
+        let bot = try floor
+            ? BotProcess.start(binary: "/proc/self/exe", arguments: ["floor-bot"], config: configPath, log: dir + "/rapport.log")
+            : BotProcess.start(binary: rapport, config: configPath, log: dir + "/rapport.log")
         defer { bot.stop() }
         guard try probe.read(within: 60, until: { $0.command == "JOIN" && $0.sourceNick == botNick }) != nil else {
             throw LineSocket.Failure(description: "the bot did not join \(channel) within 60 s (log: \(dir)/rapport.log)")

@@ -6,7 +6,8 @@ import Foundation
 //   RapportIRCBenchmarks parse-once [DIR] [DEPTH] every line parsed once to DEPTH (view, event or
 //                                                message, the default), for callgrind
 //   RapportIRCBenchmarks load [--rapport PATH] [--messages N] [--users N] [--rate N] [--corpus DIR]
-//                                                end to end through InspIRCd (LoadBenchmark)
+//                                                end to end through InspIRCd (LoadBenchmark); with
+//                                                --floor, FloorBot stands in for the bot
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 let defaultCorpus = "../shared/data/ubuntu-irc"
@@ -23,6 +24,12 @@ do {
         exit(ParserBenchmark.runOnce(root: arguments.dropFirst().first ?? defaultCorpus, depth: depth))
     case "load":
         try LoadBenchmark(arguments: Array(arguments.dropFirst())).run()
+    case "floor-bot":
+        guard arguments.count == 3, arguments[1] == "--config" else {
+            say("usage: RapportIRCBenchmarks floor-bot --config PATH")
+            exit(2)
+        }
+        try FloorBot.run(configPath: arguments[2])
     default:
         say("usage: RapportIRCBenchmarks parse [DIR] [SECONDS] | parse-once [DIR] [DEPTH] | load [options]")
         exit(2)

@@ -23,7 +23,8 @@ public struct PluginContext: Sendable {
 
     /// The plugin's settings as they apply in `channel` of `network` (`nil` for wider scopes).
     public func settings(network: String?, channel: String?) async -> PluginSettings {
-        await bot.settings(descriptor.id, network: network, channel: channel)
+        if let known = bot.knownSettings(descriptor.id, network: network, channel: channel) { return known }
+        return await bot.settings(descriptor.id, network: network, channel: channel)
     }
 
     /// Whether this plugin is switched on in `channel` of `network`.

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// What ``Bot`` answered for a plugin in a place (settings, switched on or off), kept until the
 /// file or the run-time state changes: every message asks again, for several plugins.
 struct PlaceAnswers {
@@ -9,14 +11,6 @@ struct PlaceAnswers {
 
     var settings: [Place: PluginSettings] = [:]
     var enabled: [Place: Bool] = [:]
-
-    /// The answer kept in `table` for `place`, computed and kept on first use.
-    static func remembered<Answer>(_ table: inout [Place: Answer], _ place: Place, _ compute: () -> Answer) -> Answer {
-        if let known = table[place] { return known }
-        let answer = compute()
-        table[place] = answer
-        return answer
-    }
 }
 
 extension Bot {
@@ -24,8 +18,23 @@ extension Bot {
     /// overrides for everywhere, the network and the channel.
     func settings(_ plugin: String, network: String?, channel: String?) -> PluginSettings {
         let place = PlaceAnswers.Place(plugin: plugin, network: network, channel: channel)
-        let layered = layeredSettings(_:network:channel:)
-        return PlaceAnswers.remembered(&answers.settings, place) { layered(plugin, network, channel) }
+        if let known = answers.withLock({ $0.settings[place] }) { return known }
+        let answer = layeredSettings(plugin, network: network, channel: channel)
+        answers.withLock { $0.settings[place] = answer }
+        return answer
+    }
+
+    /// The settings ``settings(_:network:channel:)`` last computed for this place, if they still
+    /// hold: read without a hop into the actor, so a plugin handling every message (thanks) does
+    /// not queue behind the connectors' events for it.
+    nonisolated func knownSettings(_ plugin: String, network: String?, channel: String?) -> PluginSettings? {
+        let place = PlaceAnswers.Place(plugin: plugin, network: network, channel: channel)
+        return answers.withLock { $0.settings[place] }
+    }
+
+    /// Drops every kept answer (the file, a descriptor or the run-time state changed).
+    func forgetAnswers() {
+        answers.withLock { $0 = PlaceAnswers() }
     }
 
     private func layeredSettings(_ plugin: String, network: String?, channel: String?) -> PluginSettings {
@@ -47,8 +56,10 @@ extension Bot {
     /// Whether `plugin` runs in `channel` of `network` (`nil` for direct messages).
     func isEnabled(_ plugin: String, network: String?, channel: String?) -> Bool {
         let place = PlaceAnswers.Place(plugin: plugin, network: network, channel: channel)
-        let layered = layeredSwitch(_:network:channel:)
-        return PlaceAnswers.remembered(&answers.enabled, place) { layered(plugin, network, channel) }
+        if let known = answers.withLock({ $0.enabled[place] }) { return known }
+        let answer = layeredSwitch(plugin, network: network, channel: channel)
+        answers.withLock { $0.enabled[place] = answer }
+        return answer
     }
 
     private func layeredSwitch(_ plugin: String, network: String?, channel: String?) -> Bool {

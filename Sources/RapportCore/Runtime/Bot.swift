@@ -14,7 +14,7 @@ public import Logging
 public actor Bot: EventSink {
     /// The file's part of the configuration; replaced by ``reconfigure(_:)`` (SIGHUP).
     private(set) var configuration: BotConfiguration {
-        didSet { answers = PlaceAnswers() }
+        didSet { forgetAnswers() }
     }
     /// ``BotConfiguration/textRetention`` as it is now, readable without waiting for the actor.
     nonisolated let currentTextRetention: Mutex<Duration>
@@ -24,17 +24,18 @@ public actor Bot: EventSink {
     let metrics: RapportMetrics
     /// The plugins on offer; a ``SelfDescribingPlugin`` updates its descriptor when it starts.
     private(set) var registrations: [PluginRegistration] {
-        didSet { answers = PlaceAnswers() }
+        didSet { forgetAnswers() }
     }
     /// The connectors by network; read without waiting for the actor (every message asks for the
     /// network's casemapping and the bot's nick).
     private let connectorTable = Mutex<[String: any Connector]>([:])
     nonisolated var connectors: [String: any Connector] { connectorTable.withLock { $0 } }
     var state = RuntimeState() {
-        didSet { answers = PlaceAnswers() }
+        didSet { forgetAnswers() }
     }
-    /// Settings and switches as computed for each place, until the file or the run-time state changes.
-    var answers = PlaceAnswers()
+    /// Settings and switches as computed for each place, until the file or the run-time state
+    /// changes; plugins read a known answer without waiting for the actor (``knownSettings``).
+    nonisolated let answers = Mutex(PlaceAnswers())
     var runners: [String: PluginRunner] = [:]
     /// `rapport_messages_received_total` by network, kept rather than looked up per message.
     private var receivedCounters: [String: Counter] = [:]
