@@ -143,20 +143,29 @@ public final class SQLiteStore: Store {
         // `?` arguments, never in the SQL text, so the cache holds one entry per statement.
         func execute(_ sql: String, _ arguments: [SQLValue]) async throws -> Int {
             try queue.inDatabase { db in
-                try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments.map { $0.databaseValue }))
+                try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments))
                 return db.changesCount
             }
         }
 
         func query(_ sql: String, _ arguments: [SQLValue]) async throws -> [SQLRow] {
             try queue.inDatabase { db in
-                try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments.map { $0.databaseValue })).map { row in
+                try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments)).map { row in
                     var columns: [String: SQLValue] = [:]
                     for (name, value) in row { columns[name.lowercased()] = SQLValue(value) }
                     return SQLRow(columns)
                 }
             }
         }
+    }
+}
+
+extension StatementArguments {
+    /// Positional arguments. Typed as GRDB's own values: `StatementArguments(values.map { … })`
+    /// picks the failable `[Any]` initializer, which casts every value at run time.
+    init(_ values: [SQLValue]) {
+        let converted: [(any DatabaseValueConvertible)?] = values.map { $0.databaseValue }
+        self.init(converted)
     }
 }
 
