@@ -11,6 +11,14 @@ struct PlaceAnswers {
 
     var settings: [Place: PluginSettings] = [:]
     var enabled: [Place: Bool] = [:]
+
+    /// The answer kept in `table` for `place`, computed and kept on first use.
+    static func remembered<Answer>(_ table: inout [Place: Answer], _ place: Place, _ compute: () -> Answer) -> Answer {
+        if let known = table[place] { return known }
+        let answer = compute()
+        table[place] = answer
+        return answer
+    }
 }
 
 extension Bot {
@@ -18,10 +26,9 @@ extension Bot {
     /// overrides for everywhere, the network and the channel.
     func settings(_ plugin: String, network: String?, channel: String?) -> PluginSettings {
         let place = PlaceAnswers.Place(plugin: plugin, network: network, channel: channel)
-        if let known = answers.withLock({ $0.settings[place] }) { return known }
-        let answer = layeredSettings(plugin, network: network, channel: channel)
-        answers.withLock { $0.settings[place] = answer }
-        return answer
+        return answers.withLock { answers in
+            PlaceAnswers.remembered(&answers.settings, place) { layeredSettings(plugin, network: network, channel: channel) }
+        }
     }
 
     /// The settings ``settings(_:network:channel:)`` last computed for this place, if they still
@@ -56,10 +63,9 @@ extension Bot {
     /// Whether `plugin` runs in `channel` of `network` (`nil` for direct messages).
     func isEnabled(_ plugin: String, network: String?, channel: String?) -> Bool {
         let place = PlaceAnswers.Place(plugin: plugin, network: network, channel: channel)
-        if let known = answers.withLock({ $0.enabled[place] }) { return known }
-        let answer = layeredSwitch(plugin, network: network, channel: channel)
-        answers.withLock { $0.enabled[place] = answer }
-        return answer
+        return answers.withLock { answers in
+            PlaceAnswers.remembered(&answers.enabled, place) { layeredSwitch(plugin, network: network, channel: channel) }
+        }
     }
 
     private func layeredSwitch(_ plugin: String, network: String?, channel: String?) -> Bool {
