@@ -6,8 +6,8 @@ struct BotProcess {
 
     var pid: Int32 { process.processIdentifier }
 
-    /// Starts `BINARY ARGUMENTS… --config CONFIG` (`rapport run`), its output going to `log`.
-    static func start(binary: String, arguments: [String] = ["run"], config: String, log: String) throws -> BotProcess {
+    /// Starts `BINARY ARGUMENTS… --config CONFIG` (`rapport run …`), its output going to `log`.
+    static func start(binary: String, arguments: [String], config: String, log: String) throws -> BotProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments + ["--config", config]

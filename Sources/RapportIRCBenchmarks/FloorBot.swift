@@ -18,11 +18,11 @@ enum FloorBot {
         }
         guard let port = value("port").flatMap({ Int($0) }) else { throw LineSocket.Failure(description: "no port: in \(configPath)") }
         let quickAck = value("quick_ack") != "false"
-        let socket = try LineSocket.user(nick: "rapport", port: port, channel: "#load", deaf: false)
+        let socket = try LineSocket.user(nick: LoadBenchmark.botNick, port: port, channel: LoadBenchmark.channel, deaf: false)
         var chunk = [UInt8](repeating: 0, count: 65536)
         var pending: [UInt8] = []
         var lastAcknowledged = ContinuousClock.now
-        let ping = Array("PRIVMSG #load :!ping\r".utf8)
+        let ping = Array("PRIVMSG \(LoadBenchmark.channel) :!ping\r".utf8)
         while true {
             guard let count = try socket.receive(into: &chunk) else { continue }
             if quickAck, lastAcknowledged.duration(to: .now) >= .milliseconds(5) {

@@ -17,8 +17,9 @@ struct LoadBenchmark {
     var quickAck = true
     /// Whether ``FloorBot`` (this program) stands in for `rapport`.
     var floor = false
-    let channel = "#load"
-    let botNick = "rapport"
+    /// The channel and the bot's nick (``FloorBot`` uses them too).
+    static let channel = "#load"
+    static let botNick = "rapport"
 
     /// Reads `--rapport PATH --server-script PATH --corpus DIR --messages N --users N --rate N
     /// --disable PLUGIN[,PLUGIN…] --quick-ack true|false --floor`.
@@ -60,30 +61,29 @@ struct LoadBenchmark {
         let port = try startServer(dir)
         defer { _ = try? shell("'\(serverScript)' stop '\(dir)'") }
 
-        let probe = try LineSocket.user(nick: "probe", port: port, channel: channel, deaf: false)
+        let probe = try LineSocket.user(nick: "probe", port: port, channel: Self.channel, deaf: false)
         let configPath = dir + "/rapport.yaml"
         try config(port: port, dir: dir).write(toFile: configPath, atomically: true, encoding: .utf8)
-        let bot = try floor
-            ? BotProcess.start(binary: "/proc/self/exe", arguments: ["floor-bot"], config: configPath, log: dir + "/rapport.log")
-            : BotProcess.start(binary: rapport, config: configPath, log: dir + "/rapport.log")
+        let (binary, command) = floor ? ("/proc/self/exe", "floor-bot") : (rapport, "run")
+        let bot = try BotProcess.start(binary: binary, arguments: [command], config: configPath, log: dir + "/rapport.log")
         defer { bot.stop() }
-        guard try probe.read(within: 60, until: { $0.command == "JOIN" && $0.sourceNick == botNick }) != nil else {
-            throw LineSocket.Failure(description: "the bot did not join \(channel) within 60 s (log: \(dir)/rapport.log)")
+        guard try probe.read(within: 60, until: { $0.command == "JOIN" && $0.sourceNick == Self.botNick }) != nil else {
+            throw LineSocket.Failure(description: "the bot did not join \(Self.channel) within 60 s (log: \(dir)/rapport.log)")
         }
         try bot.waitUntilIdle()
         let idleRSS = try bot.memoryMB("VmRSS")
 
         let senders = Senders(count: users)
-        let texts = Self.texts(corpus: corpus, avoiding: botNick)
+        let texts = Self.texts(corpus: corpus, avoiding: Self.botNick)
         for index in 0..<users {
             Thread.detachNewThread { senders.run(index) { try sendShare(index, port: port, texts: texts, senders: senders) } }
         }
         try senders.waitUntilReady()
-        say("bot pid \(bot.pid) in \(channel), idle RSS \(String(format: "%.1f", idleRSS)) MB; \(users) senders joined")
+        say("bot pid \(bot.pid) in \(Self.channel), idle RSS \(String(format: "%.1f", idleRSS)) MB; \(users) senders joined")
 
         let cpuBefore = try bot.cpuSeconds()
         senders.start()
-        var pinger = Pinger(socket: probe, channel: channel, botNick: botNick)
+        var pinger = Pinger(socket: probe, channel: Self.channel, botNick: Self.botNick)
         try pinger.run { senders.finished }
         let sendSeconds = try senders.waitUntilDone()
         let drain = try pinger.drain()
@@ -112,7 +112,7 @@ struct LoadBenchmark {
     func config(port: Int, dir: String) -> String {
         """
         bot:
-          nick: \(botNick)
+          nick: \(Self.botNick)
           owners: []
           command_burst: 100
           commands_per_second: 100
@@ -128,8 +128,8 @@ struct LoadBenchmark {
               host: 127.0.0.1
               port: \(port)
               tls: false
-              nick: \(botNick)
-              channels: ["\(channel)"]
+              nick: \(Self.botNick)
+              channels: ["\(Self.channel)"]
               flood: { burst: 100, per_second: 100 }
               quick_ack: \(quickAck)
         plugins: {\(disabled.map { "\($0): { enabled: false }" }.joined(separator: ", "))}
@@ -153,7 +153,7 @@ struct LoadBenchmark {
     /// Connects user `index`, waits for the start, then sends its share at `rate / users` lines
     /// a second, in batches every 5 ms.
     private func sendShare(_ index: Int, port: Int, texts: [String], senders: Senders) throws {
-        let socket = try LineSocket.user(nick: String(format: "user%02d", index + 1), port: port, channel: channel, deaf: true)
+        let socket = try LineSocket.user(nick: String(format: "user%02d", index + 1), port: port, channel: Self.channel, deaf: true)
         let start = senders.ready()
         let count = messagesFor(index)
         let perSecond = rate / Double(users)
@@ -161,7 +161,7 @@ struct LoadBenchmark {
         while next < count {
             let due = min(count, Int(Self.seconds(ContinuousClock.now - start) * perSecond) + 1)
             if due > next {
-                try socket.send((next..<due).map { "PRIVMSG \(channel) :\(texts[($0 * users + index) % texts.count])" })
+                try socket.send((next..<due).map { "PRIVMSG \(Self.channel) :\(texts[($0 * users + index) % texts.count])" })
                 next = due
             }
             Thread.sleep(forTimeInterval: 0.005)
