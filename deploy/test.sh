@@ -10,6 +10,10 @@
 # One PostgreSQL server is started for the whole run (deploy/servers/postgres.sh) and its URL
 # exported as RAPPORT_TEST_POSTGRES_URL, so the store suite runs on SQLite and PostgreSQL; it
 # is stopped on exit. Set RAPPORT_TEST_POSTGRES_URL yourself to use another server instead.
+#
+# `swift test` runs under deploy/test-guard.py: past RAPPORT_TEST_TIMEOUT seconds (default 1800)
+# it prints the tests still running and every process they started, ends them and fails; when the
+# tests end, it fails the run if any process they started is still running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d /opt/swift/usr/bin ] && export PATH="/opt/swift/usr/bin:$PATH"
@@ -35,4 +39,4 @@ if [[ -z ${RAPPORT_TEST_POSTGRES_URL:-} ]]; then
 fi
 
 echo "== testing"
-swift test --skip-build "$@"
+deploy/test-guard.py --timeout "${RAPPORT_TEST_TIMEOUT:-1800}" -- swift test --skip-build "$@"

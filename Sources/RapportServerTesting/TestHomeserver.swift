@@ -16,7 +16,8 @@ public final class TestHomeserver: Sendable {
     public static func start() async throws -> TestHomeserver {
         let venv = repo.appendingPathComponent(".cache/synapse-venv/bin/python").path
         if !FileManager.default.isExecutableFile(atPath: venv) {
-            let install = try await runProgram("/bin/bash", [repo.appendingPathComponent("deploy/install-deps.sh").path, "matrix"])
+            let install = try await runProgram(
+                "/bin/bash", [repo.appendingPathComponent("deploy/install-deps.sh").path, "matrix"], timeout: .seconds(1200))
             guard install.status == 0 else { throw TestFailure("install-deps.sh matrix failed:\n\(install.output)\(install.errors)") }
         }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-synapse-\(UUID().uuidString)")

@@ -7,7 +7,7 @@ import Synchronization
 import Testing
 
 /// SIGHUP re-reads the file: good files take effect at once, bad ones are refused.
-@Suite(.serialized)
+@Suite(.timeLimit(.minutes(5)), .serialized)
 struct ConfigurationReloadTests {
     func folder() throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-\(UUID().uuidString)")
@@ -62,22 +62,23 @@ struct ConfigurationReloadTests {
         let storage = "storage: { sqlite: \(folder.path)/rapport.sqlite }\nlogging: { level: notice }\n"
         try storage.write(toFile: path, atomically: true, encoding: .utf8)
 
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["console", "--config", path, "--user", "alice"]
         let input = Pipe()
         let output = Pipe()
         let errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
+        let process = try ChildProcess(
+            binary.path, ["console", "--config", path, "--user", "alice"],
+            streams: .descriptors(
+                input: input.fileHandleForReading.fileDescriptor, output: output.fileHandleForWriting.fileDescriptor,
+                errors: errors.fileHandleForWriting.fileDescriptor))
+        defer { process.kill() }
+        // Our copies of the child's ends close, so the readers see the end of the output.
+        for end in [input.fileHandleForReading, output.fileHandleForWriting, errors.fileHandleForWriting] { try? end.close() }
         let lines = LineReader(output.fileHandleForReading)
         let log = LineReader(errors.fileHandleForReading)
         func say(_ text: String) throws { try input.fileHandleForWriting.write(contentsOf: Data((text + "\n").utf8)) }
         /// Sends SIGHUP and waits for the log line that says how the (asynchronous) reload ended.
         func hangUp(expecting outcome: String) async throws {
-            kill(process.processIdentifier, SIGHUP)
+            process.signal(SIGHUP)
             while let line = await log.next(), !line.hasPrefix("(nothing") {
                 if line.contains("configuration reload") { #expect(line.contains(outcome), "\(line)"); return }
             }
@@ -98,11 +99,7 @@ struct ConfigurationReloadTests {
         // End with /quit rather than closing stdin: servers that other tests start at the same
         // time may inherit the pipe's write end, so end-of-file is not a reliable signal here.
         try say("/quit")
-        for _ in 0..<200 where process.isRunning { try await Task.sleep(for: .milliseconds(100)) }
-        #expect(!process.isRunning, "the console did not end on /quit")
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        #expect(await process.wait(timeout: .seconds(20)) == 0, "the console ends on /quit with status 0")
     }
 }
 

@@ -9,6 +9,7 @@ import Yams
 /// The files in deploy/ that cannot run here (no Docker engine, no systemd as PID 1) are
 /// parsed and checked for what matters: systemd's own verifier and security analysis, the
 /// Dockerfile's stages and pins, the compose file's services, wiring and published ports.
+@Suite(.timeLimit(.minutes(5)))
 struct DeployFilesTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -224,28 +225,20 @@ struct DeployFilesTests {
         let ircdBinary = folder.appendingPathComponent("bin/inspircd")
         try FileManager.default.copyItem(at: URL(fileURLWithPath: "/usr/sbin/inspircd"), to: ircdBinary)
 
-        func start(_ executable: URL, _ arguments: [String], log: String) throws -> Process {
-            let process = Process()
-            process.executableURL = executable
-            process.arguments = arguments
-            _ = FileManager.default.createFile(atPath: folder.appendingPathComponent(log).path, contents: nil)
-            let output = try FileHandle(forWritingTo: folder.appendingPathComponent(log))
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            return process
+        func start(_ executable: URL, _ arguments: [String], log: String) throws -> ChildProcess {
+            let path = folder.appendingPathComponent(log).path
+            return try ChildProcess(executable.path, arguments, streams: .files(output: path, errors: path + ".errors"))
         }
         let ircd = try start(
             ircdBinary, ["--config", folder.appendingPathComponent("inspircd/inspircd.conf").path, "--nofork"]
                 + (getuid() == 0 ? ["--runasroot"] : []), log: "inspircd.output")
+        defer { ircd.kill() }
         let services = try start(
             URL(fileURLWithPath: "/usr/bin/atheme-services"),
             ["-n", "-c", folder.appendingPathComponent("atheme/atheme.conf").path, "-D", folder.appendingPathComponent("atheme").path,
              "-l", folder.appendingPathComponent("atheme.log").path, "-p", folder.appendingPathComponent("atheme.pid").path],
             log: "atheme.output")
-        defer {
-            for process in [ircd, services] where process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        }
+        defer { services.kill() }
         let probe = """
             import socket, sys
             s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=3)
@@ -263,7 +256,7 @@ struct DeployFilesTests {
             try await Task.sleep(for: .milliseconds(200))
             offered = (try await runProgram("/usr/bin/env", ["python3", "-c", probe, String(client)])).output
         }
-        let logs = ["inspircd.output", "atheme.output"].map { (try? String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8)) ?? "" }
+        let logs = ["inspircd.output", "inspircd.output.errors", "atheme.output", "atheme.output.errors"].map { (try? String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8)) ?? "" }
         #expect(offered.contains("sasl=PLAIN,EXTERNAL"), "services linked and SASL offered; got \(offered)\n\(logs.joined(separator: "\n"))")
         #expect(ircd.isRunning && services.isRunning)
         let entrypoint = try text("deploy/compose/irc-entrypoint.sh")

@@ -11,6 +11,7 @@ import Testing
 /// Two instances' connectors for one network, sharing leases through one real PostgreSQL:
 /// only the lease holder's connector runs, and it stops when its store stops answering, before
 /// the other instance takes over.
+@Suite(.timeLimit(.minutes(5)))
 struct LeasedConnectorTests {
     struct Instance {
         let store: PostgresStore

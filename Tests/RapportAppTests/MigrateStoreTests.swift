@@ -8,6 +8,7 @@ import RapportTesting
 import Testing
 
 /// `rapport migrate-store`: a SQLite installation with data moves to PostgreSQL, row for row.
+@Suite(.timeLimit(.minutes(5)))
 struct MigrateStoreTests {
     /// A plugin with its own tables: an auto-numbered parent and a child with a foreign key.
     struct NotesPlugin: BuiltInPlugin {

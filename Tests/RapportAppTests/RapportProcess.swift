@@ -1,4 +1,5 @@
 import Foundation
+import RapportTesting
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -6,8 +7,8 @@ import FoundationNetworking
 #endif
 
 /// The built `rapport` executable, run as a real process with its standard error in a file.
-final class RapportProcess: @unchecked Sendable {
-    let process = Process()
+final class RapportProcess: Sendable {
+    let process: ChildProcess
     let logPath: String
 
     /// `.build/<triple>/debug/rapport`, next to the test bundle that is running.
@@ -31,14 +32,9 @@ final class RapportProcess: @unchecked Sendable {
 
     init(_ arguments: [String], environment: [String: String] = [:], folder: URL) throws {
         logPath = folder.appendingPathComponent("rapport-\(UUID().uuidString).log").path
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        process.executableURL = try Self.executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        process.standardOutput = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        process = try ChildProcess(
+            try Self.executable.path, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+            streams: .files(output: "/dev/null", errors: logPath))
     }
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
@@ -54,27 +50,20 @@ final class RapportProcess: @unchecked Sendable {
                     return object
                 }
             }
-            guard process.isRunning else { throw Failure("rapport exited (\(process.terminationStatus)) before '\(message)':\n\(log)") }
+            if let code = process.exitCode { throw Failure("rapport exited (\(code)) before '\(message)':\n\(log)") }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw Failure("no '\(message)' within \(timeout):\n\(log)")
     }
 
-    /// Sends `signal` and waits for the process to end; returns its exit status.
-    func stop(with signal: Int32 = SIGTERM, timeout: Duration = .seconds(30)) async throws -> (status: Int32, reason: Process.TerminationReason) {
-        kill(process.processIdentifier, signal)
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            guard ContinuousClock.now < deadline else {
-                kill(process.processIdentifier, SIGKILL)
-                throw Failure("rapport did not stop within \(timeout) of signal \(signal):\n\(log)")
-            }
-            try await Task.sleep(for: .milliseconds(50))
+    /// Sends `signal` and waits for the process to end; returns its exit code (128 + the signal
+    /// when a signal ended it). Past `timeout` it is killed and the call throws.
+    func stop(with signal: Int32 = SIGTERM, timeout: Duration = .seconds(30)) async throws -> Int32 {
+        guard let code = await process.stop(with: signal, grace: timeout) else {
+            throw Failure("rapport did not stop within \(timeout) of signal \(signal):\n\(log)")
         }
-        return (process.terminationStatus, process.terminationReason)
+        return code
     }
-
-    deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
 }
 
 func httpGet(_ url: String) async throws -> (status: Int, body: String) {

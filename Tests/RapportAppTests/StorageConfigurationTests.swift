@@ -5,6 +5,7 @@ import RapportCore
 import RapportTesting
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct StorageConfigurationTests {
     let loader = ConfigurationLoader(
         descriptors: BuiltInPlugins.all.map(\.descriptor), environment: ["PG_URL": "postgres://rapport:hunter2@db:5432/rapport"])

@@ -18,7 +18,7 @@ import ThanksPlugin
 
 /// The dashboard as an admin uses it: `!dashboard` in chat, the link in a real headless
 /// chromium, every page, and the refusals. Screenshots go to `.build/test-artifacts/dashboard`.
-@Suite(.serialized)
+@Suite(.timeLimit(.minutes(5)), .serialized)
 struct DashboardBrowserTests {
     static let owner = "alice"
     static let artifacts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

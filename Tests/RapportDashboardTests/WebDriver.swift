@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import RapportCore
+import RapportTesting
 import Testing
 
 /// A minimal W3C WebDriver client: plain JSON over HTTP to Debian's `chromedriver`, which
@@ -25,38 +26,38 @@ struct WebDriver {
             throw Failure(description: "\(program) is missing: run deploy/install-deps.sh browser")
         }
         let port = Int.random(in: 20000..<40000)
-        let driver = Process()
-        driver.executableURL = URL(fileURLWithPath: chromedriver)
-        driver.arguments = ["--port=\(port)", "--allowed-ips=127.0.0.1"]
-        driver.standardOutput = FileHandle.nullDevice
-        driver.standardError = FileHandle.nullDevice
-        try driver.run()
-        defer { driver.terminate() }
-        let base = "http://127.0.0.1:\(port)"
-        try await waitUntilReady(base)
-        let capabilities: JSONValue = .object([
-            "capabilities": .object([
-                "alwaysMatch": .object([
-                    "goog:chromeOptions": .object([
-                        "binary": .string(chromium),
-                        "args": .array(["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1000,1400"].map(JSONValue.string)),
-                    ])
+        // In a process group of its own, so stopping it also ends the browser it started.
+        try await withStarted(
+            { try ChildProcess(chromedriver, ["--port=\(port)", "--allowed-ips=127.0.0.1"], streams: .files(output: "/dev/null", errors: "/dev/null")) },
+            stop: { await $0.stop() }
+        ) { _ in
+            let base = "http://127.0.0.1:\(port)"
+            try await waitUntilReady(base)
+            let created = try await request(.POST, base + "/session", capabilities)
+            guard case .object(let value) = created, case .string(let session) = value["sessionId"] else {
+                throw Failure(description: "chromedriver did not open a session: \(created)")
+            }
+            let browser = WebDriver(base: base, session: session)
+            do {
+                try await body(browser)
+            } catch {
+                _ = try? await request(.DELETE, "\(base)/session/\(session)", nil)
+                throw error
+            }
+            _ = try await request(.DELETE, "\(base)/session/\(session)", nil)
+        }
+    }
+
+    private static let capabilities: JSONValue = .object([
+        "capabilities": .object([
+            "alwaysMatch": .object([
+                "goog:chromeOptions": .object([
+                    "binary": .string(chromium),
+                    "args": .array(["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1000,1400"].map(JSONValue.string)),
                 ])
             ])
         ])
-        let created = try await request(.POST, base + "/session", capabilities)
-        guard case .object(let value) = created, case .string(let session) = value["sessionId"] else {
-            throw Failure(description: "chromedriver did not open a session: \(created)")
-        }
-        let browser = WebDriver(base: base, session: session)
-        do {
-            try await body(browser)
-        } catch {
-            _ = try? await request(.DELETE, "\(base)/session/\(session)", nil)
-            throw error
-        }
-        _ = try await request(.DELETE, "\(base)/session/\(session)", nil)
-    }
+    ])
 
     func open(_ url: String) async throws { _ = try await command(.POST, "url", .object(["url": .string(url)])) }
 

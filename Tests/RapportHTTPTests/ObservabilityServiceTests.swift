@@ -14,6 +14,7 @@ import ThanksPlugin
 import FoundationNetworking
 #endif
 
+@Suite(.timeLimit(.minutes(5)))
 struct ObservabilityServiceTests {
     /// Answers `!work` after a little while, and fails on `!fail`.
     struct Boom: Error {}

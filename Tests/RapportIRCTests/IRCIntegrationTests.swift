@@ -7,6 +7,7 @@ import Testing
 
 /// Against real InspIRCd 3 + Atheme (and ngIRCd) started by `deploy/servers/*.sh`. Each test
 /// owns its server, so the tests run in parallel; a server that cannot start fails the test.
+@Suite(.timeLimit(.minutes(5)))
 struct IRCIntegrationTests {
     static func config(_ server: TestIRCServer, nick: String, tls: Bool = false, channels: [String] = ["#rapport"]) -> IRCConfiguration {
         var config = IRCConfiguration(

@@ -8,6 +8,7 @@ import Testing
 
 /// Lines are handed on per read: the decoder frames every complete line of a read together,
 /// and the connector gives the runtime the events of a read in one call.
+@Suite(.timeLimit(.minutes(5)))
 struct IRCReadBatchTests {
     @Test func completeLinesOfOneReadComeOutTogetherInOrderAndAPartialLineWaits() {
         var decoder = IRCLineDecoder()

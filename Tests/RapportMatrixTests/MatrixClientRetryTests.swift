@@ -10,6 +10,7 @@ import Testing
 
 /// The client against a scripted HTTP server (Python standard library): rate limits and server
 /// errors are retried with the same transaction ID.
+@Suite(.timeLimit(.minutes(5)))
 struct MatrixClientRetryTests {
     static let server = #"""
         import http.server, json, sys
@@ -44,8 +45,8 @@ struct MatrixClientRetryTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let script = dir.appendingPathComponent("server.py"), portFile = dir.appendingPathComponent("port"), log = dir.appendingPathComponent("log")
         try Self.server.write(to: script, atomically: true, encoding: .utf8)
-        let pid = try spawnProgram("/usr/bin/env", ["python3", script.path, portFile.path, log.path])
-        defer { kill(pid, SIGTERM); var status: Int32 = 0; waitpid(pid, &status, 0) }
+        let server = try ChildProcess("/usr/bin/env", ["python3", script.path, portFile.path, log.path])
+        defer { server.kill() }
         var port: String?
         for _ in 0..<100 where port == nil {
             try await Task.sleep(for: .milliseconds(50))

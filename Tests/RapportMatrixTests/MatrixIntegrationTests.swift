@@ -8,7 +8,7 @@ import Testing
 
 /// Against a real Synapse that each test starts in a fresh directory (deploy/servers/synapse.sh);
 /// `human.py` plays the people.
-@Suite(.serialized)
+@Suite(.timeLimit(.minutes(5)), .serialized)
 struct MatrixIntegrationTests {
     /// Starts Synapse with the bot and alice registered, runs `body`, and always stops it.
     func withHomeserver(_ body: (TestHomeserver, Human) async throws -> Void) async throws {

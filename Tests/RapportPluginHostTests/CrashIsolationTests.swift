@@ -5,6 +5,7 @@ import RapportTesting
 import Testing
 
 /// Plugins that crash, hang, flood or write garbage never take the bot or other plugins down.
+@Suite(.timeLimit(.minutes(5)))
 struct CrashIsolationTests {
     /// `!ok` answers `ok (pid N)`; returns N.
     func pid(_ chat: PluginHarness) async throws -> Int? {

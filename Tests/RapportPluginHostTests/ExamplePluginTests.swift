@@ -5,6 +5,7 @@ import RapportTesting
 import Testing
 
 /// The Python example plugin, through the real host: handshake, commands, store, settings, events.
+@Suite(.timeLimit(.minutes(5)))
 struct ExamplePluginTests {
     @Test func answersItsCommands() async throws {
         let chat = try await Fixtures.chat([Fixtures.example()])
@@ -63,22 +64,10 @@ struct ExamplePluginTests {
     }
 
     @Test("the Python example's own unittest passes")
-    func pythonUnitTest() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-m", "unittest", "-q", "test_plugin"]
-        process.currentDirectoryURL = URL(fileURLWithPath: Fixtures.examplePlugin).deletingLastPathComponent()
-        // Output goes to a file: reading a pipe to its end could be interrupted by signals.
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-\(UUID().uuidString).log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: log) }
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardError = handle
-        process.standardOutput = handle
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        #expect(process.terminationStatus == 0, "\(text)")
+    func pythonUnitTest() async throws {
+        let result = try await runProgram(
+            "/usr/bin/env", ["python3", "-m", "unittest", "-q", "test_plugin"],
+            directory: URL(fileURLWithPath: Fixtures.examplePlugin).deletingLastPathComponent().path, timeout: .seconds(120))
+        #expect(result.status == 0, "\(result.output)\(result.errors)")
     }
 }

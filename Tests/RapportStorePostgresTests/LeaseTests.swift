@@ -8,6 +8,7 @@ import Testing
 
 /// Two instances share leases through one PostgreSQL database: one owner at a time, and a
 /// crashed owner's lease passes to the other within `ttl + renewEvery`.
+@Suite(.timeLimit(.minutes(5)))
 struct LeaseTests {
     @Test func secondHolderTakesOverWithinTheBoundAfterACrash() async throws {
         try await TestPostgres.withDatabase { url in

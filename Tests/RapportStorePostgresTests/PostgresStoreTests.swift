@@ -6,6 +6,7 @@ import Testing
 
 @testable import RapportStorePostgres
 
+@Suite(.timeLimit(.minutes(5)))
 struct PostgresStoreTests {
     @Test func passesConformance() async throws {
         try await TestPostgres.withDatabase { url in

@@ -8,6 +8,7 @@ import Testing
 
 /// Nudges end to end on a real InspIRCd started by `deploy/servers/inspircd.sh`, in real time
 /// with a short `thank_after` and a one-second delivery job.
+@Suite(.timeLimit(.minutes(5)))
 struct NudgesIRCTests {
     static let thankAfter = NudgeBot.thankAfter
 

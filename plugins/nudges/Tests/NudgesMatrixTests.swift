@@ -6,6 +6,7 @@ import Testing
 
 /// Nudges end to end on a real Synapse started by `deploy/servers/synapse.sh`, with `human.py`
 /// playing alice and bob, in real time with a short `thank_after` and a one-second delivery job.
+@Suite(.timeLimit(.minutes(5)))
 struct NudgesMatrixTests {
     static let thankAfter = NudgeBot.thankAfter
 

@@ -9,6 +9,7 @@ import Testing
 /// as since migration 5): 20,000 events by default,
 /// `RAPPORT_BENCH_EVENTS=1000000` for the dashboard's target. Prints one line per query; checks
 /// that the answers add up (timings on a shared machine are reported, not asserted).
+@Suite(.timeLimit(.minutes(5)))
 struct HelpStatisticsBenchmarkTests {
     static let events = ProcessInfo.processInfo.environment["RAPPORT_BENCH_EVENTS"].flatMap(Int.init) ?? 20_000
     static let end = 1_800_000_000

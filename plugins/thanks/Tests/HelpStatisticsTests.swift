@@ -8,6 +8,7 @@ import Testing
 
 /// One small channel history, asked every question of ``HelpStatistics``, on SQLite and on a
 /// real PostgreSQL server (`deploy/servers/postgres.sh`).
+@Suite(.timeLimit(.minutes(5)))
 struct HelpStatisticsTests {
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
     /// `now` is a Friday: the week began 4⅓ days before.

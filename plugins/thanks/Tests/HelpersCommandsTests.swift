@@ -7,6 +7,7 @@ import Testing
 @testable import ThanksPlugin
 
 /// `!helpers` and `!me` as people would use them, and the weekly digest in virtual time.
+@Suite(.timeLimit(.minutes(5)))
 struct HelpersCommandsTests {
     let time = ManualTime()
     static let boss = Identity.irc(network: "test", account: "boss")

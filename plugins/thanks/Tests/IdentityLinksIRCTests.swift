@@ -8,6 +8,7 @@ import ThanksPlugin
 
 /// `!link` on a real InspIRCd with Atheme (`deploy/servers/inspircd.sh`): the accounts people
 /// logged in with through SASL are what gets linked, and a nick without one is refused.
+@Suite(.timeLimit(.minutes(5)))
 struct IdentityLinksIRCTests {
     /// `nick` connects (logged in to `account` when given) and DMs `text` to the bot; returns its answer.
     func ask(_ client: TestIRCClient, _ text: String) async throws -> String {

@@ -10,6 +10,7 @@ import ThanksPlugin
 
 /// One person on a real InspIRCd (logged in with SASL) and a real Synapse links the two
 /// identities: the code comes by Matrix DM and goes back by IRC DM.
+@Suite(.timeLimit(.minutes(5)))
 struct IdentityLinksMatrixTests {
     @Test(.timeLimit(.minutes(5)))
     func aMatrixIDAndAnIRCAccountLinkAcrossRealServers() async throws {

@@ -8,6 +8,7 @@ import Testing
 
 /// How the ledger writes: the daily cap counted by the insert itself, and tallies written many
 /// rows per statement; on SQLite and on a real PostgreSQL server.
+@Suite(.timeLimit(.minutes(5)))
 struct ThanksLedgerTests {
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
 
