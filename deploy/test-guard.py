@@ -29,9 +29,10 @@ import time
 
 PR_SET_CHILD_SUBREAPER = 36
 STARTED = re.compile(r"Test (?:Case )?(.+?) started(?:\.| at )")
-ENDED = re.compile(r"Test (?:Case )?(.+?) (?:passed|failed|skipped)\b")
-# Swift Testing names a suite's tests with the suite: a line for the suite is not a test.
-SUITE = re.compile(r"Suite (.+?) (?:started|passed|failed|skipped)")
+# A parameterized test ends as "Test NAME with 3 test cases passed after ..."
+ENDED = re.compile(r"Test (?:Case )?(.+?)(?: with \d+ test cases?)? (?:(?:passed|failed) (?:after|\()|skipped)")
+# Lines for suites, for the run, and for one case of a parameterized test are not tests.
+NOT_A_TEST = re.compile(r"Suite .+? (?:started|passed|failed|skipped)|Test run |Test case passing ")
 
 
 def log(message):
@@ -47,7 +48,7 @@ class RunningTests:
         self.reported = set()
 
     def read(self, line):
-        if SUITE.search(line) or "Test run " in line:
+        if NOT_A_TEST.search(line):
             return
         with self.lock:
             if m := STARTED.search(line):
