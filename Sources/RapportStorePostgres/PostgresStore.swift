@@ -3,6 +3,7 @@ public import Logging
 import NIOSSL
 import PostgresNIO
 public import RapportCore
+import Synchronization
 
 /// A ``Store`` on PostgreSQL, through postgres-nio's connection pool.
 ///
@@ -17,6 +18,9 @@ public import RapportCore
 ///   literals, so PostgreSQL infers their types from the SQL.
 /// - **Keys sort by bytes** (`COLLATE "C"`), whatever the database's collation.
 ///
+/// Every session bounds its waits (``sessionSettings``): a statement, a lock wait or a transaction
+/// left idle can never hang a caller (or an instance) forever; they become errors.
+///
 /// Open it with ``open(_:logger:)`` and ``close()`` it when done.
 public final class PostgresStore: Store {
     /// Where the store connects; its description hides the password.
@@ -27,6 +31,19 @@ public final class PostgresStore: Store {
 
     /// The advisory lock every transaction holds ("RAPPSTOR"). Other lock keys are free to use.
     static let transactionLockKey: Int64 = 0x5241_5050_5354_4F52
+
+    /// Sent when each connection starts: the longest a statement may run, a lock (the
+    /// transaction lock included) may be waited for, and a transaction may sit idle. Generous, so
+    /// migrations of large tables pass; what they bound is a hang, not ordinary work.
+    static let sessionSettings = [
+        ("statement_timeout", "300s"), ("lock_timeout", "120s"), ("idle_in_transaction_session_timeout", "300s"),
+    ]
+
+    /// How long ``close()`` lets calls under way finish before it stops the connections.
+    static let drainTimeout = Duration.seconds(10)
+
+    /// Calls under way, and whether the store is closed.
+    private let calls = Mutex((underWay: 0, closed: false))
 
     private init(url: PostgresURL, logger: Logger) {
         self.url = url
@@ -48,6 +65,7 @@ public final class PostgresStore: Store {
         }
         configuration.options.connectTimeout = .seconds(10)
         configuration.options.maximumConnections = 10
+        configuration.options.additionalStartupParameters = Self.sessionSettings
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         let (started, signal) = AsyncStream.makeStream(of: Void.self)
@@ -122,11 +140,30 @@ public final class PostgresStore: Store {
         try? await connection.close()
     }
 
-    /// Closes every connection; the store cannot be used afterwards.
+    /// Closes every connection; the store cannot be used afterwards: new calls fail at once
+    /// with ``StoreError/Code/unavailable``, and calls under way may finish first (up to
+    /// ``drainTimeout``). postgres-nio's pool, stopped under a call that was waiting for a
+    /// connection, could leave that call waiting forever.
     public func close() async {
+        calls.withLock { $0.closed = true }
+        let deadline = ContinuousClock.now + Self.drainTimeout
+        while calls.withLock({ $0.underWay }) > 0, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
         runner.cancel()
         await runner.value
     }
+
+    /// Counts a call in, or refuses it once the store is closed.
+    private func enter() throws {
+        let closed = calls.withLock { calls in
+            if !calls.closed { calls.underWay += 1 }
+            return calls.closed
+        }
+        if closed { throw StoreError(.unavailable, "The PostgreSQL store at \(url) is closed.") }
+    }
+
+    private func leave() { calls.withLock { $0.underWay -= 1 } }
 
     // MARK: - Store
 
@@ -157,6 +194,8 @@ public final class PostgresStore: Store {
 
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         if let open = OpenTransaction.joined(on: self) { return try await open.savepoint(body) }
+        try enter()
+        defer { leave() }
         let logger = self.logger
         return try await client.withConnection { connection in
             let executor = Executor(connection: connection, logger: logger)

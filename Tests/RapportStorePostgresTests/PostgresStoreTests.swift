@@ -21,6 +21,43 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test("every session bounds statements, lock waits and idle transactions")
+    func sessionsBoundTheirWaits() async throws {
+        try await TestPostgres.withDatabase { url in
+            let store = try await PostgresStore.open(try PostgresURL(url))
+            defer { Task { await store.close() } }
+            for (name, value) in [("statement_timeout", "5min"), ("lock_timeout", "2min"), ("idle_in_transaction_session_timeout", "5min")] {
+                #expect(try await store.query("SHOW \(name)", []).first?[name].string == value)
+            }
+        }
+    }
+
+    /// A call that races `close()` must end too: a lease renewal on the store of a stopped
+    /// instance once waited forever for a connection (a hung LeasedConnectorTests run).
+    @Test("calls racing close() all end, and a closed store refuses every call at once", .timeLimit(.minutes(1)))
+    func callsRacingCloseAllEnd() async throws {
+        try await TestPostgres.withDatabase { url in
+            for _ in 0..<5 {
+                let store = try await PostgresStore.open(try PostgresURL(url))
+                let callers = (0..<20).map { _ in
+                    Task {
+                        while true {
+                            do { _ = try await store.query("SELECT pg_sleep(0.005)", []) } catch { return error }
+                        }
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(200))
+                await store.close()
+                let started = ContinuousClock.now
+                for caller in callers {
+                    #expect(await caller.value is StoreError, "a call after close() fails as the store's error")
+                }
+                #expect(ContinuousClock.now - started < .seconds(5), "every call ended within 5 s of close()")
+                await #expect(throws: StoreError.self) { _ = try await store.query("SELECT 1", []) }
+            }
+        }
+    }
+
     @Test func dataSurvivesReopenAndMigrationsAreRecordedOnce() async throws {
         try await TestPostgres.withDatabase { url in
             let first = try await PostgresStore.open(try PostgresURL(url))
