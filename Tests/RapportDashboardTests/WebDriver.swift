@@ -31,7 +31,12 @@ struct WebDriver {
         driver.standardOutput = FileHandle.nullDevice
         driver.standardError = FileHandle.nullDevice
         try driver.run()
-        defer { driver.terminate() }
+        defer {
+            // Not SIGTERM: ServiceLifecycle in this test process ignores it, and the driver
+            // inherits that, so it would outlive the test.
+            kill(driver.processIdentifier, SIGKILL)
+            driver.waitUntilExit()
+        }
         let base = "http://127.0.0.1:\(port)"
         try await waitUntilReady(base)
         let capabilities: JSONValue = .object([
