@@ -61,8 +61,11 @@ public struct DashboardRoutes: HTTPRoutes {
                 if let fetchSite = Self.fetchSite, request.headers[fetchSite] == "cross-site" {
                     throw Refused(.forbidden, "Sign in from the sign-in page itself.")
                 }
-                let form = try await request.collectBody(upTo: 4096)
-                guard let code = Self.formField("form_code", in: String(buffer: form)), try await access.isFormCode(code, for: token) else {
+                // A body over 4 KiB is no form of ours: refused like a wrong code, not a failure.
+                let form = try? await request.collectBody(upTo: 4096)
+                guard let form, let code = Self.formField("form_code", in: String(buffer: form)),
+                    try await access.isFormCode(code, for: token)
+                else {
                     throw Refused(.forbidden, "This sign-in form is not valid: open the link again.")
                 }
                 return try await signIn(token)

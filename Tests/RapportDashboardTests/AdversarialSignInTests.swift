@@ -52,6 +52,7 @@ struct AdversarialSignInTests {
 
             // Forged posts: no code, someone else's code, the right code from another site.
             #expect(try await request(link, post: "").status == 403)
+            #expect(try await request(link, post: "form_code=\(code)&padding=" + String(repeating: "x", count: 8192)).status == 403)
             #expect(try await request(link, post: "form_code=" + String(repeating: "0", count: code.count)).status == 403)
             let crossSite = try await request(link, post: "form_code=\(code)", headers: [("Sec-Fetch-Site", "cross-site")])
             #expect(crossSite.status == 403)
