@@ -181,7 +181,7 @@ let package = Package(
             testDependencies: ["RapportServerTesting", "RapportIRC", "RapportMatrix", "RapportStoreSQLite", log])
         + plugin("privacy", module: "PrivacyPlugin", testDependencies: ["NudgesPlugin"])
         + plugin("thanks", module: "ThanksPlugin", dependencies: ["RapportReciprocity"], testDependencies: ["PrivacyPlugin", "RapportStorePostgres", "RapportServerTesting", "RapportIRC", "RapportMatrix", "RapportStoreSQLite", log])
-        + plugin("dashboard", module: "DashboardPlugin"),
+        + plugin("dashboard", module: "DashboardPlugin", testDependencies: ["AdminPlugin", "RapportStoreSQLite"]),
     swiftLanguageModes: [.v6]
 )
 

@@ -49,6 +49,18 @@ enum DashboardPages {
         HTML.page(title: "Not signed in", body: "<h1>Not signed in</h1>\n<p>\(HTML.escape(message))</p>\n<p>Type <code>!dashboard</code> to the bot for a new sign-in link.</p>")
     }
 
+    /// Behind a sign-in link: a button that posts back to the same address with the form's
+    /// code. Opening the link (a preview, a bouncer) signs nobody in; pressing the button does.
+    static func signInForm(code: String) -> String {
+        HTML.page(
+            title: "Sign in", body: """
+                <h1>Sign in to the Rapport dashboard</h1>
+                <p>This link signs one browser in, once.</p>
+                <form method="post"><input type="hidden" name="form_code" value="\(HTML.escape(code))">\
+                <button type="submit" id="sign-in">Sign in</button></form>
+                """)
+    }
+
     /// Shown once the sign-in link was accepted: a same-site hop to the dashboard, so that the
     /// `SameSite=Strict` cookie is sent even when the link was opened from another site.
     static let signedIn = HTML.page(

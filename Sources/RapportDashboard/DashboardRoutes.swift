@@ -10,7 +10,11 @@ public import RapportHTTP
 /// The web dashboard, mounted on the HTTP endpoint:
 ///
 /// ```
-/// GET /signin/TOKEN              a link from !dashboard: opens a session (cookie), then the dashboard
+/// GET /signin/TOKEN              a link from !dashboard: a page with a "Sign in" button (a form);
+///                                it leaves the token alone, so link previews cannot use it up
+/// POST /signin/TOKEN             the button: uses the token, opens a session (cookie), then the
+///                                dashboard; refused without the form's code (`form_code`, bound
+///                                to the token) or from another site (`Sec-Fetch-Site: cross-site`)
 /// GET /dashboard                 the channels with help activity
 /// GET /dashboard/channel?network=N&channel=C&period=week|month|all
 ///                                one channel: help per day, who helped whom, helpers, unsung
@@ -48,7 +52,24 @@ public struct DashboardRoutes: HTTPRoutes {
 
     public func add(to router: Router<BasicRequestContext>) {
         router.get("signin/:token") { _, context in
-            await respond { try await signIn(context.parameters.get("token") ?? "") }
+            await respond { try await signInForm(context.parameters.get("token") ?? "") }
+        }
+        router.post("signin/:token") { request, context -> Response in
+            var request = request
+            let token = context.parameters.get("token") ?? ""
+            return await respond {
+                if let fetchSite = Self.fetchSite, request.headers[fetchSite] == "cross-site" {
+                    throw Refused(.forbidden, "Sign in from the sign-in page itself.")
+                }
+                // A body over 4 KiB is no form of ours: refused like a wrong code, not a failure.
+                let form = try? await request.collectBody(upTo: 4096)
+                guard let form, let code = Self.formField("form_code", in: String(buffer: form)),
+                    try await access.isFormCode(code, for: token)
+                else {
+                    throw Refused(.forbidden, "This sign-in form is not valid: open the link again.")
+                }
+                return try await signIn(token)
+            }
         }
         router.get("dashboard") { request, _ in
             await respond {
@@ -79,13 +100,17 @@ public struct DashboardRoutes: HTTPRoutes {
         }
     }
 
+    /// Browsers say where a request comes from; a form posted from another site is refused.
+    static let fetchSite = HTTPField.Name("Sec-Fetch-Site")
+
+    /// The page behind a sign-in link: a button that posts the form, or why the link is refused.
+    private func signInForm(_ token: String) async throws -> Response {
+        _ = try Self.signInIdentity(try await access.check(token, now: time.now))
+        return Self.html(DashboardPages.signInForm(code: try await access.formCode(for: token)))
+    }
+
     private func signIn(_ token: String) async throws -> Response {
-        let identity: Identity
-        switch try await access.redeem(token, now: time.now) {
-        case .success(let who): identity = who
-        case .failure(.expired): throw Refused(.unauthorized, "This sign-in link has expired.")
-        case .failure(.unknownOrUsed): throw Refused(.unauthorized, "This sign-in link is not valid, or it was used already.")
-        }
+        let identity = try Self.signInIdentity(try await access.redeem(token, now: time.now))
         guard await isAdmin(identity) else { throw Refused(.forbidden, "This dashboard is for bot admins only.") }
         let session = try await access.openSession(for: identity, now: time.now)
         logger.info("dashboard sign-in", metadata: ["identity": "\(identity)"])
@@ -95,6 +120,24 @@ public struct DashboardRoutes: HTTPRoutes {
                 name: Self.cookieName, value: session, maxAge: Int(DashboardAccess.sessionLifetime), path: "/", secure: secureCookies,
                 httpOnly: true, sameSite: .strict))
         return response
+    }
+
+    private static func signInIdentity(_ verdict: Result<Identity, DashboardAccess.Refusal>) throws -> Identity {
+        switch verdict {
+        case .success(let identity): return identity
+        case .failure(.expired): throw Refused(.unauthorized, "This sign-in link has expired.")
+        case .failure(.unknownOrUsed): throw Refused(.unauthorized, "This sign-in link is not valid, or it was used already.")
+        }
+    }
+
+    /// The value of `name` in a URL-encoded form body, if it is there.
+    static func formField(_ name: String, in body: String) -> String? {
+        for pair in body.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, parts[0] == name else { continue }
+            return String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        }
+        return nil
     }
 
     /// Whether `identity` is a bot admin or owner right now (roles can be taken away).
@@ -131,7 +174,7 @@ public struct DashboardRoutes: HTTPRoutes {
     static func html(_ page: String, status: HTTPResponse.Status = .ok) -> Response {
         var headers: HTTPFields = [
             .contentType: "text/html; charset=utf-8", .cacheControl: "no-store", .xContentTypeOptions: "nosniff",
-            .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+            .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
         ]
         // The sign-in token is in the URL: never send it on to another site.
         if let referrerPolicy = HTTPField.Name("Referrer-Policy") { headers[referrerPolicy] = "no-referrer" }

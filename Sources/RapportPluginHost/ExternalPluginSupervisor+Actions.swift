@@ -49,7 +49,9 @@ extension ExternalPluginSupervisor {
             await act(id, gen) { context in try await context.store.get(JSONValue.self, try Self.checked(key: key)) ?? .null }
         case .storeSet(let id, let key, let value):
             await act(id, gen) { context in
-                try await context.store.set(value == .null ? nil : value, try Self.checked(key: key))
+                let key = try Self.checked(key: key)
+                if value != .null { try await self.checkQuota(storing: value, at: key, in: context.store) }
+                try await context.store.set(value == .null ? nil : value, key)
                 return .null
             }
         case .storeList(let id, let prefix):
@@ -67,6 +69,9 @@ extension ExternalPluginSupervisor {
                 guard !name.isEmpty, name.count <= 64 else { throw ActionError("bad_request", "a job name is 1 to 64 characters.") }
                 guard every >= 1, every <= 7 * 86400 else {
                     throw ActionError("bad_request", "every must be between 1 second and 1 week.")
+                }
+                if !self.scheduled.contains(name), self.scheduled.count >= self.configuration.jobLimit {
+                    throw ActionError("quota", "a plugin may schedule at most \(self.configuration.jobLimit) jobs (max_jobs).")
                 }
                 if self.scheduled.insert(name).inserted {
                     await context.schedule(every: .seconds(every), name: name) { [weak self] in try await self?.runJob(name) }
@@ -96,6 +101,28 @@ extension ExternalPluginSupervisor {
         } catch {
             logger.error("plugin action failed", metadata: ["error": "\(error)"])
             write(.error(id: id, code: "internal", message: "the bot could not do that."), generation: gen)
+        }
+    }
+
+    /// Refuses a `store_set` that would take the plugin past `max_store_keys` keys or
+    /// `max_store_bytes` bytes (keys plus JSON values) in its namespace.
+    private func checkQuota(storing value: JSONValue, at key: String, in store: PluginStore) async throws {
+        // Counted as the store counts (SQL LENGTH): characters of the key and of the JSON text.
+        let size = key.unicodeScalars.count + String(decoding: try JSONEncoder().encode(value), as: UTF8.self).unicodeScalars.count
+        let others = try await store.database.query(
+            """
+            SELECT COUNT(*) AS n, CAST(COALESCE(SUM(LENGTH(key) + LENGTH(value)), 0) AS BIGINT) AS size
+            FROM rapport_kv WHERE namespace = ? AND key <> ?
+            """,
+            [.text(store.namespace), .text(key)]
+        ).first
+        let keys = others?["n"].int ?? 0
+        let bytes = others?["size"].int ?? 0
+        if keys + 1 > configuration.storeKeyLimit {
+            throw ActionError("quota", "the plugin's store is full: at most \(configuration.storeKeyLimit) keys (max_store_keys).")
+        }
+        if bytes + size > configuration.storeByteLimit {
+            throw ActionError("quota", "the plugin's store is full: at most \(configuration.storeByteLimit) bytes (max_store_bytes).")
         }
     }
 

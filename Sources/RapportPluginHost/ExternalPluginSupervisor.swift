@@ -71,6 +71,7 @@ actor ExternalPluginSupervisor {
     /// - Throws: ``ExternalPluginError`` when the program cannot start or the handshake fails.
     @discardableResult
     func start() async throws -> Manifest {
+        if let problem = configuration.problems().first { throw ExternalPluginError("its configuration is refused: \(problem)") }
         generation += 1
         let gen = generation
         phase = .starting

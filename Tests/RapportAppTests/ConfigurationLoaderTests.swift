@@ -80,7 +80,9 @@ struct ConfigurationLoaderTests {
         #expect(problem("external_plugins: [{ id: dice, command: [x], colour: red }]")?.path == "external_plugins[0].colour")
         #expect(problem("external_plugins: [{ id: dice }]")?.path == "external_plugins[0].command")
         #expect(problem("external_plugins: [{ id: Dice!, command: [x] }]") == ConfigurationError(file: "test.yaml", path: "external_plugins[0]", problem: "id must be lower-case letters, digits, - or _."))
-        #expect(problem("external_plugins: [{ id: core, command: [x] }]")?.problem == "another plugin is already called 'core'.")
+        #expect(problem("external_plugins: [{ id: core, command: [x] }]")?.problem == "'core' is the id of a built-in plugin (and its store namespace); choose another id.")
+        #expect(problem("external_plugins: [{ id: rapport, command: [x] }]")?.problem == "id 'rapport' is reserved for the bot's own data (ids starting with 'rapport'); choose another id.")
+        #expect(problem("external_plugins: [{ id: dice, command: [x] }, { id: dice, command: [y] }]")?.problem == "another plugin is already called 'dice'.")
         #expect(problem("bot: { plugin_output_burst: 3, plugin_output_per_second: 1.5 }") == nil)
     }
 }

@@ -41,10 +41,10 @@ struct PluginSettingsCacheTests {
         await chat.bot.settle()
         let administration = try #require(Greeter.seen.administration.withLock { $0 })
         _ = try await administration.set(
-            "greeter", "greeting", to: "welcome", in: .channel(network: "test", channel: "#test"), by: PluginHarness.user("root"))
+            "greeter", "greeting", to: "welcome", in: .channel(network: "test", channel: "#test"), by: PluginHarness.user("root"), role: .owner)
         await chat.bot.receive([Self.message()])
         await chat.bot.settle()
-        try await administration.unset("greeter", "greeting", in: .channel(network: "test", channel: "#test"), by: PluginHarness.user("root"))
+        try await administration.unset("greeter", "greeting", in: .channel(network: "test", channel: "#test"), by: PluginHarness.user("root"), role: .owner)
         await chat.bot.receive([Self.message()])
         await chat.bot.settle()
         #expect(Greeter.seen.greetings.withLock { $0 } == ["hi", "hi", "welcome", "hi"])

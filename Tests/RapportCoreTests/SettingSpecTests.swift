@@ -1,3 +1,4 @@
+import Foundation
 import RapportCore
 import Testing
 
@@ -39,6 +40,36 @@ struct SettingSpecTests {
         #expect(throws: SettingError("b must be on or off, not 3.")) {
             try SettingSpec("b", .bool, default: .bool(true), help: "").validate(.int(3))
         }
+    }
+
+    @Test func whereAndByWhomASettingMayChange() throws {
+        let url = SettingSpec("public_url", .string, default: .string(""), help: "", reach: .global, role: .owner)
+        let channel = Scope.channel(network: "test", channel: "#test")
+        let refusal = SettingError("dashboard.public_url can only be set everywhere, by a bot owner.")
+        #expect(throws: refusal) { try url.checkChange("dashboard", in: channel, by: .owner) }
+        #expect(throws: refusal) { try url.checkChange("dashboard", in: .network("test"), by: .owner) }
+        #expect(throws: refusal) { try url.checkChange("dashboard", in: .everywhere, by: .admin) }
+        try url.checkChange("dashboard", in: .everywhere, by: .owner)
+        #expect(!url.reaches(channel) && url.reaches(.everywhere))
+
+        let text = SettingSpec("thank_text", .string, default: .string(""), help: "", role: .admin)
+        #expect(throws: SettingError("nudges.thank_text can only be set by a bot admin.")) {
+            try text.checkChange("nudges", in: channel, by: .channelOperator)
+        }
+        try text.checkChange("nudges", in: channel, by: .admin)
+        let interval = SettingSpec("delivery_interval", .duration, default: .int(60), help: "", reach: .global)
+        #expect(throws: SettingError("nudges.delivery_interval can only be set everywhere, by a bot admin.")) {
+            try interval.checkChange("nudges", in: channel, by: .channelOperator)
+        }
+    }
+
+    @Test func aManifestDeclaresScopeAndRoleOrGetsTheDefaults() throws {
+        let decoded = try JSONDecoder().decode(
+            [SettingSpec].self,
+            from: Data(#"[{"key":"hook","type":"string","default":"","help":"","scope":"global","role":"owner"},{"key":"n","type":"int","default":1,"help":""}]"#.utf8))
+        #expect(decoded.map(\.reach) == [.global, .channel])
+        #expect(decoded.map(\.role) == [.owner, .channelOperator])
+        #expect(try JSONDecoder().decode(SettingSpec.self, from: JSONEncoder().encode(decoded[0])) == decoded[0])
     }
 
     @Test func fileSettingsAreValidatedWithTheirKeyPath() {

@@ -17,7 +17,7 @@ import Testing
 import ThanksPlugin
 
 /// The dashboard as an admin uses it: `!dashboard` in chat, the link in a real headless
-/// chromium, every page, and the refusals. Screenshots go to `.build/test-artifacts/dashboard`.
+/// chromium and its "Sign in" button, every page, and the refusals. Screenshots go to `.build/test-artifacts/dashboard`.
 @Suite(.timeLimit(.minutes(5)), .serialized)
 struct DashboardBrowserTests {
     static let owner = "alice"
@@ -119,7 +119,11 @@ struct DashboardBrowserTests {
                 try await browser.screenshot(to: "\(Self.artifacts)/expired-link.png")
 
                 try await browser.open(link)
-                #expect(try await browser.title == "Channels · Rapport")
+                #expect(try await browser.title == "Sign in · Rapport")
+                #expect(try await browser.cookies().isEmpty, "opening the link alone signs nobody in")
+                try await browser.screenshot(to: "\(Self.artifacts)/sign-in.png")
+                try await browser.click("#sign-in")
+                #expect(try await browser.title(becoming: "Channels · Rapport") == "Channels · Rapport")
                 let cookie = try #require(try await browser.cookies().first { $0["name"] == .string("rapport_session") })
                 #expect(cookie["httpOnly"] == .bool(true))
                 #expect(cookie["sameSite"] == .string("Strict"))
@@ -170,7 +174,8 @@ struct DashboardBrowserTests {
             let link = try await signInLink(chat, as: "dave", base: base, at: time.now)
             try await WebDriver.withBrowser { browser in
                 try await browser.open(link)
-                #expect(try await browser.title == "Channels · Rapport")
+                try await browser.click("#sign-in")
+                #expect(try await browser.title(becoming: "Channels · Rapport") == "Channels · Rapport")
                 try await chat.say("!admin remove irc:test:dave", as: Self.owner, account: Self.owner, in: nil, at: time.now)
                 try await browser.open("\(base)/dashboard")
                 #expect(try await browser.text(of: "main p") == "This dashboard is for bot admins only.")

@@ -67,11 +67,32 @@ struct WebDriver {
 
     /// The visible text of the first element matching a CSS selector.
     func text(of selector: String) async throws -> String {
+        try await string(command(.GET, "element/\(try await element(selector))/text", nil))
+    }
+
+    /// Clicks the first element matching a CSS selector (a button submits its form).
+    func click(_ selector: String) async throws {
+        _ = try await command(.POST, "element/\(try await element(selector))/click", .object([:]))
+    }
+
+    /// The page's title once it is `expected`, or the last title seen after `seconds`
+    /// (a submitted form may still be loading, or refreshing to the next page).
+    func title(becoming expected: String, within seconds: Double = 10) async throws -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        var seen = try await title
+        while seen != expected, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            seen = try await title
+        }
+        return seen
+    }
+
+    private func element(_ selector: String) async throws -> String {
         let found = try await command(.POST, "element", .object(["using": .string("css selector"), "value": .string(selector)]))
         guard case .object(let reference) = found, let id = reference.values.first, case .string(let element) = id else {
             throw Failure(description: "no element \(selector)")
         }
-        return try await string(command(.GET, "element/\(element)/text", nil))
+        return element
     }
 
     /// The browser's cookies, each as its JSON object.

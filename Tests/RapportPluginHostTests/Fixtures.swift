@@ -18,10 +18,10 @@ enum Fixtures {
     }
 
     static func misbehaving(
-        _ mode: String, state: String? = nil, timeout: Double? = nil, maxRestarts: Int? = nil, lineRate: Int? = nil
+        _ mode: String, id: String = "bad", state: String? = nil, timeout: Double? = nil, maxRestarts: Int? = nil, lineRate: Int? = nil
     ) -> ExternalPluginConfiguration {
         ExternalPluginConfiguration(
-            id: "bad", command: ["python3", folder.appendingPathComponent("Fixtures/misbehaving.py").path, mode] + (state.map { [$0] } ?? []),
+            id: id, command: ["python3", folder.appendingPathComponent("Fixtures/misbehaving.py").path, mode] + (state.map { [$0] } ?? []),
             timeout: timeout, maxRestarts: maxRestarts, restartDelay: 0.05, maxLinesPerSecond: lineRate)
     }
 

@@ -139,9 +139,12 @@ public struct ConfigurationLoader: Sendable {
     }
 
     private func checkExternalPlugins(_ file: ConfigurationFile, _ fail: (String, String) -> ConfigurationError) throws(ConfigurationError) {
-        var ids = Set(descriptors.map(\.id))
+        var ids: Set<String> = []
         for (index, plugin) in file.externalPlugins.enumerated() {
             if let problem = plugin.problems().first { throw fail("external_plugins[\(index)]", problem) }
+            if descriptors.contains(where: { $0.id == plugin.id }) {
+                throw fail("external_plugins[\(index)].id", "'\(plugin.id)' is the id of a built-in plugin (and its store namespace); choose another id.")
+            }
             guard ids.insert(plugin.id).inserted else {
                 throw fail("external_plugins[\(index)].id", "another plugin is already called '\(plugin.id)'.")
             }

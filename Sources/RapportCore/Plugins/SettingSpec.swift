@@ -5,7 +5,21 @@ import Foundation
 /// Values come from the defaults here, then `plugins.<id>.<key>` in the configuration file,
 /// then run-time overrides (`!config set`) for the whole bot, a network or one channel; the most
 /// specific wins. Every value is checked against this spec before it is accepted.
+///
+/// ``reach`` and ``role`` say where a run-time override may apply and who may make it:
+/// security-relevant settings (addresses, secrets, anything that names where data goes) are
+/// ``Reach/global`` and ``Role/owner``, so a channel operator cannot point a link elsewhere in
+/// their channel. ``checkChange(_:in:by:)`` is the one check every way of changing a setting
+/// goes through.
 public struct SettingSpec: Sendable, Hashable, Codable {
+    /// Where a run-time override of a setting may apply.
+    public enum Reach: String, Sendable, Hashable, Codable {
+        /// Everywhere, on a network, or in one channel.
+        case channel
+        /// Only everywhere: one value for the whole bot.
+        case global
+    }
+
     /// The kinds of value a setting holds.
     public enum Kind: String, Sendable, Hashable, Codable {
         case bool, int, string, list
@@ -24,10 +38,16 @@ public struct SettingSpec: Sendable, Hashable, Codable {
     public var maximum: Int?
     /// For ``Kind/choice``: the allowed strings.
     public var choices: [String]?
+    /// Where a run-time override may apply (JSON `scope`, default `channel`).
+    public var reach: Reach
+    /// The least role that may change it at run time (JSON `role`, default `operator`; operators
+    /// only ever change their own channel).
+    public var role: Role
 
     public init(
         _ key: String, _ kind: Kind, default defaultValue: SettingValue, help: String,
-        minimum: Int? = nil, maximum: Int? = nil, choices: [String]? = nil
+        minimum: Int? = nil, maximum: Int? = nil, choices: [String]? = nil,
+        reach: Reach = .channel, role: Role = .channelOperator
     ) {
         self.key = key
         self.kind = kind
@@ -36,10 +56,38 @@ public struct SettingSpec: Sendable, Hashable, Codable {
         self.minimum = minimum
         self.maximum = maximum
         self.choices = choices
+        self.reach = reach
+        self.role = role
     }
 
     enum CodingKeys: String, CodingKey {
-        case key, kind = "type", defaultValue = "default", help, minimum, maximum, choices
+        case key, kind = "type", defaultValue = "default", help, minimum, maximum, choices, reach = "scope", role
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            try c.decode(String.self, forKey: .key), try c.decode(Kind.self, forKey: .kind),
+            default: try c.decode(SettingValue.self, forKey: .defaultValue), help: try c.decode(String.self, forKey: .help),
+            minimum: try c.decodeIfPresent(Int.self, forKey: .minimum), maximum: try c.decodeIfPresent(Int.self, forKey: .maximum),
+            choices: try c.decodeIfPresent([String].self, forKey: .choices),
+            reach: try c.decodeIfPresent(Reach.self, forKey: .reach) ?? .channel,
+            role: try c.decodeIfPresent(Role.self, forKey: .role) ?? .channelOperator)
+    }
+
+    /// Whether a run-time override in `scope` applies (one kept from before the setting became
+    /// ``Reach/global`` does not).
+    public func reaches(_ scope: Scope) -> Bool { reach == .channel || scope == .everywhere }
+
+    /// Checks that someone with `role` may change `plugin`'s setting in `scope` at run time.
+    ///
+    /// - Throws: ``SettingError`` saying where and by whom it can be set, e.g.
+    ///   "dashboard.public_url can only be set everywhere, by a bot owner."
+    public func checkChange(_ plugin: String, in scope: Scope, by role: Role) throws(SettingError) {
+        if reaches(scope), role >= self.role { return }
+        // Operators only ever change their own channel, so a global setting needs an admin at least.
+        let least = max(self.role, reach == .global ? .admin : .channelOperator)
+        throw SettingError("\(plugin).\(key) can only be set\(reach == .global ? " everywhere," : "") by \(least.phrase).")
     }
 
     /// Checks a value from a file or a plugin and returns it in canonical form.

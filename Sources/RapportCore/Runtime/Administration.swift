@@ -55,17 +55,20 @@ public struct Administration: Sendable {
         try await bot.settingTexts(plugin, network: network, channel: channel)
     }
 
-    /// Sets `plugin.key` in `scope` from chat text, after validating it.
+    /// Sets `plugin.key` in `scope` from chat text, after checking that `role` may change it
+    /// there (``SettingSpec/checkChange(_:in:by:)``) and validating the value.
     ///
-    /// - Throws: ``CommandError`` with the reason when the plugin, key or value is refused.
+    /// - Parameter role: The actor's role where they asked (their channel role counts only for
+    ///   that channel; callers check that a channel scope is the actor's own channel).
+    /// - Throws: ``CommandError`` with the reason when the plugin, key, place, role or value is refused.
     @discardableResult
-    public func set(_ plugin: String, _ key: String, to text: String, in scope: Scope, by actor: ChatUser) async throws -> String {
-        try await bot.setSetting(plugin, key, to: text, in: scope, by: actor)
+    public func set(_ plugin: String, _ key: String, to text: String, in scope: Scope, by actor: ChatUser, role: Role) async throws -> String {
+        try await bot.setSetting(plugin, key, to: text, in: scope, by: actor, role: role)
     }
 
-    /// Removes the run-time override of `plugin.key` in `scope`.
-    public func unset(_ plugin: String, _ key: String, in scope: Scope, by actor: ChatUser) async throws {
-        try await bot.unsetSetting(plugin, key, in: scope, by: actor)
+    /// Removes the run-time override of `plugin.key` in `scope`, if `role` may change it.
+    public func unset(_ plugin: String, _ key: String, in scope: Scope, by actor: ChatUser, role: Role) async throws {
+        try await bot.unsetSetting(plugin, key, in: scope, by: actor, role: role)
     }
 
     /// The bot admins granted at run time, and the owners from the file.

@@ -56,8 +56,9 @@ extension Bot {
         return descriptor.settings.map { ($0.key, $0.display(values.values[$0.key] ?? $0.defaultValue)) }
     }
 
-    func setSetting(_ plugin: String, _ key: String, to text: String, in scope: Scope, by actor: ChatUser) async throws -> String {
+    func setSetting(_ plugin: String, _ key: String, to text: String, in scope: Scope, by actor: ChatUser, role: Role) async throws -> String {
         let (descriptor, spec) = try spec(plugin, key)
+        do { try spec.checkChange(descriptor.id, in: scope, by: role) } catch { throw CommandError(.notPermitted, error.description) }
         let value: SettingValue
         do { value = try spec.parse(text) } catch { throw CommandError(.badArguments, error.description) }
         let storeKey = RuntimeState.overrideKey(descriptor.id, key, scope)
@@ -68,8 +69,11 @@ extension Bot {
         return shown
     }
 
-    func unsetSetting(_ plugin: String, _ key: String, in scope: Scope, by actor: ChatUser) async throws {
-        let (descriptor, _) = try spec(plugin, key)
+    func unsetSetting(_ plugin: String, _ key: String, in scope: Scope, by actor: ChatUser, role: Role) async throws {
+        let (descriptor, spec) = try spec(plugin, key)
+        // Any override may be removed, even one from before the setting became global (it is
+        // ignored anyway); the role still counts.
+        do { try spec.checkChange(descriptor.id, in: .everywhere, by: role) } catch { throw CommandError(.notPermitted, error.description) }
         let storeKey = RuntimeState.overrideKey(descriptor.id, key, scope)
         try await RuntimeState.save(SettingValue?.none, storeKey, in: store)
         state.overrides[storeKey] = nil

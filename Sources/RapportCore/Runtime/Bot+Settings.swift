@@ -53,7 +53,7 @@ extension Bot {
         values.merge(configuration.plugins[plugin]?.values ?? [:]) { $1 }
         if let network { values.merge(configuration.networkPlugins[network]?[plugin]?.values ?? [:]) { $1 } }
         for scope in Scope.chain(network: network, channel: channel) {
-            for spec in descriptor.settings {
+            for spec in descriptor.settings where spec.reaches(scope) {
                 if let value = state.overrides[RuntimeState.overrideKey(plugin, spec.key, scope)] { values[spec.key] = value }
             }
         }

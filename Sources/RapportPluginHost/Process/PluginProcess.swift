@@ -11,7 +11,9 @@ import Darwin
 /// One running plugin process: its standard input, output and error as lines.
 ///
 /// Reads block, so each of standard output and standard error has a thread of its own and the
-/// concurrency pool never waits on a pipe. Writes go through a serial dispatch queue; if the
+/// concurrency pool never waits on a pipe. At most ``maximumWaitingLines`` lines wait for the
+/// supervisor; then the reader stops reading until it takes some (back-pressure, see
+/// ``PluginOutputQueue``). Writes go through a serial dispatch queue; if the
 /// plugin stops reading and more than ``maximumBacklog`` bytes wait, ``send(_:)`` says so
 /// instead of queueing more.
 final class PluginProcess: Sendable {
@@ -21,10 +23,12 @@ final class PluginProcess: Sendable {
     }
 
     static let maximumBacklog = 1 << 20
+    /// Lines read from standard output that may wait for the supervisor at once.
+    static let maximumWaitingLines = 256
 
     let pid: Int32
     /// Lines from standard output, finished at end of file.
-    let output: AsyncStream<Output>
+    let output = PluginOutputQueue<Output>(capacity: PluginProcess.maximumWaitingLines)
     private let input: FileHandle
     private let writes = DispatchQueue(label: "rapport.plugin.stdin")
     private let backlog = Locked(0)
@@ -68,8 +72,7 @@ final class PluginProcess: Sendable {
         try? stdout.fileHandleForWriting.close()
         try? stderr.fileHandleForWriting.close()
 
-        let (stream, continuation) = AsyncStream.makeStream(of: Output.self)
-        output = stream
+        let output = self.output
         let maximumLine = configuration.maximumLineLength
         let outFD = stdout.fileHandleForReading
         Thread.detachNewThread {
@@ -77,12 +80,12 @@ final class PluginProcess: Sendable {
             Self.readAll(outFD) { bytes in
                 for frame in framer.append(bytes) {
                     switch frame {
-                    case .line(let line): continuation.yield(.line(line))
-                    case .oversize: continuation.yield(.oversize)
+                    case .line(let line): output.push(.line(line))
+                    case .oversize: output.push(.oversize)
                     }
                 }
             }
-            continuation.finish()
+            output.finish()
         }
         let errFD = stderr.fileHandleForReading
         let pluginID = configuration.id

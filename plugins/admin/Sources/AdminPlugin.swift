@@ -118,11 +118,11 @@ public struct AdminPlugin: BuiltInPlugin {
         case "set":
             guard words.count >= 2 else { throw CommandError.usage("config set PLUGIN.KEY VALUE [#channel]") }
             try Self.require(command, canChange: scope)
-            let shown = try await admin.set(plugin, key, to: words.dropFirst().joined(separator: " "), in: scope, by: command.sender)
+            let shown = try await admin.set(plugin, key, to: words.dropFirst().joined(separator: " "), in: scope, by: command.sender, role: command.role)
             return "\(path) = \(shown) \(scope)."
         case "unset":
             try Self.require(command, canChange: scope)
-            try await admin.unset(plugin, key, in: scope, by: command.sender)
+            try await admin.unset(plugin, key, in: scope, by: command.sender, role: command.role)
             return "\(path) is back to its default \(scope)."
         default:
             throw CommandError.usage(Self.descriptor.commands[1].usage)

@@ -9,6 +9,11 @@ public import RapportCore
 /// in the transaction that accepts it) and expires after ``linkLifetime``; a session expires
 /// after ``sessionLifetime``. Whether the person is still an admin is for the caller to check
 /// on every request.
+///
+/// Opening a link only shows a form (``check(_:now:)`` reads, never uses, the token): link
+/// previews and bouncers fetch links too. The form carries ``formCode(for:)``, an HMAC of the
+/// token under a random key kept in the store (so every instance accepts every instance's
+/// forms), and posting it is what uses the token.
 public struct DashboardAccess: Sendable {
     /// How long a `!dashboard` link can be opened.
     public static let linkLifetime: TimeInterval = 10 * 60
@@ -38,7 +43,37 @@ public struct DashboardAccess: Sendable {
         ])
     ]
 
-    public func migrate() async throws { try await store.migrate(Self.migrations) }
+    static let formKeyName = "form_key"
+
+    /// Creates the tables and the key that signs sign-in forms, if they are not there yet.
+    public func migrate() async throws {
+        try await store.migrate(Self.migrations)
+        if try await store.get(String.self, Self.formKeyName) == nil { try await store.set(Self.randomSecret(), Self.formKeyName) }
+    }
+
+    /// The value the sign-in form for `token` must post back: nobody can make it without the
+    /// key in the store, and it is good for that token only.
+    public func formCode(for token: String) async throws -> String {
+        guard let key = try await store.get(String.self, Self.formKeyName) else {
+            throw CommandError(.unavailable, "The dashboard's tables are not set up.")
+        }
+        return SHA256Digest.hmacHex(key: key, "signin:" + Self.hash(token))
+    }
+
+    /// Whether `form` is ``formCode(for:)`` of `token`, compared in constant time.
+    public func isFormCode(_ form: String, for token: String) async throws -> Bool {
+        let expected = Array(try await formCode(for: token).utf8)
+        let given = Array(form.utf8)
+        guard given.count == expected.count else { return false }
+        return zip(given, expected).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    /// Whether `token` would sign in now, without using it: the identity it was issued to, or
+    /// why it is refused.
+    public func check(_ token: String, now: Date) async throws -> Result<Identity, Refusal> {
+        let rows = try await sql.query("SELECT identity, expires_at FROM dashboard_signin WHERE token_hash = ?", [.text(Self.hash(token))])
+        return Self.verdict(rows.first, now: now)
+    }
 
     /// A new single-use sign-in token for `identity`, valid for ``linkLifetime``.
     public func issueToken(for identity: Identity, now: Date) async throws -> String {
@@ -51,12 +86,16 @@ public struct DashboardAccess: Sendable {
         let hash = Self.hash(token)
         return try await sql.transaction { db in
             let rows = try await db.query("SELECT identity, expires_at FROM dashboard_signin WHERE token_hash = ?", [.text(hash)])
-            guard let row = rows.first, try await db.execute("DELETE FROM dashboard_signin WHERE token_hash = ?", [.text(hash)]) == 1,
-                let identity = row["identity"].string.flatMap(Identity.init)
+            guard let row = rows.first, try await db.execute("DELETE FROM dashboard_signin WHERE token_hash = ?", [.text(hash)]) == 1
             else { return .failure(.unknownOrUsed) }
-            guard (row["expires_at"].double ?? 0) > now.timeIntervalSince1970 else { return .failure(.expired) }
-            return .success(identity)
+            return Self.verdict(row, now: now)
         }
+    }
+
+    private static func verdict(_ row: SQLRow?, now: Date) -> Result<Identity, Refusal> {
+        guard let row, let identity = row["identity"].string.flatMap(Identity.init) else { return .failure(.unknownOrUsed) }
+        guard (row["expires_at"].double ?? 0) > now.timeIntervalSince1970 else { return .failure(.expired) }
+        return .success(identity)
     }
 
     /// Opens a session for `identity`; returns the id for the browser's cookie.

@@ -19,7 +19,9 @@ public struct DashboardPlugin: BuiltInPlugin {
         settings: [
             SettingSpec(
                 "public_url", .string, default: .string(""),
-                help: "The address browsers reach the HTTP endpoint at; set from http.public_url (or http.listen) in the file. Empty: no web endpoint, so no dashboard.")
+                help: "The address browsers reach the HTTP endpoint at; set from http.public_url (or http.listen) in the file. Empty: no web endpoint, so no dashboard.",
+                // Sign-in links go there: only an owner may point them elsewhere, for the whole bot.
+                reach: .global, role: .owner)
         ],
         handlesEvents: false)
 

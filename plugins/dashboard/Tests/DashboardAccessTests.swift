@@ -30,6 +30,25 @@ struct DashboardAccessTests {
         #expect(try await access.redeem("made-up", now: start) == .failure(.unknownOrUsed))
     }
 
+    @Test func checkingATokenLeavesItUsable() async throws {
+        let (access, _) = try await access()
+        let token = try await access.issueToken(for: alice, now: start)
+        #expect(try await access.check(token, now: start) == .success(alice))
+        #expect(try await access.check(token, now: start.addingTimeInterval(DashboardAccess.linkLifetime + 1)) == .failure(.expired))
+        #expect(try await access.redeem(token, now: start) == .success(alice))
+        #expect(try await access.check(token, now: start) == .failure(.unknownOrUsed))
+    }
+
+    @Test func aFormCodeIsGoodForItsOwnTokenOnly() async throws {
+        let (access, _) = try await access()
+        let first = try await access.issueToken(for: alice, now: start)
+        let second = try await access.issueToken(for: alice, now: start)
+        let code = try await access.formCode(for: first)
+        #expect(try await access.isFormCode(code, for: first))
+        #expect(try await !access.isFormCode(code, for: second))
+        #expect(try await !access.isFormCode("", for: first))
+    }
+
     @Test func tokensAreLongAndDifferent() async throws {
         let (access, _) = try await access()
         let tokens = try await [access.issueToken(for: alice, now: start), access.issueToken(for: alice, now: start)]

@@ -20,12 +20,12 @@ public struct NudgesPlugin: BuiltInPlugin, PersonalDataPlugin {
             SettingSpec("thank_after", .duration, default: .int(20 * 60), help: "How long after an answer a thanks may still come on its own.", minimum: 1, maximum: 7 * 86400),
             SettingSpec("reply_after", .duration, default: .int(2 * 3600), help: "How long after a direct question an answer may still come on its own.", minimum: 1, maximum: 7 * 86400),
             SettingSpec("expiry", .duration, default: .int(3 * 86400), help: "A reminder not delivered by then (person away or offline) is dropped.", minimum: 3600, maximum: 30 * 86400),
-            SettingSpec("min_gap", .duration, default: .int(12 * 3600), help: "At most one reminder per person within this time.", minimum: 0, maximum: 30 * 86400),
-            SettingSpec("weekly_limit", .int, default: .int(3), help: "At most this many reminders per person in any 7 days.", minimum: 0, maximum: 50),
-            SettingSpec("delivery_interval", .duration, default: .int(60), help: "How often due reminders are looked for (everywhere; read at start). A failed or premature delivery is retried five intervals later.", minimum: 1, maximum: 3600),
+            SettingSpec("min_gap", .duration, default: .int(12 * 3600), help: "At most one reminder per person within this time.", minimum: 0, maximum: 30 * 86400, role: .admin),
+            SettingSpec("weekly_limit", .int, default: .int(3), help: "At most this many reminders per person in any 7 days.", minimum: 0, maximum: 50, role: .admin),
+            SettingSpec("delivery_interval", .duration, default: .int(60), help: "How often due reminders are looked for (everywhere; read at start). A failed or premature delivery is retried five intervals later.", minimum: 1, maximum: 3600, reach: .global, role: .admin),
             SettingSpec("language", .choice, default: .string("en"), help: "The language of the built-in texts.", choices: NudgeTemplates.languages.keys.sorted()),
-            SettingSpec("thank_text", .string, default: .string(""), help: "Your own thank-reminder text ({helper} {channel} {excerpt}); empty for the built-in one."),
-            SettingSpec("reply_text", .string, default: .string(""), help: "Your own reply-reminder text ({asker} {channel} {excerpt}); empty for the built-in one."),
+            SettingSpec("thank_text", .string, default: .string(""), help: "Your own thank-reminder text ({helper} {channel} {excerpt}); empty for the built-in one.", role: .admin),
+            SettingSpec("reply_text", .string, default: .string(""), help: "Your own reply-reminder text ({asker} {channel} {excerpt}); empty for the built-in one.", role: .admin),
         ],
         enabledByDefault: false)
 
