@@ -36,9 +36,9 @@ public actor MatrixConnector: Connector {
     private var link = ConnectorStatus.disconnected
     let metrics: RapportMetrics
     /// Messages sent while a `/sync` batch was processed, oldest first, for the sender task.
-    private var outbox: [OutgoingMessage] = []
-    private var outboxWake: CheckedContinuation<Void, Never>?
-    private var outboxDropped = 0
+    var outbox: [OutgoingMessage] = []
+    var outboxWake: CheckedContinuation<Void, Never>?
+    var outboxDropped = 0
     /// The most messages ``outbox`` holds; past that the oldest are dropped.
     static let outboxCapacity = 64
 
@@ -116,7 +116,7 @@ public actor MatrixConnector: Connector {
     }
 
     /// Sends `message` now, retrying as the client does.
-    private func deliver(_ message: OutgoingMessage) async throws {
+    func deliver(_ message: OutgoingMessage) async throws {
         let me = try await currentSession()
         let text = MatrixMessageFormatter.sanitized(message.text)
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
@@ -353,51 +353,6 @@ public actor MatrixConnector: Connector {
             _ = try await client.send(roomID, type: "m.room.message", content: content, transactionID: nextTransactionID())
             try await saved.set("encryption_notice/\(roomID)", "1")
         }
-    }
-
-    // MARK: - Outbox
-
-    /// Queues a message for the sender task; a full outbox drops its oldest, counted and logged.
-    private func queue(_ message: OutgoingMessage) {
-        if outbox.count >= Self.outboxCapacity {
-            outbox.removeFirst()
-            outboxDropped += 1
-            metrics.outgoingDropped(network: network)
-            if outboxDropped == 1 || outboxDropped % 100 == 0 {
-                logger.warning("outgoing queue full, dropping the oldest messages", metadata: ["dropped": "\(outboxDropped)"])
-            }
-        }
-        outbox.append(message)
-        outboxWake?.resume()
-        outboxWake = nil
-    }
-
-    /// Sends the queued messages in order until cancelled.
-    private func serveOutbox() async {
-        while !Task.isCancelled {
-            guard !outbox.isEmpty else {
-                await withTaskCancellationHandler {
-                    await withCheckedContinuation { continuation in
-                        if Task.isCancelled || !outbox.isEmpty { return continuation.resume() }
-                        outboxWake = continuation
-                    }
-                } onCancel: {
-                    Task { await self.wakeOutbox() }
-                }
-                continue
-            }
-            let message = outbox.removeFirst()
-            do {
-                try await deliver(message)
-            } catch {
-                logger.error("could not send a queued message", metadata: ["error": "\(error)"])
-            }
-        }
-    }
-
-    private func wakeOutbox() {
-        outboxWake?.resume()
-        outboxWake = nil
     }
 
     // MARK: - Rooms and DMs

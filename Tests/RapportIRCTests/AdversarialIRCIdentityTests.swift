@@ -10,6 +10,15 @@ struct AdversarialIRCIdentityTests {
     /// Caps without account-tag or extended-join: identity comes from tracked state only.
     static let trackingCaps = "message-tags server-time multi-prefix userhost-in-names"
 
+    /// Registered with ``trackingCaps`` and in `#c`, where carol (account `carol`) is an operator.
+    static func sessionWithCarol() throws -> SessionHarness {
+        var h = SessionHarness()
+        try h.register(caps: trackingCaps)
+        try h.receive(":rapport!r@h JOIN #c")
+        try h.receive(":irc.test 354 rapport 42 #c c host carol H@ carol :Carol")
+        return h
+    }
+
     static func sender(_ actions: [IRCSessionStateMachine.Action]) throws -> ChatEvent {
         try #require(SessionHarness.events(actions).last)
     }
@@ -45,9 +54,7 @@ struct AdversarialIRCIdentityTests {
 
     @Test("a WHO reply about a channel the bot is not in creates no entry to inherit later")
     func whoForOtherChannelIsIgnored() throws {
-        var h = SessionHarness()
-        try h.register(caps: Self.trackingCaps)
-        try h.receive(":rapport!r@h JOIN #c")
+        var h = try Self.sessionWithCarol()
         try h.receive(":irc.test 354 rapport 42 #elsewhere o host eve H@ owner :Eve")
         try h.receive(":irc.test 352 rapport #elsewhere o host irc.test eve2 H@ :0 Eve")
         #expect(h.session.account(of: "eve") == nil)
@@ -59,10 +66,7 @@ struct AdversarialIRCIdentityTests {
 
     @Test("a NICK change onto a tracked nick keeps nothing of that nick's previous holder")
     func nickChangeDoesNotInherit() throws {
-        var h = SessionHarness()
-        try h.register(caps: Self.trackingCaps)
-        try h.receive(":rapport!r@h JOIN #c")
-        try h.receive(":irc.test 354 rapport 42 #c c host carol H@ carol :Carol")
+        var h = try Self.sessionWithCarol()
         // carol's QUIT was lost in a netsplit; a stranger now takes her nick.
         try h.receive(":ghost!g@h NICK carol")
         #expect(h.session.account(of: "carol") == nil)
@@ -72,10 +76,7 @@ struct AdversarialIRCIdentityTests {
     @Test("after QUIT or a netsplit, whoever joins under the nick starts with no account or status",
         arguments: ["Client Quit", "*.net *.split"])
     func rejoinAfterQuitStartsFresh(reason: String) throws {
-        var h = SessionHarness()
-        try h.register(caps: Self.trackingCaps)
-        try h.receive(":rapport!r@h JOIN #c")
-        try h.receive(":irc.test 354 rapport 42 #c c host carol H@ carol :Carol")
+        var h = try Self.sessionWithCarol()
         try h.receive(":carol!c@host QUIT :\(reason)")
         try h.receive(":carol!m@evil JOIN #c")
         let event = try Self.sender(try h.receive(":carol!m@evil PRIVMSG #c :!forget me"))
