@@ -24,6 +24,7 @@ func plugin(
 }
 
 let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
+let metricsTestKit: Target.Dependency = .product(name: "MetricsTestKit", package: "swift-metrics")
 let nio: [Target.Dependency] = [
     .product(name: "NIOCore", package: "swift-nio"),
     .product(name: "NIOPosix", package: "swift-nio"),
@@ -64,7 +65,7 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
             ]),
         .target(name: "RapportIRC", dependencies: ["RapportCore", log] + nio),
-        .testTarget(name: "RapportIRCTests", dependencies: ["RapportIRC", "RapportCore", "RapportStoreSQLite", "RapportServerTesting", "RapportTesting", log] + nio),
+        .testTarget(name: "RapportIRCTests", dependencies: ["RapportIRC", "RapportCore", "RapportStoreSQLite", "RapportServerTesting", "RapportTesting", log, metricsTestKit] + nio),
         .target(
             name: "RapportServerTesting",
             dependencies: ["RapportCore", "RapportIRC", "RapportMatrix", "RapportTesting", log] + nio,
@@ -145,7 +146,7 @@ let package = Package(
                 "RapportStoreSQLite", "RapportIRC", "RapportServerTesting", log, .product(name: "Yams", package: "Yams"),
             ]
         ),
-        .testTarget(name: "RapportCoreTests", dependencies: ["RapportCore", "RapportTesting"]),
+        .testTarget(name: "RapportCoreTests", dependencies: ["RapportCore", "RapportTesting", "RapportStoreSQLite", metricsTestKit]),
         .testTarget(name: "RapportStoreSQLiteTests", dependencies: ["RapportStoreSQLite", "RapportTesting"]),
         .testTarget(
             name: "RapportStorePostgresTests",

@@ -24,6 +24,9 @@ public actor IRCConnector: Connector {
     public nonisolated let network: String
     public nonisolated let configuration: IRCConfiguration
     var logger: Logger
+    let metrics: RapportMetrics
+    /// Chat lines dropped because the queue was full (warned on the first and every 100th).
+    private var droppedLines = 0
 
     var session: IRCSessionStateMachine?
     var queue: IRCOutputQueue
@@ -46,9 +49,10 @@ public actor IRCConnector: Connector {
     /// Lines the parser rejected.
     public private(set) var malformedLines = 0
 
-    public init(network: String, configuration: IRCConfiguration, logger: Logger) {
+    public init(network: String, configuration: IRCConfiguration, logger: Logger, metrics: RapportMetrics = RapportMetrics()) {
         self.network = network
         self.configuration = configuration
+        self.metrics = metrics
         var logger = logger
         logger[metadataKey: "network"] = "\(network)"
         self.logger = logger
@@ -91,7 +95,7 @@ public actor IRCConnector: Connector {
 
     public func send(_ message: OutgoingMessage) async throws {
         let formatter = session ?? IRCSessionStateMachine(network: network, configuration: configuration, channels: [], now: Date())
-        for line in formatter.lines(for: message) { queue.enqueue(line, priority: false) }
+        for line in formatter.lines(for: message) { enqueueChat(line) }
         wakeWriter()
     }
 
@@ -274,7 +278,7 @@ public actor IRCConnector: Connector {
                 queue.enqueue(message, priority: true)
                 wakeWriter()
             case .queue(let message):
-                queue.enqueue(message, priority: false)
+                enqueueChat(message)
                 wakeWriter()
             case .emit(let event):
                 emitted.append(event)
@@ -317,6 +321,17 @@ public actor IRCConnector: Connector {
     }
 
     // MARK: - Output
+
+    /// Queues a chat line; when the queue is full its oldest line goes, counted and logged.
+    private func enqueueChat(_ line: IRCMessage) {
+        guard queue.enqueue(line, priority: false) > 0 else { return }
+        metrics.outgoingDropped(network: network)
+        droppedLines += 1
+        if droppedLines == 1 || droppedLines % 100 == 0 {
+            logger.warning("outgoing queue full, dropping the oldest lines",
+                metadata: ["capacity": "\(queue.capacity)", "dropped": "\(droppedLines)"])
+        }
+    }
 
     enum WriterStep {
         case write([ByteBuffer])

@@ -21,7 +21,9 @@ public import Foundation
 ///
 /// Invites: the bot joins a room it is invited to when the inviter matches `allow_invites_from`
 /// (a user ID, `*:server` for everyone on a server, or `*` for anyone), or the room is listed in
-/// `rooms`. Every other invite is declined with a short reason. The default, an empty list,
+/// `rooms`: by its room ID, or by an alias that the bot's own homeserver resolves
+/// (`GET /directory/room/{alias}`) to the invite's room ID. The aliases in the invite itself come
+/// from the inviting server and are never trusted. Every other invite is declined with a short reason. The default, an empty list,
 /// therefore accepts no invites: owners who want to invite the bot list their user IDs.
 ///
 /// The password and the access token never appear in ``description`` or in logs.
@@ -154,14 +156,27 @@ public struct MatrixConfiguration: Sendable, Codable, Hashable, CustomStringConv
         ])
     }
 
-    /// Whether an invite from `inviter` to `roomID` (known by `aliases`) may be accepted.
-    func allowsInvite(from inviter: String, roomID: String, aliases: [String]) -> Bool {
-        if rooms.contains(roomID) || aliases.contains(where: rooms.contains) { return true }
+    /// Whether an invite from `inviter` to `roomID` may be accepted without asking the
+    /// homeserver: the room ID is in `rooms`, or the inviter matches `allow_invites_from`.
+    func allowsInvite(from inviter: String, roomID: String) -> Bool {
+        if rooms.contains(roomID) { return true }
         return allowInvitesFrom.contains { pattern in
             if pattern == "*" || pattern == inviter { return true }
             if pattern.hasPrefix("*:") { return MatrixIdentifiers.server(of: inviter) == pattern.dropFirst(2).lowercased() }
             return false
         }
+    }
+
+    /// The aliases (`#…`) in `rooms`.
+    var roomAliases: [String] { rooms.filter { $0.hasPrefix("#") } }
+
+    /// Whether one of the configured aliases resolves to `roomID` through `resolve` (the
+    /// homeserver's room directory); an alias that does not resolve counts as no match.
+    func isConfiguredAlias(of roomID: String, resolve: @Sendable (String) async throws -> String) async -> Bool {
+        for alias in roomAliases {
+            if (try? await resolve(alias)) == roomID { return true }
+        }
+        return false
     }
 }
 

@@ -25,7 +25,6 @@ public actor MatrixConnector: Connector {
     private var client: MatrixClient
     private var session: Task<Session, any Error>?
     private var translator: MatrixEventTranslator?
-    private var sink: (any EventSink)?
     /// The bot's display name (its localpart until the homeserver tells), readable without a hop.
     private let displayName: Mutex<String>
     private var aliases: [String: String] = [:]
@@ -35,6 +34,18 @@ public actor MatrixConnector: Connector {
     private var seenWritten: [String] = []
     /// Connected once a `/sync` succeeds, connecting while it fails or before the first.
     private var link = ConnectorStatus.disconnected
+    let metrics: RapportMetrics
+    /// Messages sent while a `/sync` batch was processed, oldest first, for the sender task.
+    var outbox: [OutgoingMessage] = []
+    var outboxWake: CheckedContinuation<Void, Never>?
+    var outboxDropped = 0
+    /// The most messages ``outbox`` holds; past that the oldest are dropped.
+    static let outboxCapacity = 64
+
+    /// Set while the connector processes a `/sync` batch (in that task): a message sent then,
+    /// such as a refusal the runtime answers at once, goes through ``outbox`` so that the sync
+    /// loop never waits for the homeserver to take it (retries, 429 waits).
+    @TaskLocal static var processingSync = false
 
     struct Session: Sendable {
         var userID: String
@@ -46,8 +57,11 @@ public actor MatrixConnector: Connector {
         #"{"room":{"state":{"lazy_load_members":true},"timeline":{"limit":\#(configuration.timelineLimit),"lazy_load_members":true}},"presence":{"not_types":["*"]}}"#
     }
 
-    public init(network: String, configuration: MatrixConfiguration, store: any Store, logger: Logger) {
+    public init(
+        network: String, configuration: MatrixConfiguration, store: any Store, logger: Logger, metrics: RapportMetrics = RapportMetrics()
+    ) {
         self.network = network
+        self.metrics = metrics
         self.configuration = configuration
         var logger = logger
         logger[metadataKey: "network"] = "\(network)"
@@ -61,13 +75,16 @@ public actor MatrixConnector: Connector {
     // MARK: - Connector
 
     public func run(events: any EventSink) async throws {
-        sink = events
         link = .connecting
-        defer { link = .disconnected }
+        let sender = Task { await self.serveOutbox() }
+        defer {
+            link = .disconnected
+            sender.cancel()
+        }
         while true {
             do {
                 try Task.checkCancellation()
-                try await runSession()
+                try await runSession(events)
             } catch is CancellationError {
                 return
             } catch let error as MatrixError where error.code == .unknownToken {
@@ -91,6 +108,15 @@ public actor MatrixConnector: Connector {
     }
 
     public func send(_ message: OutgoingMessage) async throws {
+        if Self.processingSync {
+            queue(message)
+        } else {
+            try await deliver(message)
+        }
+    }
+
+    /// Sends `message` now, retrying as the client does.
+    func deliver(_ message: OutgoingMessage) async throws {
         let me = try await currentSession()
         let text = MatrixMessageFormatter.sanitized(message.text)
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
@@ -208,21 +234,27 @@ public actor MatrixConnector: Connector {
         return try await started(Session(userID: login.userID, deviceID: login.deviceID))
     }
 
-    /// Loads the persisted state for a fresh session.
+    /// Loads the persisted state for a fresh session, and what the homeserver knows of the bot.
     private func started(_ session: Session) async throws -> Session {
-        var translator = MatrixEventTranslator(
-            network: network, ownUserID: session.userID, configuration: configuration, seen: try await saved.seen())
-        translator.announcedEncryption = try await saved.announcedEncryption()
-        if let direct = try? await client.accountData(session.userID, type: "m.direct") { translator.setDirect(direct) }
-        self.translator = translator
-        seenWritten = translator.seen.elements
+        try await restoreState(for: session)
+        if let direct = try? await client.accountData(session.userID, type: "m.direct") { translator?.setDirect(direct) }
         if let name = try? await client.displayName(of: session.userID), !name.isEmpty { displayName.withLock { $0 = name } }
         return session
     }
 
+    /// Loads what this network's saved state says about `session`: the event IDs already
+    /// handled and the rooms told about encryption.
+    func restoreState(for session: Session) async throws {
+        var translator = MatrixEventTranslator(
+            network: network, ownUserID: session.userID, configuration: configuration, seen: try await saved.seen())
+        translator.announcedEncryption = try await saved.announcedEncryption()
+        self.translator = translator
+        seenWritten = translator.seen.elements
+    }
+
     // MARK: - Sync
 
-    private func runSession() async throws {
+    private func runSession(_ events: any EventSink) async throws {
         _ = try await currentSession()
         for room in configuration.rooms {
             do {
@@ -234,26 +266,38 @@ public actor MatrixConnector: Connector {
         let client = self.client
         let filter = self.filter
         let timeout = Duration.milliseconds(Int64(configuration.syncTimeout * 1000))
-        let loop = MatrixSyncLoop(
-            fetch: { since, fullState in
-                do {
-                    let batch = try await client.sync(since: since, filter: filter, timeout: since == nil ? .zero : timeout, fullState: fullState)
-                    await self.syncAnswered(true)
-                    return batch
-                } catch {
-                    await self.syncAnswered(false)
-                    throw error
-                }
-            },
-            process: { batch, initial in await self.process(batch, initial: initial) },
-            save: { since in try await self.saved.set("since", since) },
-            logger: logger)
+        let loop = syncLoop(events: events) { since, fullState in
+            do {
+                let batch = try await client.sync(since: since, filter: filter, timeout: since == nil ? .zero : timeout, fullState: fullState)
+                await self.syncAnswered(true)
+                return batch
+            } catch {
+                await self.syncAnswered(false)
+                throw error
+            }
+        }
         try await loop.run(since: try await saved.get("since"))
     }
 
-    /// Handles one batch: delivers its events and carries out the room actions, then saves the
-    /// seen event IDs (before the loop saves `since`).
-    func process(_ batch: SyncResponse, initial: Bool) async {
+    /// The `/sync` loop over `fetch`: batches go to ``process(_:initial:into:)``, and the
+    /// position is saved in the store after each.
+    func syncLoop(
+        events: any EventSink, fetch: @escaping @Sendable (_ since: String?, _ fullState: Bool) async throws -> SyncResponse
+    ) -> MatrixSyncLoop {
+        MatrixSyncLoop(
+            fetch: fetch,
+            process: { batch, initial in
+                await Self.$processingSync.withValue(true) { await self.process(batch, initial: initial, into: events) }
+            },
+            save: { since in try await self.saved.set("since", since) },
+            logger: logger)
+    }
+
+    /// Handles one batch: delivers its events, carries out the room actions, waits until the
+    /// plugins have stored what they keep of the events, then saves the seen event IDs (and the
+    /// loop saves `since`). A crash before that replays the batch; the seen IDs drop what was
+    /// handled already.
+    func process(_ batch: SyncResponse, initial: Bool, into events: any EventSink) async {
         guard var translator else { return }
         let actions = translator.process(batch, initial: initial)
         self.translator = translator
@@ -261,6 +305,8 @@ public actor MatrixConnector: Connector {
         if !failures.isEmpty {
             logger.warning("skipped malformed events", metadata: ["count": "\(failures.count)", "first": "\(failures[0])"])
         }
+        let delivered = actions.compactMap { if case .deliver(let event) = $0 { event } else { nil } }
+        if !delivered.isEmpty { await events.receive(delivered) }
         for action in actions {
             do {
                 try await perform(action)
@@ -270,6 +316,7 @@ public actor MatrixConnector: Connector {
                 logger.error("room action failed", metadata: ["action": "\(action.summary)", "error": "\(error)"])
             }
         }
+        if !delivered.isEmpty { await events.handled() }
         let seen = translator.seen.elements
         if seen.last != seenWritten.last || seen.count != seenWritten.count {
             do {
@@ -283,15 +330,18 @@ public actor MatrixConnector: Connector {
 
     private func perform(_ action: MatrixEventTranslator.Action) async throws {
         switch action {
-        case .deliver(let event):
-            await sink?.receive(event)
+        case .deliver:
+            break  // delivered together before the room actions
         case .acceptInvite(let roomID, let inviter, let isDirect):
-            logger.info("accepting invite", metadata: ["room_id": "\(roomID)", "inviter": "\(inviter)"])
-            try await join(roomID)
-            if isDirect { try await recordDirect(roomID, with: inviter) }
+            try await acceptInvite(roomID, from: inviter, isDirect: isDirect)
+        case .resolveInvite(let roomID, let inviter, let isDirect):
+            if await configuration.isConfiguredAlias(of: roomID, resolve: { try await self.roomID(for: $0) }) {
+                try await acceptInvite(roomID, from: inviter, isDirect: isDirect)
+            } else {
+                try await declineInvite(roomID, from: inviter)
+            }
         case .declineInvite(let roomID, let inviter):
-            logger.notice("declining invite: inviter not in allow_invites_from", metadata: ["room_id": "\(roomID)", "inviter": "\(inviter)"])
-            try await client.leave(roomID, reason: "Sorry, I only join rooms when my operators invite me.")
+            try await declineInvite(roomID, from: inviter)
         case .forget(let roomID):
             logger.notice("removed from room (kicked or banned); forgetting it", metadata: ["room_id": "\(roomID)"])
             try await client.forget(roomID)
@@ -306,6 +356,18 @@ public actor MatrixConnector: Connector {
     }
 
     // MARK: - Rooms and DMs
+
+    private func acceptInvite(_ roomID: String, from inviter: String, isDirect: Bool) async throws {
+        logger.info("accepting invite", metadata: ["room_id": "\(roomID)", "inviter": "\(inviter)"])
+        try await join(roomID)
+        if isDirect { try await recordDirect(roomID, with: inviter) }
+    }
+
+    private func declineInvite(_ roomID: String, from inviter: String) async throws {
+        logger.notice("declining invite: neither a configured room nor an inviter in allow_invites_from",
+            metadata: ["room_id": "\(roomID)", "inviter": "\(inviter)"])
+        try await client.leave(roomID, reason: "Sorry, I only join rooms when my operators invite me.")
+    }
 
     /// The room ID for a room ID or alias (a user ID means the DM room).
     func roomID(for channel: String) async throws -> String {
@@ -378,6 +440,7 @@ extension MatrixEventTranslator.Action {
         switch self {
         case .deliver(let event): "deliver \(event.id?.rawValue ?? "-")"
         case .acceptInvite(let room, _, _): "accept invite to \(room)"
+        case .resolveInvite(let room, _, _): "check invite to \(room) against the configured aliases"
         case .declineInvite(let room, _): "decline invite to \(room)"
         case .forget(let room): "forget \(room)"
         case .announceEncryption(let room): "announce encryption in \(room)"

@@ -20,6 +20,9 @@ public struct MatrixEventTranslator: Sendable {
         case deliver(ChatEvent)
         /// Join a room the bot was invited to, and record it in `m.direct` if `isDirect`.
         case acceptInvite(roomID: String, inviter: String, isDirect: Bool)
+        /// Accept the invite if a configured alias resolves to the room through the homeserver's
+        /// directory, else decline it (the invite's own alias claims come from the inviting server).
+        case resolveInvite(roomID: String, inviter: String, isDirect: Bool)
         /// Decline an invite that the configuration does not allow.
         case declineInvite(roomID: String, inviter: String)
         /// The bot was kicked or banned: drop the room from the account (`/forget`).
@@ -136,8 +139,10 @@ public struct MatrixEventTranslator: Sendable {
             network: network, channel: roomID, sender: user(inviter, in: room),
             time: time(of: invite), kind: .invite,
             senderIsOperator: room.powerLevel(of: inviter) >= configuration.operatorPowerLevel)))
-        if configuration.allowsInvite(from: inviter, roomID: roomID, aliases: room.aliases) {
+        if configuration.allowsInvite(from: inviter, roomID: roomID) {
             actions.append(.acceptInvite(roomID: roomID, inviter: inviter, isDirect: isDirect))
+        } else if !configuration.roomAliases.isEmpty {
+            actions.append(.resolveInvite(roomID: roomID, inviter: inviter, isDirect: isDirect))
         } else {
             actions.append(.declineInvite(roomID: roomID, inviter: inviter))
         }

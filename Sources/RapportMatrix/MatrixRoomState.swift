@@ -10,8 +10,6 @@ struct MatrixRoom: Sendable, Hashable {
     /// Room version 12 creators, who outrank every power level.
     var creators: Set<String> = []
     var isEncrypted = false
-    /// Canonical alias first, then alternatives.
-    var aliases: [String] = []
     /// Joined by the bot but not yet seen in a sync: its first timeline may hold older history.
     var awaitingFirstSync = false
 
@@ -55,11 +53,6 @@ struct MatrixRoom: Sendable, Hashable {
             }
         case "m.room.encryption":
             isEncrypted = true
-        case "m.room.canonical_alias":
-            var list: [String] = []
-            if let alias = event.content["alias"]?.string { list.append(alias) }
-            list += (event.content["alt_aliases"]?.array ?? []).compactMap(\.string)
-            aliases = list
         default:
             break
         }

@@ -66,6 +66,6 @@ struct MatrixConfigurationTests {
     ])
     func allowInvites(patterns: [String], inviter: String, allowed: Bool) {
         let config = MatrixConfiguration(homeserver: URL(string: "http://h")!, userID: "@b:h", password: "p", allowInvitesFrom: patterns)
-        #expect(config.allowsInvite(from: inviter, roomID: "!r:h", aliases: []) == allowed)
+        #expect(config.allowsInvite(from: inviter, roomID: "!r:h") == allowed)
     }
 }

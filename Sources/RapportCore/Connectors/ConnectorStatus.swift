@@ -8,6 +8,8 @@ public enum ConnectorStatus: String, Sendable, Hashable {
     case disconnected
     /// Not connected because another instance sharing the store serves this network.
     case standby
+    /// Stopped by an error that retrying cannot fix (a refused login); the log says which.
+    case failed
 
     /// Whether `/readyz` counts this state as ready: connected, or waiting to take over from
     /// another instance.

@@ -11,6 +11,14 @@ public protocol EventSink: Sendable {
     /// connectors. The console uses it to print answers right after each line it reads.
     func settle() async
 
+    /// Waits until the plugins have handled every event received so far and committed what they
+    /// stored for them; events held back for a fuller batch go at once. Unlike ``settle()`` it
+    /// does not wait for the work those events cause later.
+    ///
+    /// A connector that can read again from a saved position (Matrix's `since`) saves it only
+    /// after this returns: a crash then replays events rather than losing them.
+    func handled() async
+
     /// Tells that a connector starts serving `network` after waiting for it while another
     /// instance sharing the store did: what that instance changed at run time (switches,
     /// settings, admins, channels joined) is read again from the store.
@@ -22,4 +30,7 @@ extension EventSink {
     public func receive(_ event: ChatEvent) async { await receive([event]) }
 
     public func networkTakenOver(_ network: String) async {}
+
+    /// ``settle()``, which waits for at least as much.
+    public func handled() async { await settle() }
 }

@@ -13,7 +13,9 @@ public import CoreMetrics
 /// | `rapport_plugin_queue_depth` | gauge | `plugin` | the plugin runner: work queued or running |
 /// | `rapport_plugin_events_dropped_total` | counter | `plugin` | the plugin runner, when its queue is full |
 /// | `rapport_reconnects_total` | counter | `network` | connectors, each time they connect again |
+/// | `rapport_connector_failures_total` | counter | `network` | ``Bot``, when a connector stops for good |
 /// | `rapport_outgoing_queue_depth` | gauge | `network` | connectors: messages waiting for flood control |
+/// | `rapport_outgoing_dropped_total` | counter | `network` | connectors, when their outgoing queue is full |
 /// | `rapport_help_events_total` | counter | `network` | `plugins/thanks`, per detected help event |
 /// | `rapport_nudges_total` | counter | `outcome` (sent, suppressed) | the nudge feature |
 ///
@@ -67,9 +69,19 @@ public struct RapportMetrics: Sendable {
         Counter(label: "rapport_reconnects_total", dimensions: [("network", network)], factory: factory).increment()
     }
 
+    /// A connector stopped by an error retrying cannot fix; the other networks go on.
+    public func connectorFailed(network: String) {
+        Counter(label: "rapport_connector_failures_total", dimensions: [("network", network)], factory: factory).increment()
+    }
+
     /// For connectors: messages waiting in the outgoing (flood-control) queue.
     public func outgoingQueueDepth(network: String, _ depth: Int) {
         Gauge(label: "rapport_outgoing_queue_depth", dimensions: [("network", network)], factory: factory).record(depth)
+    }
+
+    /// For connectors: outgoing lines or messages dropped because their queue was full.
+    public func outgoingDropped(network: String, count: Int = 1) {
+        Counter(label: "rapport_outgoing_dropped_total", dimensions: [("network", network)], factory: factory).increment(by: count)
     }
 
     /// For the reciprocity feature: one detected act of help.
@@ -90,7 +102,7 @@ public struct RapportMetrics: Sendable {
         for network in networks {
             for label in [
                 "rapport_messages_received_total", "rapport_messages_sent_total", "rapport_reconnects_total",
-                "rapport_help_events_total",
+                "rapport_help_events_total", "rapport_connector_failures_total", "rapport_outgoing_dropped_total",
             ] {
                 _ = Counter(label: label, dimensions: [("network", network)], factory: factory)
             }

@@ -39,12 +39,13 @@ extension Bot {
             return
         }
         let role = role(of: event)
-        guard role >= spec.requires else {
-            try? await reply(to: event, CommandError.notPermitted(spec.requires).reply)
-            return
-        }
+        // The per-person limit comes first: a refusal is output too.
         guard takeCommandToken(for: event, role: role) else {
             await hint(event, "You're sending commands too fast; try again in a few seconds.", show: true)
+            return
+        }
+        guard role >= spec.requires else {
+            try? await reply(to: event, CommandError.notPermitted(spec.requires).reply)
             return
         }
         let invocation = CommandInvocation(

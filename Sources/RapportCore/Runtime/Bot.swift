@@ -41,6 +41,8 @@ public actor Bot: EventSink {
     private var receivedCounters: [String: Counter] = [:]
     /// Plugins whose start failed, with the reason.
     var failures: [String: String] = [:]
+    /// Networks whose connector stopped for good (``ConnectorStatus/failed``).
+    private var failedNetworks: Set<String> = []
     var commandBuckets: [String: TokenBucket] = [:]
     /// Per-plugin output limits, by plugin id.
     var outputBuckets: [String: TokenBucket] = [:]
@@ -72,24 +74,46 @@ public actor Bot: EventSink {
 
     /// Loads state, starts the plugins, and runs every connector until the task is cancelled or
     /// all connectors have ended (the console at the end of its input).
+    ///
+    /// A connector that fails for good (a refused login) stops alone: it is logged, counted
+    /// (`rapport_connector_failures_total`) and reported as ``ConnectorStatus/failed``, and the
+    /// other networks go on.
+    ///
+    /// - Throws: The first connector's error when every connector failed: nothing is left to serve.
     public func run() async throws {
         try await start()
         let connectors = Array(self.connectors.values)
-        do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for connector in connectors {
-                    group.addTask { try await connector.run(events: self) }
-                }
-                try await group.waitForAll()
+        let errors = await withTaskGroup(of: (any Error)?.self) { group in
+            for connector in connectors {
+                group.addTask { await self.run(connector) }
             }
-        } catch is CancellationError {
-            logger.info("shutting down")
-        } catch {
-            await stop()
-            throw error
+            var errors: [any Error] = []
+            for await error in group { if let error { errors.append(error) } }
+            return errors
         }
+        if let first = errors.first, errors.count == connectors.count {
+            await stop()
+            throw first
+        }
+        if Task.isCancelled { logger.info("shutting down") }
         await settle()
         await stop()
+    }
+
+    /// Runs one connector; returns the error that stopped it for good, if any.
+    private func run(_ connector: any Connector) async -> (any Error)? {
+        do {
+            try await connector.run(events: self)
+            return nil
+        } catch is CancellationError {
+            return nil
+        } catch {
+            failedNetworks.insert(connector.network)
+            metrics.connectorFailed(network: connector.network)
+            logger.error("connector stopped by an error retrying cannot fix; other networks go on",
+                metadata: ["network": "\(connector.network)", "error": "\(error)"])
+            return error
+        }
     }
 
     /// Loads state and starts the plugins, without running connectors (tests drive ``receive(_:)``).
@@ -225,20 +249,25 @@ public actor Bot: EventSink {
 
     public func settle() async {
         // Work can queue more work (a command that sends to the console, which answers), so
-        // loop until a full pass finds every runner idle.
-        for _ in 0..<8 {
-            for runner in runners.values { await runner.idle() }
-        }
+        // make several passes.
+        for _ in 0..<8 { await handled() }
+    }
+
+    public func handled() async {
+        for runner in runners.values { await runner.handled() }
     }
 
     // MARK: - Output
 
-    /// Sends a plugin's message, within the plugin's output limit.
+    /// The output bucket of what the runtime itself says (refusals, hints).
+    static let runtimeOutput = "rapport"
+
+    /// Sends a plugin's message, within the plugin's output limit: a token per line.
     ///
     /// - Throws: ``CommandError/Code/rateLimited`` when the plugin has used up its limit; the
     ///   message is dropped.
     func send(_ message: OutgoingMessage, on network: String, from plugin: String) async throws {
-        try takeOutputToken(plugin)
+        try takeOutputTokens(plugin, lines: message.text.split(whereSeparator: \.isNewline).count)
         try await send(message, on: network)
     }
 
@@ -250,21 +279,18 @@ public actor Bot: EventSink {
         metrics.messageSent(network: network)
     }
 
-    func reply(to event: ChatEvent, _ text: String, from plugin: String? = nil) async throws {
+    /// Answers `event` in its channel (or privately), within the output limit of `plugin`.
+    func reply(to event: ChatEvent, _ text: String, from plugin: String = Bot.runtimeOutput) async throws {
         let target: OutgoingMessage.Target = event.channel.map { .channel($0) } ?? .user(address: event.sender.address)
         let message = OutgoingMessage(to: target, text: text, style: .reply, replyTo: event.id)
-        if let plugin {
-            try await send(message, on: event.network, from: plugin)
-        } else {
-            try await send(message, on: event.network)
-        }
+        try await send(message, on: event.network, from: plugin)
     }
 
-    private func takeOutputToken(_ plugin: String) throws {
+    private func takeOutputTokens(_ plugin: String, lines: Int) throws {
         let now = time.now
         var bucket = outputBuckets[plugin] ?? TokenBucket(
             capacity: Double(configuration.pluginOutputBurst), refillPerSecond: configuration.pluginOutputPerSecond, now: now)
-        let allowed = bucket.take(now: now)
+        let allowed = bucket.take(Double(max(lines, 1)), now: now)
         outputBuckets[plugin] = bucket
         if allowed {
             outputDropped[plugin] = nil
@@ -308,7 +334,9 @@ public actor Bot: EventSink {
     /// The state of every connector, by network, for readiness checks.
     public func networkStatus() async -> [String: ConnectorStatus] {
         var result: [String: ConnectorStatus] = [:]
-        for (network, connector) in connectors { result[network] = await connector.status() }
+        for (network, connector) in connectors {
+            result[network] = failedNetworks.contains(network) ? .failed : await connector.status()
+        }
         return result
     }
 

@@ -47,7 +47,10 @@ final class PluginRunner: Sendable {
         var stopped = false
         /// The worker, while it waits for work.
         var wakeWorker: CheckedContinuation<Void, Never>?
-        var idleWaiters: [CheckedContinuation<Void, Never>] = []
+        /// Works accepted so far, and works finished; each waiter goes once `finished` reaches its mark.
+        var accepted = 0
+        var finished = 0
+        var handledWaiters: [(mark: Int, continuation: CheckedContinuation<Void, Never>)] = []
         var worker: Task<Void, Never>?
         var watchdog: Task<Void, Never>?
         /// When the running work must be done.
@@ -63,9 +66,9 @@ final class PluginRunner: Sendable {
         var holdExpired = false
 
         /// Whether the queue's events may wait for a fuller batch: only events are queued,
-        /// fewer than a batch, the delay has not passed, and nobody waits for them (``idle()``).
+        /// fewer than a batch, the delay has not passed, and nobody waits for them (``handled()``).
         func mayHold(batchSize: Int) -> Bool {
-            queuedOther == 0 && queue.count < batchSize && !holdExpired && !stopped && idleWaiters.isEmpty
+            queuedOther == 0 && queue.count < batchSize && !holdExpired && !stopped && handledWaiters.isEmpty
         }
     }
 
@@ -217,6 +220,7 @@ final class PluginRunner: Sendable {
                     state.queuedOther += 1
                 }
                 state.pending += 1
+                state.accepted += 1
                 state.queue.append(work)
             }
             state.droppedSinceWarning += dropped
@@ -257,12 +261,13 @@ final class PluginRunner: Sendable {
     /// How many scheduled jobs run for this plugin.
     var jobCount: Int { state.withLock { $0.jobs.count } }
 
-    /// Returns when nothing is queued or running; events held back for a fuller batch go at once.
-    func idle() async {
+    /// Returns once the work queued before the call is done (an event batch's transaction
+    /// committed); events held back for a fuller batch go at once.
+    func handled() async {
         await withCheckedContinuation { continuation in
             let (waits, wake) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
-                guard state.pending > 0 else { return (false, nil) }
-                state.idleWaiters.append(continuation)
+                guard state.finished < state.accepted else { return (false, nil) }
+                state.handledWaiters.append((state.accepted, continuation))
                 guard !state.queue.isEmpty, let wake = state.wakeWorker else { return (true, nil) }
                 state.wakeWorker = nil
                 return (true, wake)
@@ -296,9 +301,11 @@ final class PluginRunner: Sendable {
     private func finished(_ count: Int) {
         let (depth, waiters) = state.withLock { state -> (Int, [CheckedContinuation<Void, Never>]) in
             state.pending -= count
-            guard state.pending == 0 else { return (state.pending, []) }
-            defer { state.idleWaiters = [] }
-            return (0, state.idleWaiters)
+            state.finished += count
+            let finished = state.finished
+            let done = state.handledWaiters.filter { $0.mark <= finished }.map(\.continuation)
+            if !done.isEmpty { state.handledWaiters.removeAll { $0.mark <= finished } }
+            return (state.pending, done)
         }
         queueDepth.record(depth)
         waiters.forEach { $0.resume() }

@@ -16,11 +16,14 @@ public struct TokenBucket: Sendable, Hashable {
         self.updated = now
     }
 
-    /// Takes one token if there is one; returns whether it did.
-    public mutating func take(now: Date) -> Bool {
+    /// Takes `count` tokens if there are that many; returns whether it did.
+    ///
+    /// An action larger than the whole bucket may go when the bucket is full, and leaves it that
+    /// far in debt: it still costs every token.
+    public mutating func take(_ count: Double = 1, now: Date) -> Bool {
         refill(now: now)
-        guard tokens >= 1 else { return false }
-        tokens -= 1
+        guard tokens >= min(count, capacity) else { return false }
+        tokens -= count
         return true
     }
 

@@ -4,8 +4,9 @@ import RapportCore
 /// The outgoing lines of one network, with flood control.
 ///
 /// Two lanes: protocol lines of the current connection (PONG, CAP, registration, JOIN) go
-/// first and are never throttled or kept across a reconnect; chat lines wait for a token from
-/// the bucket and for registration, and survive reconnects.
+/// first and are never throttled, dropped or kept across a reconnect; chat lines wait for a token
+/// from the bucket and for registration, and survive reconnects. The chat lane holds at most
+/// `capacity` lines: past that the oldest are dropped (and counted).
 public struct IRCOutputQueue: Sendable {
     /// What to do next.
     public enum Next: Sendable, Equatable {
@@ -21,15 +22,32 @@ public struct IRCOutputQueue: Sendable {
     private var chat: [IRCMessage] = []
     private var chatHead = 0
 
-    public init(burst: Int, perSecond: Double, now: Date) {
+    /// The most chat lines that may wait.
+    public let capacity: Int
+
+    public init(burst: Int, perSecond: Double, now: Date, capacity: Int = 512) {
         bucket = TokenBucket(capacity: Double(max(1, burst)), refillPerSecond: max(0.01, perSecond), now: now)
+        self.capacity = max(1, capacity)
     }
 
     /// Chat lines waiting.
     public var pendingChat: Int { chat.count - chatHead }
 
-    public mutating func enqueue(_ message: IRCMessage, priority isPriority: Bool) {
-        if isPriority { priority.append(message) } else { chat.append(message) }
+    /// Queues a line; returns how many chat lines were dropped to make room (0 or 1).
+    @discardableResult
+    public mutating func enqueue(_ message: IRCMessage, priority isPriority: Bool) -> Int {
+        if isPriority {
+            priority.append(message)
+            return 0
+        }
+        var dropped = 0
+        if pendingChat >= capacity {
+            chatHead += 1
+            dropped = 1
+        }
+        chat.append(message)
+        compactChat()
+        return dropped
     }
 
     /// The next line to write, if any may go now.
@@ -45,6 +63,12 @@ public struct IRCOutputQueue: Sendable {
         guard wait <= 0, bucket.take(now: now) else { return .wait(max(wait, 0.001)) }
         let message = chat[chatHead]
         chatHead += 1
+        compactChat()
+        return .send(message)
+    }
+
+    /// Frees the slots of lines already sent or dropped.
+    private mutating func compactChat() {
         if chatHead == chat.count {
             chat.removeAll(keepingCapacity: true)
             chatHead = 0
@@ -52,7 +76,6 @@ public struct IRCOutputQueue: Sendable {
             chat.removeFirst(chatHead)
             chatHead = 0
         }
-        return .send(message)
     }
 
     /// Forgets the protocol lines of a connection that ended.

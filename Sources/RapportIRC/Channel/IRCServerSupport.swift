@@ -42,7 +42,15 @@ public struct IRCServerSupport: Sendable, Hashable {
     }
 
     /// Applies the tokens of one 005 line (the parameters between our nick and the trailing text).
-    public mutating func apply(_ tokens: some Sequence<String>) {
+    ///
+    /// An unknown `CASEMAPPING` (Ergo's `rfc8265`, say) becomes `ascii`: it folds only `A`–`Z`,
+    /// which every mapping folds too, so two nicks the server tells apart are never merged
+    /// (`rfc1459` would merge `bob{` and `Bob[`).
+    ///
+    /// - Returns: A sentence for the log per token that was not understood and replaced.
+    @discardableResult
+    public mutating func apply(_ tokens: some Sequence<String>) -> [String] {
+        var notes: [String] = []
         for token in tokens {
             let parts = token.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard let rawKey = parts.first, !rawKey.isEmpty else { continue }
@@ -51,7 +59,12 @@ public struct IRCServerSupport: Sendable, Hashable {
             let value = parts.count > 1 ? String(parts[1]) : ""
             switch key.uppercased() {
             case "CASEMAPPING":
-                casemapping = Casemapping(rawValue: value.lowercased()) ?? (value.lowercased() == "ascii" ? .ascii : .rfc1459)
+                if let known = Casemapping(rawValue: value.lowercased()), known != .none {
+                    casemapping = known
+                } else {
+                    casemapping = .ascii
+                    notes.append("unknown CASEMAPPING=\(value); comparing nicks by ASCII case only")
+                }
             case "CHANTYPES": if !negated { channelTypes = Set(value) }
             case "PREFIX": if let parsed = Self.parsePrefix(value) { prefixes = parsed }
             case "CHANMODES":
@@ -75,6 +88,7 @@ public struct IRCServerSupport: Sendable, Hashable {
             default: continue
             }
         }
+        return notes
     }
 
     static func parsePrefix(_ value: String) -> [(mode: Character, symbol: Character)]? {

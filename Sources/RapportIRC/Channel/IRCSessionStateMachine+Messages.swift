@@ -37,10 +37,15 @@ extension IRCSessionStateMachine {
                 case "CLIENTINFO": "ACTION CLIENTINFO PING TIME VERSION"
                 default: nil
                 }
-            if let answer {
-                let line = IRCMessage("NOTICE", sender, "\u{01}\(verb) \(answer)\u{01}")
-                actions.append(.queue(line))
+            guard let answer else { return }
+            guard ctcpAnswers.take(now: now) else {
+                ctcpUnanswered += 1
+                if ctcpUnanswered == 1 || ctcpUnanswered % 100 == 0 {
+                    actions.append(.log(.warning, "CTCP queries over the limit go unanswered (\(ctcpUnanswered) so far)"))
+                }
+                return
             }
+            actions.append(.queue(IRCMessage("NOTICE", sender, "\u{01}\(verb) \(answer)\u{01}")))
             return
         }
         let chat = ChatMessage(text, replyTo: replyTo)
@@ -87,8 +92,8 @@ extension IRCSessionStateMachine {
 
     /// Builds and appends the event for a message from user `nick` with `tags`.
     mutating func emit(_ nick: String, _ tags: IRCTextTags, now: Date, channel: String?, kind: ChatEvent.Kind, _ actions: inout [Action]) {
-        let folded = fold(nick)
-        let account = tags.account ?? users[folded]?.account
+        // With account-tag every message from a logged-in user carries the tag: none means none.
+        let account = enabledCaps.contains("account-tag") ? tags.account : tags.account ?? users[fold(nick)]?.account
         let sender = ChatUser(
             nick: nick, identity: account.map { Identity.irc(network: network, account: $0) },
             isBot: isBot(nick, tags), address: nick)

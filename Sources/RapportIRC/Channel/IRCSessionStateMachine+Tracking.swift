@@ -84,7 +84,7 @@ extension IRCSessionStateMachine {
                 selfHost = String(source[source.index(after: at)...])
             }
         }
-        var user = users[folded] ?? User(nick: nick)
+        var user = trackedUser(folded, nick: nick)
         user.nick = nick
         if let source = message.source, let bang = source.firstIndex(of: "!"), let at = source.firstIndex(of: "@"), bang < at {
             user.user = String(source[source.index(after: bang)..<at])
@@ -114,19 +114,27 @@ extension IRCSessionStateMachine {
         if !isShared(folded, except: nil) { users[folded] = nil }
     }
 
+    /// What we know of `nick` as it enters a channel: its entry if it shares a channel with us
+    /// already, else a new one (someone sharing no channel is a new person, whatever an old entry says).
+    private func trackedUser(_ folded: String, nick: String) -> User {
+        isShared(folded, except: nil) ? users[folded] ?? User(nick: nick) : User(nick: nick)
+    }
+
     private func isShared(_ folded: String, except channel: String?) -> Bool {
         channels.contains { $0.key != channel && $0.value.members[folded] != nil }
     }
 
+    /// Moves what we know of `old` to `new`; whatever was recorded under `new` is dropped, so the
+    /// new nick never keeps an account or status that belonged to someone else.
     private mutating func rename(_ old: String, to new: String) {
         let from = fold(old)
         let to = fold(new)
-        if var user = users.removeValue(forKey: from) {
-            user.nick = new
-            users[to] = user
-        }
+        var user = users.removeValue(forKey: from)
+        user?.nick = new
+        users[to] = user
         for key in channels.keys {
-            if let member = channels[key]?.members.removeValue(forKey: from) { channels[key]?.members[to] = member }
+            let member = channels[key]?.members.removeValue(forKey: from)
+            channels[key]?.members[to] = member
         }
     }
 
@@ -145,7 +153,7 @@ extension IRCSessionStateMachine {
             guard let nickPart = parts.first else { continue }
             let nick = String(nickPart)
             let folded = fold(nick)
-            var user = users[folded] ?? User(nick: nick)
+            var user = trackedUser(folded, nick: nick)
             if parts.count == 2 {
                 let uh = parts[1].split(separator: "@", maxSplits: 1)
                 if uh.count == 2 { user.user = String(uh[0]); user.host = String(uh[1]) }
@@ -167,20 +175,20 @@ extension IRCSessionStateMachine {
         updateFromWho(channel: p[1], user: p[2], host: p[3], nick: p[5], flags: p[6], account: nil)
     }
 
+    /// Updates a member of a channel we are in; replies about other channels or single users are
+    /// ignored, so no entry outlives the channels that would remove it.
     private mutating func updateFromWho(channel: String, user: String, host: String, nick: String, flags: String, account: String?) {
+        let key = fold(channel)
+        guard channels[key] != nil else { return }
         let folded = fold(nick)
-        var entry = users[folded] ?? User(nick: nick)
+        var entry = trackedUser(folded, nick: nick)
         entry.user = user
         entry.host = host
         if support.whox { entry.account = account }
         if flags.hasPrefix("G") { entry.away = entry.away ?? "" } else if flags.hasPrefix("H") { entry.away = nil }
         if let botMode = support.botMode, flags.dropFirst().contains(botMode) { entry.isBot = true }
         users[folded] = entry
-        let key = fold(channel)
-        if channels[key] != nil {
-            let symbols = Set(flags.filter { support.isPrefixSymbol($0) })
-            channels[key]?.members[folded] = Member(prefixes: symbols)
-        }
+        channels[key]?.members[folded] = Member(prefixes: Set(flags.filter { support.isPrefixSymbol($0) }))
     }
 
     private mutating func handleMode(_ p: [String]) {

@@ -93,6 +93,9 @@ public struct IRCSessionStateMachine: Sendable {
     var pendingIson: [[String]] = []
     var saslFailed = false
     var monitoringMainNick = false
+    /// CTCP answers: a few at once, then one every five seconds; queries beyond go unanswered.
+    var ctcpAnswers: TokenBucket
+    var ctcpUnanswered = 0
 
     /// Whether registration (001) has completed.
     public var isRegistered: Bool { phase == .registered }
@@ -107,6 +110,7 @@ public struct IRCSessionStateMachine: Sendable {
         self.connectedAt = now
         self.lastReceived = now
         self.lastRegainAttempt = now
+        self.ctcpAnswers = TokenBucket(capacity: 3, refillPerSecond: 0.2, now: now)
     }
 
     /// The protocol's wanted IRCv3 capabilities (`sasl` is added when configured).
@@ -161,7 +165,7 @@ public struct IRCSessionStateMachine: Sendable {
         case "AUTHENTICATE": handleAuthenticate(message, &actions)
         case "001": handleWelcome(message, &actions)
         case "005":
-            support.apply(message.parameters.dropFirst().dropLast())
+            for note in support.apply(message.parameters.dropFirst().dropLast()) { actions.append(.log(.warning, note)) }
             // ISUPPORT comes after 001: start watching the main nick once MONITOR is known.
             if support.monitor != nil, !monitoringMainNick, phase == .registered, !isMe(configuration.nick) {
                 monitoringMainNick = true
