@@ -39,4 +39,6 @@ if [[ -z ${RAPPORT_TEST_POSTGRES_URL:-} ]]; then
 fi
 
 echo "== testing"
-deploy/test-guard.py --timeout "${RAPPORT_TEST_TIMEOUT:-1800}" -- swift test --skip-build "$@"
+# stdbuf: the test binary's output would be block-buffered in the pipe, and the guard would not
+# know which tests are running when it has to say.
+deploy/test-guard.py --timeout "${RAPPORT_TEST_TIMEOUT:-1800}" -- stdbuf -oL -eL swift test --skip-build "$@"
