@@ -44,6 +44,8 @@ public struct NudgeStore: Sendable {
         public var state: State
         public var reason: String
         public var sentAt: Date?
+        /// The person (``Seen/key``) the nudge was recorded for; only they get it.
+        public var recipientPerson: String? = nil
     }
 
     let store: PluginStore
@@ -212,7 +214,8 @@ public struct NudgeStore: Sendable {
                 createdAt: Date(timeIntervalSince1970: row["created_at"].double ?? 0),
                 dueAt: Date(timeIntervalSince1970: row["due_at"].double ?? 0),
                 expiresAt: Date(timeIntervalSince1970: row["expires_at"].double ?? 0), state: state,
-                reason: row["reason"].string ?? "", sentAt: row["sent_at"].double.map(Date.init(timeIntervalSince1970:)))
+                reason: row["reason"].string ?? "", sentAt: row["sent_at"].double.map(Date.init(timeIntervalSince1970:)),
+                recipientPerson: row["recipient_person"].string)
         }
     }
 

@@ -23,3 +23,26 @@ struct AdversarialNudgesTests {
         await chat.stop()
     }
 }
+
+/// Someone who takes the nick of a person who owes a reminder, to be sent it (and its excerpt).
+struct AdversarialNudgeDeliveryTests {
+    let time = ManualTime()
+
+    @Test("a reminder recorded for a logged-in person is not sent to someone who took their nick without an account")
+    func aReminderIsNotSentToANickTaker() async throws {
+        let chat = try await PluginHarness(
+            [PluginRegistration(NudgesPlugin.self)], configuration: BotConfiguration(plugins: ["nudges": .init(enabled: true)]), time: time)
+        await chat.connector.setOnline(["alice", "bob"])
+        try await chat.say("how do I mount an ntfs usb drive on ubuntu?", as: "alice", account: "alice", at: time.now)
+        try await chat.say("alice: sudo apt install ntfs-3g, then plug it in again", as: "bob", at: time.now)
+        try await chat.advance(time, by: .seconds(120))
+        // alice leaves; mallory takes the nick, not logged in, and speaks.
+        try await chat.say("anyone here using kde plasma?", as: "alice", at: time.now)
+        #expect(try await chat.advance(time, by: .seconds(3600)).isEmpty)
+        // alice is back, logged in: the reminder is hers.
+        try await chat.say("back again", as: "alice", account: "alice", at: time.now)
+        let sent = try await chat.advance(time, by: .seconds(3600))
+        #expect(sent.count == 1 && sent.first?.text.contains("sudo apt install ntfs-3g") == true)
+        await chat.stop()
+    }
+}
