@@ -93,7 +93,7 @@ extension NudgeStore {
     public func scheduleDigests(at now: Date) async throws {
         let due = try await sql.query(
             """
-            SELECT d.network, d.nick, d.period, d.next_due, p.address FROM nudges_digest d
+            SELECT d.network, d.nick, d.period, d.next_due, d.person, p.address FROM nudges_digest d
             LEFT JOIN nudges_person p ON p.network = d.network AND p.nick = d.nick WHERE d.next_due <= ?
             """, [.real(now.timeIntervalSince1970)])
         for row in due {
@@ -104,7 +104,7 @@ extension NudgeStore {
                 id: "digest|\(network)|\(nick)|\(Int(dueAt))", kind: .digest, network: network, channel: "", recipient: nick,
                 address: row["address"].string ?? nick, other: "", excerpt: "", createdAt: Date(timeIntervalSince1970: dueAt - period),
                 dueAt: Date(timeIntervalSince1970: dueAt), expiresAt: Date(timeIntervalSince1970: dueAt + period), state: .pending,
-                reason: "", sentAt: nil)
+                reason: "", sentAt: nil, recipientPerson: row["person"].string)
             try await add(digest, otherKey: "")
             let periods = ((now.timeIntervalSince1970 - dueAt) / period).rounded(.down) + 1
             try await sql.execute(

@@ -133,7 +133,8 @@ public struct NudgeStore: Sendable {
     /// - Parameter otherKey: The other person's folded nick, which settling matches.
     @discardableResult
     public func add(_ nudge: Nudge, otherKey: String) async throws -> Bool {
-        let recipient = Self.personBinding(network: nudge.network, nick: nudge.recipient)
+        let recipient = nudge.recipientPerson.map { (sql: "?", values: [SQLValue.text($0)]) }
+            ?? Self.personBinding(network: nudge.network, nick: nudge.recipient)
         let other = otherKey.isEmpty ? (sql: "NULL", values: [SQLValue]()) : Self.personBinding(network: nudge.network, nick: otherKey)
         return try await sql.execute(
             """
