@@ -180,7 +180,7 @@ let package = Package(
         + plugin(
             "nudges", module: "NudgesPlugin", dependencies: ["RapportReciprocity"],
             testDependencies: ["RapportServerTesting", "RapportIRC", "RapportMatrix", "RapportStoreSQLite", log])
-        + plugin("privacy", module: "PrivacyPlugin", testDependencies: ["NudgesPlugin"])
+        + plugin("privacy", module: "PrivacyPlugin", testDependencies: ["NudgesPlugin", "ThanksPlugin"])
         + plugin("thanks", module: "ThanksPlugin", dependencies: ["RapportReciprocity"], testDependencies: ["PrivacyPlugin", "RapportStorePostgres", "RapportServerTesting", "RapportIRC", "RapportMatrix", "RapportStoreSQLite", log])
         + plugin("dashboard", module: "DashboardPlugin", testDependencies: ["AdminPlugin", "RapportStoreSQLite"]),
     swiftLanguageModes: [.v6]

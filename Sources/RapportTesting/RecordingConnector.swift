@@ -32,4 +32,11 @@ public actor RecordingConnector: Connector {
     }
 
     public func setOnline(_ addresses: Set<String>) { online = addresses }
+
+    /// What ``status()`` reports: `.standby` plays a network that another instance serves.
+    public private(set) var reportedStatus = ConnectorStatus.connected
+
+    public func status() async -> ConnectorStatus { reportedStatus }
+
+    public func setStatus(_ status: ConnectorStatus) { reportedStatus = status }
 }

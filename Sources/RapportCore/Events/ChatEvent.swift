@@ -83,4 +83,15 @@ public struct ChatEvent: Sendable, Hashable {
         default: nil
         }
     }
+
+    /// Whether the bot, known as `botNick`, left ``channel`` with this event (it parted, or was
+    /// kicked): whatever was kept for the channel may go.
+    public func isBotLeaving(botNick: String?, casemapping: Casemapping) -> Bool {
+        guard channel != nil else { return false }
+        switch kind {
+        case .part: return isOwn
+        case .kick(let target, _): return botNick.map { casemapping.equal($0, target) } ?? false
+        default: return false
+        }
+    }
 }

@@ -1,6 +1,11 @@
 public import Foundation
 
 /// Someone whose data is asked for or erased: as seen on one network.
+///
+/// Personal data is bound to the verified ``identity`` (an IRC services account, a Matrix user
+/// ID, a console name): a plugin reads, exports and erases the rows recorded for that identity,
+/// never rows found by ``nick``, which anyone may use. Only a person without a verified identity
+/// is their nick on ``network``, and then only rows recorded without any identity are theirs.
 public struct Person: Sendable, Hashable {
     public var network: String
     /// Their nick, folded with the network's casemapping.
@@ -25,7 +30,7 @@ public struct Person: Sendable, Hashable {
 /// calls ``forget(_:context:)`` on each; a daily job calls ``deleteText(olderThan:context:)`` with
 /// the configured `retention.excerpts`.
 public protocol PersonalDataPlugin: Plugin {
-    /// Everything the plugin keeps about `person`.
+    /// Everything the plugin keeps about `person`: the rows bound to their ``Person/key``.
     func personalData(about person: Person, context: PluginContext) async throws -> JSONValue
 
     /// Erases `person`'s preferences and message text, and detaches their identity from rows

@@ -107,6 +107,10 @@ public struct Administration: Sendable {
     /// Erases `person` everywhere the bot keeps data.
     public func forget(_ person: Person) async throws { try await bot.forget(person) }
 
+    /// Erases `person` everywhere the bot keeps data on an admin's word, and records it in the
+    /// audit log (the person asked by other means).
+    public func forget(_ person: Person, by actor: ChatUser) async throws { try await bot.forget(person, by: actor) }
+
     /// Stops (or resumes) recording `person`; their commands are still answered.
     public func setTracked(_ person: Person, _ tracked: Bool) async throws { try await bot.setTracked(person, tracked) }
 

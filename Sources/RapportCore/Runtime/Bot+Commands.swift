@@ -59,22 +59,29 @@ extension Bot {
         guard show else { return }
         let key = userKey(event)
         let now = time.now
-        if let last = hintsGiven[key], now.timeIntervalSince(last) < 300 { return }
-        hintsGiven[key] = now
-        if hintsGiven.count > 10_000 { hintsGiven = hintsGiven.filter { now.timeIntervalSince($0.value) < 300 } }
+        // With the table full of recent hints (a flood of new names), newcomers get none.
+        guard hintsGiven.value(for: key, now: now) == nil, hintsGiven.set(now, for: key, now: now) else { return }
         try? await reply(to: event, text)
+    }
+
+    /// How many people's hints and command buckets are kept at most.
+    static let peopleTracked = 10_000
+
+    /// Command buckets kept until they are full again: dropping one then changes nothing.
+    static func commandBuckets(for configuration: BotConfiguration) -> ExpiringTable<String, TokenBucket> {
+        let refill = Double(configuration.commandBurst) / max(configuration.commandsPerSecond, 0.001)
+        return ExpiringTable(capacity: peopleTracked, lifetime: max(refill, 1))
     }
 
     private func takeCommandToken(for event: ChatEvent, role: Role) -> Bool {
         if role >= .admin { return true }
         let key = userKey(event)
         let now = time.now
-        var bucket = commandBuckets[key] ?? TokenBucket(
+        var bucket = commandBuckets.value(for: key, now: now) ?? TokenBucket(
             capacity: Double(configuration.commandBurst), refillPerSecond: configuration.commandsPerSecond, now: now)
         let allowed = bucket.take(now: now)
-        commandBuckets[key] = bucket
-        if commandBuckets.count > 10_000 { commandBuckets = [key: bucket] }
-        return allowed
+        // With the table full of live buckets (a flood of new names), newcomers wait.
+        return commandBuckets.set(bucket, for: key, now: now) && allowed
     }
 
     private func userKey(_ event: ChatEvent) -> String {

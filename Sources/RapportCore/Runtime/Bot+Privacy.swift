@@ -56,11 +56,16 @@ extension Bot {
                 throw error
             }
         }
-        let actors = [person.identity?.rawValue, "nick:\(person.nick)"].compactMap { $0 }
-        for actor in actors {
-            try await store.execute("UPDATE rapport_audit SET actor = 'forgotten' WHERE actor = ?", [.text(actor)])
-        }
+        // The audit log names a verified person by identity only; a nick names whoever had it.
+        let actor = person.identity?.rawValue ?? "nick:\(person.nick)"
+        try await store.execute("UPDATE rapport_audit SET actor = 'forgotten' WHERE actor = ?", [.text(actor)])
         logger.notice("a person's data was erased on request")
+    }
+
+    /// Erases `person` on an admin's word (a request made by other means), and audits it.
+    func forget(_ person: Person, by actor: ChatUser) async throws {
+        try await forget(person)
+        try await audit(actor, "person.forget", person.identity?.rawValue ?? "\(person.nick)@\(person.network)")
     }
 
     /// Deletes message text older than `age` in every plugin that keeps some.

@@ -11,14 +11,29 @@ struct PlaceAnswers {
 
     var settings: [Place: PluginSettings] = [:]
     var enabled: [Place: Bool] = [:]
+    /// Places kept per table at most; past that the table starts again (answers are recomputed).
+    static let capacity = 10_000
 
     /// The answer kept in `table` for `place`, computed and kept on first use.
     static func remembered<Answer>(_ table: inout [Place: Answer], _ place: Place, _ compute: () -> Answer) -> Answer {
         if let known = table[place] { return known }
         let answer = compute()
+        if table.count >= capacity { table.removeAll() }
         table[place] = answer
         return answer
     }
+
+    /// Drops the answers kept for `channel` of `network`.
+    mutating func forget(network: String, channel: String, casemapping: Casemapping) {
+        func isThere(_ place: Place) -> Bool {
+            place.network == network && place.channel.map { casemapping.equal($0, channel) } == true
+        }
+        settings = settings.filter { !isThere($0.key) }
+        enabled = enabled.filter { !isThere($0.key) }
+    }
+
+    /// How many answers are kept, in both tables.
+    var count: Int { settings.count + enabled.count }
 }
 
 extension Bot {
@@ -42,6 +57,12 @@ extension Bot {
     /// Drops every kept answer (the file, a descriptor or the run-time state changed).
     func forgetAnswers() {
         answers.withLock { $0 = PlaceAnswers() }
+    }
+
+    /// Drops the answers kept for a channel the bot left.
+    func forgetAnswers(network: String, channel: String) {
+        let casemapping = casemapping(of: network)
+        answers.withLock { $0.forget(network: network, channel: channel, casemapping: casemapping) }
     }
 
     private func layeredSettings(_ plugin: String, network: String?, channel: String?) -> PluginSettings {
@@ -68,7 +89,7 @@ extension Bot {
         }
     }
 
-    private func layeredSwitch(_ plugin: String, network: String?, channel: String?) -> Bool {
+    func layeredSwitch(_ plugin: String, network: String?, channel: String?) -> Bool {
         guard let descriptor = registrations.first(where: { $0.descriptor.id == plugin })?.descriptor else {
             return false
         }

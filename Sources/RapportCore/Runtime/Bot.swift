@@ -43,11 +43,13 @@ public actor Bot: EventSink {
     var failures: [String: String] = [:]
     /// Networks whose connector stopped for good (``ConnectorStatus/failed``).
     private var failedNetworks: Set<String> = []
-    var commandBuckets: [String: TokenBucket] = [:]
+    /// Each person's command token bucket, kept until it is full again.
+    var commandBuckets: ExpiringTable<String, TokenBucket>
     /// Per-plugin output limits, by plugin id.
     var outputBuckets: [String: TokenBucket] = [:]
     var outputDropped: [String: Int] = [:]
-    var hintsGiven: [String: Date] = [:]
+    /// Who got a hint (an unknown or switched-off command) in the last five minutes.
+    var hintsGiven = ExpiringTable<String, Date>(capacity: Bot.peopleTracked, lifetime: 300)
     /// Jobs a plugin scheduled while starting, before its runner existed.
     var jobsAwaitingRunner: [String: [(interval: Duration, name: String, job: @Sendable () async throws -> Void)]] = [:]
 
@@ -61,6 +63,7 @@ public actor Bot: EventSink {
         metrics: RapportMetrics = RapportMetrics()
     ) {
         self.configuration = configuration
+        commandBuckets = Self.commandBuckets(for: configuration)
         currentTextRetention = Mutex(configuration.textRetention)
         self.store = store
         self.registrations = plugins
@@ -205,7 +208,7 @@ public actor Bot: EventSink {
     public func reconfigure(_ configuration: BotConfiguration) {
         self.configuration = configuration
         currentTextRetention.withLock { $0 = configuration.textRetention }
-        commandBuckets = [:]
+        commandBuckets = Self.commandBuckets(for: configuration)
         outputBuckets = [:]
         logger.notice("configuration replaced", metadata: ["owners": "\(configuration.owners.count)"])
     }
@@ -230,14 +233,25 @@ public actor Bot: EventSink {
                 await route(match, event: event)
                 continue
             }
-            guard isTracked(event.sender, on: event.network) else { continue }
-            for registration in registrations where registration.descriptor.handlesEvents {
-                let id = registration.descriptor.id
-                guard runners[id] != nil, isEnabled(id, network: event.network, channel: event.channel) else { continue }
-                queued[id, default: []].append(.event(event))
+            if isTracked(event.sender, on: event.network) {
+                for registration in registrations where registration.descriptor.handlesEvents {
+                    let id = registration.descriptor.id
+                    guard runners[id] != nil, isEnabled(id, for: event) else { continue }
+                    queued[id, default: []].append(.event(event))
+                }
+            }
+            if event.isBotLeaving(botNick: nick(on: event.network), casemapping: casemapping(of: event.network)), let channel = event.channel {
+                forgetAnswers(network: event.network, channel: channel)
             }
         }
         handOver()
+    }
+
+    /// Whether `plugin` gets `event`. An invite names a channel the bot is not in: its answer is
+    /// computed but not kept, so invites (any number of them) leave nothing behind.
+    private func isEnabled(_ plugin: String, for event: ChatEvent) -> Bool {
+        if event.kind == .invite { return layeredSwitch(plugin, network: event.network, channel: event.channel) }
+        return isEnabled(plugin, network: event.network, channel: event.channel)
     }
 
     private func receivedCounter(_ network: String) -> Counter {

@@ -43,10 +43,11 @@ public struct Observation: Sendable {
         self.replyTo = replyTo
     }
 
-    /// The observation of a live event, or `nil` for events outside a channel (DMs, quits) and
-    /// for the bot's own messages and notices.
+    /// The observation of a live event, or `nil` for events outside a channel (DMs, quits,
+    /// invites: the bot is not in the channel it is invited to) and for the bot's own messages
+    /// and notices.
     public init?(_ event: ChatEvent) {
-        guard let channel = event.channel, !event.isOwn else { return nil }
+        guard let channel = event.channel, !event.isOwn, event.kind != .invite else { return nil }
         let kind: Kind
         var text = ""
         var replyTo: MessageID?

@@ -89,6 +89,9 @@ extension ReciprocityEngine {
         current = (key, channels.removeValue(forKey: key) ?? ChannelState(configuration: configuration))
     }
 
+    /// How many channels the engine keeps state for.
+    public var channelCount: Int { channels.count + (current == nil ? 0 : 1) }
+
     /// Drops everything remembered about a channel (the bot left it; a replayed file ended).
     public mutating func forget(channel: String, network: String) {
         let key = ChannelKey(network: network, channel: channel)

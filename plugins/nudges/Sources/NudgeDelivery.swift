@@ -61,6 +61,10 @@ struct NudgeDelivery: Sendable {
             return try await drop("unknown person")
         }
         if person.isBot { return try await drop("the recipient is a bot") }
+        // Whoever uses the nick now must be the person it was recorded for (their excerpt, their help).
+        if let recipient = nudge.recipientPerson, recipient != person.key {
+            return try await wait(now.addingTimeInterval(retryDelay), "someone else uses the nick")
+        }
         let who = Person(network: nudge.network, nick: nudge.recipient, identity: Identity(person.key))
         guard await context.administration.isTracked(who) else { return try await drop("the recipient said track off") }
         // Only someone who was active afterwards had the chance and let it pass.

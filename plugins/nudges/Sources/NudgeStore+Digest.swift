@@ -26,20 +26,26 @@ extension NudgeStore {
     static let digestHistory: TimeInterval = 8 * 86400
 
     public func recordHelp(network: String, channel: String, helper: String, asker: String, at time: Date) async throws {
+        let (helperPerson, askerPerson) = (Self.personBinding(network: network, nick: helper), Self.personBinding(network: network, nick: asker))
         try await sql.execute(
-            "INSERT INTO nudges_help (network, channel, helper, asker, at) VALUES (?, ?, ?, ?, ?)",
-            [.text(network), .text(channel), .text(helper), .text(asker), .real(time.timeIntervalSince1970)])
+            """
+            INSERT INTO nudges_help (network, channel, helper, asker, at, helper_person, asker_person)
+            VALUES (?, ?, ?, ?, ?, \(helperPerson.sql), \(askerPerson.sql))
+            """,
+            [.text(network), .text(channel), .text(helper), .text(asker), .real(time.timeIntervalSince1970)]
+                + helperPerson.values + askerPerson.values)
     }
 
     /// Records a question to no one in particular; `question` is its key within the channel.
     public func recordQuestion(network: String, channel: String, question: String, asker: String, excerpt: String, at time: Date) async throws {
+        let person = Self.personBinding(network: network, nick: asker)
         try await sql.execute(
             """
-            INSERT INTO nudges_question (id, network, channel, asker, excerpt, at) VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO nudges_question (id, network, channel, asker, excerpt, at, asker_person) VALUES (?, ?, ?, ?, ?, ?, \(person.sql))
             ON CONFLICT (id) DO NOTHING
             """,
             [.text(Self.questionID(network, channel, question)), .text(network), .text(channel), .text(asker), .text(excerpt),
-             .real(time.timeIntervalSince1970)])
+             .real(time.timeIntervalSince1970)] + person.values)
     }
 
     public func markAnswered(network: String, channel: String, question: String) async throws {
@@ -52,11 +58,12 @@ extension NudgeStore {
 
     /// Notes that `nick` spoke in `channel`: its open questions are theirs to see.
     public func noteMember(network: String, nick: String, channel: String, at time: Date) async throws {
+        let person = Self.personBinding(network: network, nick: nick)
         try await sql.execute(
             """
-            INSERT INTO nudges_member (network, nick, channel, last_active) VALUES (?, ?, ?, ?)
-            ON CONFLICT (network, nick, channel) DO UPDATE SET last_active = excluded.last_active
-            """, [.text(network), .text(nick), .text(channel), .real(time.timeIntervalSince1970)])
+            INSERT INTO nudges_member (network, nick, channel, last_active, person) VALUES (?, ?, ?, ?, \(person.sql))
+            ON CONFLICT (network, nick, channel) DO UPDATE SET last_active = excluded.last_active, person = excluded.person
+            """, [.text(network), .text(nick), .text(channel), .real(time.timeIntervalSince1970)] + person.values)
     }
 
     /// Turns a person's digest on (every `period` seconds, the first one a period from `now`) or off (`nil`).
@@ -65,11 +72,12 @@ extension NudgeStore {
             try await sql.execute("DELETE FROM nudges_digest WHERE network = ? AND nick = ?", [.text(network), .text(nick)])
             return
         }
+        let person = Self.personBinding(network: network, nick: nick)
         try await sql.execute(
             """
-            INSERT INTO nudges_digest (network, nick, period, next_due) VALUES (?, ?, ?, ?)
-            ON CONFLICT (network, nick) DO UPDATE SET period = excluded.period, next_due = excluded.next_due
-            """, [.text(network), .text(nick), .real(period), .real(now.timeIntervalSince1970 + period)])
+            INSERT INTO nudges_digest (network, nick, period, next_due, person) VALUES (?, ?, ?, ?, \(person.sql))
+            ON CONFLICT (network, nick) DO UPDATE SET period = excluded.period, next_due = excluded.next_due, person = excluded.person
+            """, [.text(network), .text(nick), .real(period), .real(now.timeIntervalSince1970 + period)] + person.values)
     }
 
     /// How often a person gets the digest, in seconds; `nil` when they do not.
@@ -85,7 +93,7 @@ extension NudgeStore {
     public func scheduleDigests(at now: Date) async throws {
         let due = try await sql.query(
             """
-            SELECT d.network, d.nick, d.period, d.next_due, p.address FROM nudges_digest d
+            SELECT d.network, d.nick, d.period, d.next_due, d.person, p.address FROM nudges_digest d
             LEFT JOIN nudges_person p ON p.network = d.network AND p.nick = d.nick WHERE d.next_due <= ?
             """, [.real(now.timeIntervalSince1970)])
         for row in due {
@@ -96,7 +104,7 @@ extension NudgeStore {
                 id: "digest|\(network)|\(nick)|\(Int(dueAt))", kind: .digest, network: network, channel: "", recipient: nick,
                 address: row["address"].string ?? nick, other: "", excerpt: "", createdAt: Date(timeIntervalSince1970: dueAt - period),
                 dueAt: Date(timeIntervalSince1970: dueAt), expiresAt: Date(timeIntervalSince1970: dueAt + period), state: .pending,
-                reason: "", sentAt: nil)
+                reason: "", sentAt: nil, recipientPerson: row["person"].string)
             try await add(digest, otherKey: "")
             let periods = ((now.timeIntervalSince1970 - dueAt) / period).rounded(.down) + 1
             try await sql.execute(

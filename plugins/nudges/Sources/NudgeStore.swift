@@ -44,6 +44,8 @@ public struct NudgeStore: Sendable {
         public var state: State
         public var reason: String
         public var sentAt: Date?
+        /// The person (``Seen/key``) the nudge was recorded for; only they get it.
+        public var recipientPerson: String? = nil
     }
 
     let store: PluginStore
@@ -88,7 +90,39 @@ public struct NudgeStore: Sendable {
                 network TEXT NOT NULL, nick TEXT NOT NULL, period REAL NOT NULL, next_due REAL NOT NULL, PRIMARY KEY (network, nick))
             """,
         ]),
+        // Rows from before stay bound to the nick on their network (`network/nick`), as rows of
+        // someone without a verified identity are.
+        Migration(3, "The person (verified identity, or network/nick) each row is about, which personal data is selected by", [
+            "ALTER TABLE nudges_nudge ADD COLUMN recipient_person TEXT",
+            "ALTER TABLE nudges_nudge ADD COLUMN other_person TEXT",
+            "UPDATE nudges_nudge SET recipient_person = network || '/' || recipient",
+            "UPDATE nudges_nudge SET other_person = network || '/' || other_key WHERE other_key <> ''",
+            "ALTER TABLE nudges_help ADD COLUMN helper_person TEXT",
+            "ALTER TABLE nudges_help ADD COLUMN asker_person TEXT",
+            "UPDATE nudges_help SET helper_person = network || '/' || helper, asker_person = network || '/' || asker",
+            "ALTER TABLE nudges_question ADD COLUMN asker_person TEXT",
+            "UPDATE nudges_question SET asker_person = network || '/' || asker",
+            "ALTER TABLE nudges_member ADD COLUMN person TEXT",
+            "UPDATE nudges_member SET person = network || '/' || nick",
+            "ALTER TABLE nudges_digest ADD COLUMN person TEXT",
+            "UPDATE nudges_digest SET person = network || '/' || nick",
+            "CREATE INDEX nudges_nudge_recipient_person ON nudges_nudge (recipient_person)",
+            "CREATE INDEX nudges_nudge_other_person ON nudges_nudge (other_person)",
+            "CREATE INDEX nudges_help_helper_person ON nudges_help (helper_person)",
+            "CREATE INDEX nudges_help_asker_person ON nudges_help (asker_person)",
+            "CREATE INDEX nudges_question_asker_person ON nudges_question (asker_person)",
+            "CREATE INDEX nudges_member_person ON nudges_member (person)",
+            "CREATE INDEX nudges_digest_person ON nudges_digest (person)",
+            "CREATE INDEX nudges_person_person ON nudges_person (person)",
+        ]),
     ]
+
+    /// SQL for the person (``Seen/key``) who last used `nick` on `network`, or `network/nick`
+    /// when nobody did: each row about a nick is bound, as it is written, to the person behind it.
+    static func personBinding(network: String, nick: String) -> (sql: String, values: [SQLValue]) {
+        ("COALESCE((SELECT person FROM nudges_person WHERE network = ? AND nick = ?), ?)",
+         [.text(network), .text(nick), .text(Person(network: network, nick: nick, identity: nil).key)])
+    }
 
     public func migrate() async throws { try await store.migrate(Self.migrations) }
 
@@ -99,16 +133,20 @@ public struct NudgeStore: Sendable {
     /// - Parameter otherKey: The other person's folded nick, which settling matches.
     @discardableResult
     public func add(_ nudge: Nudge, otherKey: String) async throws -> Bool {
-        try await sql.execute(
+        let recipient = nudge.recipientPerson.map { (sql: "?", values: [SQLValue.text($0)]) }
+            ?? Self.personBinding(network: nudge.network, nick: nudge.recipient)
+        let other = otherKey.isEmpty ? (sql: "NULL", values: [SQLValue]()) : Self.personBinding(network: nudge.network, nick: otherKey)
+        return try await sql.execute(
             """
             INSERT INTO nudges_nudge (id, kind, network, channel, recipient, address, other, other_key, excerpt, created_at,
-                due_at, expires_at, state, reason, sent_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL) ON CONFLICT (id) DO NOTHING
+                due_at, expires_at, state, reason, sent_at, recipient_person, other_person)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, \(recipient.sql), \(other.sql)) ON CONFLICT (id) DO NOTHING
             """,
             [.text(nudge.id), .text(nudge.kind.rawValue), .text(nudge.network), .text(nudge.channel),
              .text(nudge.recipient), .text(nudge.address), .text(nudge.other), .text(otherKey), .text(nudge.excerpt),
              .real(nudge.createdAt.timeIntervalSince1970), .real(nudge.dueAt.timeIntervalSince1970),
-             .real(nudge.expiresAt.timeIntervalSince1970), .text(nudge.state.rawValue), .text(nudge.reason)]) == 1
+             .real(nudge.expiresAt.timeIntervalSince1970), .text(nudge.state.rawValue), .text(nudge.reason)]
+                + recipient.values + other.values) == 1
     }
 
     /// Moves a nudge from one state to another; returns whether this caller made the change.
@@ -177,7 +215,8 @@ public struct NudgeStore: Sendable {
                 createdAt: Date(timeIntervalSince1970: row["created_at"].double ?? 0),
                 dueAt: Date(timeIntervalSince1970: row["due_at"].double ?? 0),
                 expiresAt: Date(timeIntervalSince1970: row["expires_at"].double ?? 0), state: state,
-                reason: row["reason"].string ?? "", sentAt: row["sent_at"].double.map(Date.init(timeIntervalSince1970:)))
+                reason: row["reason"].string ?? "", sentAt: row["sent_at"].double.map(Date.init(timeIntervalSince1970:)),
+                recipientPerson: row["recipient_person"].string)
         }
     }
 
@@ -259,24 +298,22 @@ extension NudgeStore.Nudge {
 
 // MARK: - Personal data
 
+/// A person's rows are those bound to their ``Person/key`` (their verified identity, or
+/// `network/nick` without one) when they were written, never those of whoever uses a nick now.
 extension NudgeStore {
     /// Everything kept about `person`: preferences, what they were reminded of, and reminders
     /// that name them.
     func personalData(about person: Person) async throws -> JSONValue {
+        let key: [SQLValue] = [.text(person.key)]
         let reminded = try await sql.query(
-            "SELECT kind, channel, other, excerpt, state, created_at, sent_at FROM nudges_nudge WHERE network = ? AND recipient = ?",
-            [.text(person.network), .text(person.nick)])
-        let named = try await sql.query(
-            "SELECT kind, channel, state, created_at FROM nudges_nudge WHERE network = ? AND other_key = ?",
-            [.text(person.network), .text(person.nick)])
-        let seen = try await sql.query(
-            "SELECT address, last_active, away FROM nudges_person WHERE network = ? AND nick = ?", [.text(person.network), .text(person.nick)])
-        let ids: [SQLValue] = [.text(person.network), .text(person.nick)]
+            "SELECT network, kind, channel, other, excerpt, state, created_at, sent_at FROM nudges_nudge WHERE recipient_person = ?", key)
+        let named = try await sql.query("SELECT network, kind, channel, state, created_at FROM nudges_nudge WHERE other_person = ?", key)
+        let seen = try await sql.query("SELECT network, nick, address, last_active, away FROM nudges_person WHERE person = ?", key)
         let help = try await sql.query(
-            "SELECT channel, helper, asker, at FROM nudges_help WHERE network = ? AND (helper = ? OR asker = ?)", ids + [.text(person.nick)])
-        let questions = try await sql.query("SELECT channel, excerpt, at, answered FROM nudges_question WHERE network = ? AND asker = ?", ids)
-        let channels = try await sql.query("SELECT channel, last_active FROM nudges_member WHERE network = ? AND nick = ?", ids)
-        let digest = try await sql.query("SELECT period, next_due FROM nudges_digest WHERE network = ? AND nick = ?", ids)
+            "SELECT network, channel, helper, asker, at FROM nudges_help WHERE helper_person = ? OR asker_person = ?", key + key)
+        let questions = try await sql.query("SELECT network, channel, excerpt, at, answered FROM nudges_question WHERE asker_person = ?", key)
+        let channels = try await sql.query("SELECT network, channel, last_active FROM nudges_member WHERE person = ?", key)
+        let digest = try await sql.query("SELECT network, period, next_due FROM nudges_digest WHERE person = ?", key)
         let preferences = try await self.preferences(person.key)
         let prefs = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(preferences))
         return .object([
@@ -289,17 +326,16 @@ extension NudgeStore {
     /// Erases `person`'s preferences, their reminders and last-seen record, and their name in
     /// others' reminders.
     func forget(_ person: Person) async throws {
+        let key: [SQLValue] = [.text(person.key)]
         try await sql.transaction { sql in
-            try await sql.execute("DELETE FROM nudges_nudge WHERE network = ? AND recipient = ?", [.text(person.network), .text(person.nick)])
+            try await sql.execute("DELETE FROM nudges_nudge WHERE recipient_person = ?", key)
             try await sql.execute(
-                "UPDATE nudges_nudge SET other = 'someone', other_key = '', excerpt = '' WHERE network = ? AND other_key = ?",
-                [.text(person.network), .text(person.nick)])
-            let ids: [SQLValue] = [.text(person.network), .text(person.nick)]
-            for table in ["nudges_person", "nudges_member", "nudges_digest"] {
-                try await sql.execute("DELETE FROM \(table) WHERE network = ? AND nick = ?", ids)
+                "UPDATE nudges_nudge SET other = 'someone', other_key = '', other_person = NULL, excerpt = '' WHERE other_person = ?", key)
+            try await sql.execute("DELETE FROM nudges_person WHERE person = ?", key)
+            for (table, column) in [("nudges_member", "person"), ("nudges_digest", "person"), ("nudges_question", "asker_person")] {
+                try await sql.execute("DELETE FROM \(table) WHERE \(column) = ?", key)
             }
-            try await sql.execute("DELETE FROM nudges_question WHERE network = ? AND asker = ?", ids)
-            try await sql.execute("DELETE FROM nudges_help WHERE network = ? AND (helper = ? OR asker = ?)", ids + [.text(person.nick)])
+            try await sql.execute("DELETE FROM nudges_help WHERE helper_person = ? OR asker_person = ?", key + key)
         }
         try await store.set(NudgePreferences?.none, "prefs/\(person.key)")
     }

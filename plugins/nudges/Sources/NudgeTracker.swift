@@ -58,6 +58,12 @@ public struct NudgeTracker: Sendable {
 
     private var fold: (String) -> String { configuration.engine.casemapping.fold }
 
+    /// How many channels the tracker keeps state for.
+    public var channelCount: Int { engine.channelCount }
+
+    /// Drops everything remembered about a channel (the bot left it).
+    public mutating func forget(channel: String, network: String) { engine.forget(channel: channel, network: network) }
+
     /// What `observation` changes; `outcome` receives the engine's own result for callers that
     /// also keep the ledger.
     public mutating func observe(_ observation: Observation) -> (changes: [Change], events: [HelpEvent]) {

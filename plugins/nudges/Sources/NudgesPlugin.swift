@@ -58,6 +58,9 @@ public struct NudgesPlugin: BuiltInPlugin, PersonalDataPlugin {
         if !event.isOwn, !event.isHistory {
             try await store.notePerson(network: event.network, nick: nick, user: event.sender, at: event.time, away: event.awayState)
         }
+        if let channel = event.channel, event.isBotLeaving(botNick: await context.botNick(on: event.network), casemapping: casemapping) {
+            return state.forget(channel: channel, network: event.network)
+        }
         guard let observation = Observation(event), !event.isHistory else { return }
         let changes = state.observe(observation, casemapping: casemapping)
         for change in changes {
@@ -116,6 +119,14 @@ final class TrackerState: Sendable {
             return changes
         }
     }
+
+    /// Drops the state of a channel the bot left.
+    func forget(channel: String, network: String) {
+        trackers.withLock { $0[network]?.forget(channel: channel, network: network) }
+    }
+
+    /// How many channels the trackers keep state for.
+    var channelCount: Int { trackers.withLock { $0.values.reduce(0) { $0 + $1.channelCount } } }
 }
 
 extension ChatEvent {

@@ -11,7 +11,9 @@ public struct PrivacyPlugin: BuiltInPlugin {
         commands: [
             .init("privacy", help: "Say in plain words what Rapport stores about people and why."),
             .init("export", usage: "export me", help: "Send you, privately, everything Rapport stores about you, as JSON."),
-            .init("forget", usage: "forget me [confirm]", help: "Erase your preferences and message excerpts and detach your name from the help ledger (asks for confirmation)."),
+            .init(
+                "forget", usage: "forget me|NICK|IDENTITY [confirm]",
+                help: "Erase your preferences and message excerpts and detach your name from the help ledger (asks for confirmation). Admins: forget NICK (what was recorded for NICK here without a verified identity) or forget IDENTITY, for requests made by other means."),
             .init("track", usage: "track off|on|status", help: "Stop (or resume) recording anything about you; the bot still answers your commands."),
         ],
         handlesEvents: false)
@@ -35,22 +37,36 @@ public struct PrivacyPlugin: BuiltInPlugin {
             guard about == "me" else { throw CommandError.usage("export me") }
             let data = await admin.personalData(about: person)
             let json = String(decoding: try JSONEncoder.sorted.encode(data), as: UTF8.self)
+            if let note = Self.unverifiedNote(person) { try await context.replyPrivately(to: command, note) }
             try await context.replyPrivately(to: command, "Everything Rapport stores about you: \(json)")
             if command.channel != nil { try await context.reply(to: command, "I sent you your data privately.") }
         case "forget":
-            guard about == "me" else { throw CommandError.usage("forget me") }
+            guard let about, let target = command.arguments.first else { throw CommandError.usage("forget me|NICK|IDENTITY") }
+            let isSelf = about == "me"
+            let subject = try await isSelf ? person : Self.person(named: target, asked: command, context: context)
+            // One confirmation per asker and subject: an admin's pending request is not someone's own.
+            let request = "\(person.key) \(subject.key)"
             guard command.arguments.dropFirst().first?.lowercased() == "confirm",
-                await confirmations.take(person.key, now: context.time.now)
+                await confirmations.take(request, now: context.time.now)
             else {
-                await confirmations.ask(person.key, now: context.time.now)
+                await confirmations.ask(request, now: context.time.now)
                 let prefix = await admin.commandPrefix(network: command.network, channel: command.channel)
-                try await context.reply(
-                    to: command,
-                    "This erases your preferences and message excerpts and removes your name from the help ledger (others' counts stay). It cannot be undone. Say \(prefix)forget me confirm within 10 minutes to go ahead.")
+                let whose = isSelf ? "your" : "the"
+                let ask = [
+                    isSelf ? Self.unverifiedNote(person) : nil,
+                    isSelf ? nil : "For \(Self.describe(subject)):",
+                    "This erases \(whose) preferences and message excerpts and removes \(whose) name from the help ledger (others' counts stay). It cannot be undone. Say \(prefix)forget \(target) confirm within 10 minutes to go ahead.",
+                ]
+                try await context.reply(to: command, ask.compactMap { $0 }.joined(separator: " "))
                 return
             }
-            try await admin.forget(person)
-            try await context.reply(to: command, "Done: Rapport no longer keeps anything that points to you.")
+            if isSelf {
+                try await admin.forget(person)
+                try await context.reply(to: command, "Done: Rapport no longer keeps anything that points to you.")
+            } else {
+                try await admin.forget(subject, by: command.sender)
+                try await context.reply(to: command, "Done: Rapport no longer keeps anything recorded for \(Self.describe(subject)).")
+            }
         case "track":
             switch about {
             case "off":
@@ -70,14 +86,37 @@ public struct PrivacyPlugin: BuiltInPlugin {
         }
     }
 
+    /// Whom an admin's `forget NICK|IDENTITY` erases: a verified identity, or what was recorded
+    /// for a nick on this network without one.
+    private static func person(named target: String, asked command: CommandInvocation, context: PluginContext) async throws -> Person {
+        guard command.role >= .admin else { throw CommandError.notPermitted(.admin) }
+        if let identity = Identity(target) { return Person(network: command.network, nick: "", identity: identity) }
+        guard !target.contains(":") else {
+            throw CommandError.usage("forget me|NICK|IDENTITY (an identity is irc:NETWORK:ACCOUNT, matrix:@user:server or console:NAME)")
+        }
+        return Person(network: command.network, nick: await context.casemapping(of: command.network).fold(target), identity: nil)
+    }
+
+    private static func describe(_ person: Person) -> String {
+        person.identity?.rawValue ?? "the nick \(person.nick) on \(person.network) without a verified identity"
+    }
+
+    /// What someone without a verified identity is told before their data is exported or erased.
+    static func unverifiedNote(_ person: Person) -> String? {
+        guard person.identity == nil else { return nil }
+        return "You are not logged in, so this covers only what was recorded for the nick \(person.nick) on \(person.network) while no account was logged in with it. What was recorded for an account is reachable from that account only: log in to services (SASL, or /msg NickServ IDENTIFY) and ask again."
+    }
+
     static func statement(retention: Duration) -> String {
         let text = retention == .zero
             ? "no message text at all"
             : "short excerpts of messages (for reminders) for \(retention.chatText)"
         return """
             Rapport keeps: who answered whose question and who thanked whom in each channel (to show helpers and \
-            send reminders), your reminder preferences, the identities you joined with link (only by your own code), and \(text). It keeps no full logs. Say export me to get \
-            everything it has about you, forget me to erase it, track off to stop being recorded.
+            send reminders), your reminder preferences, the identities you joined with link (only by your own code), and \(text). It keeps no full logs. \
+            It is bound to your verified identity (IRC services account, Matrix user ID); what is recorded for an IRC user who is not logged in is bound \
+            to that nick on that network only, and anyone using the nick without an account reaches it. Say export me to get everything it has about you, \
+            forget me to erase it, track off to stop being recorded.
             """
     }
 }

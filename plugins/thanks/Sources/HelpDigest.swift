@@ -9,8 +9,13 @@ import RapportCore
 /// conditional update (`… SET due_at = next WHERE due_at = old`) before sending it, so a
 /// restart, or a second instance on the same database, never sends one twice; a digest whose
 /// sending fails after the claim is skipped for that week (at most once, never twice).
+///
+/// Only the instance that serves the digest's network claims it (``PluginContext/serves(_:)``),
+/// and only once it knows where the subscriber's verified identity is now (``recipient(_:recorded:network:)``):
+/// until then the digest waits, unclaimed, and is sent when they are seen.
 struct HelpDigest: Sendable {
     let statistics: HelpStatistics
+    let seen: SeenIdentities
     let context: PluginContext
     var sql: any Store { statistics.sql }
     /// When the digest after `now` falls due: the start of the next calendar week.
@@ -42,9 +47,15 @@ struct HelpDigest: Sendable {
             guard let network = row["network"].string, let channel = row["channel"].string, let admin = row["admin"].string,
                 let address = row["address"].string, let due = row["due_at"].double
             else { continue }
+            // Another instance serves the network, and sends it.
+            guard await context.serves(network) else { continue }
             guard allowed.contains(admin) else {
                 _ = try await unsubscribe(network: network, channel: channel, admin: admin)
                 context.logger.info("digest dropped: no longer an admin", metadata: ["network": "\(network)", "channel": "\(channel)"])
+                continue
+            }
+            guard let identity = Identity(admin), let address = recipient(identity, recorded: address, network: network) else {
+                context.logger.debug("digest waits: its admin was not seen with their identity", metadata: ["network": "\(network)"])
                 continue
             }
             // A bot that was down for weeks sends one digest, not one per missed week.
@@ -62,6 +73,14 @@ struct HelpDigest: Sendable {
                 context.logger.warning("digest not sent", metadata: ["network": "\(network)", "channel": "\(channel)", "error": "\(error)"])
             }
         }
+    }
+
+    /// Where the digest of `identity` may go now: the recorded address when it names the
+    /// identity itself (a Matrix user ID, a console name), else the address (an IRC nick) the
+    /// identity was last seen at, while no one else has taken that nick; `nil` when unknown.
+    func recipient(_ identity: Identity, recorded address: String, network: String) -> String? {
+        if Identity.matrix(userID: address) == identity || Identity.console(address) == identity { return address }
+        return seen.address(of: identity, on: network)
     }
 
     /// The digest of the calendar week before the one of `now`.

@@ -183,10 +183,8 @@ public struct HelpStatistics: Sendable {
 
     // MARK: - One person
 
-    /// What `person` (folded nick) gave and got on `network`, and with whom (at most `limit`
-    /// each); with `identities` (everyone linked to them), their help on other networks too.
-    public func balance(network: String, person: String, identities: [Identity] = [], limit: Int = 5) async throws -> Balance {
-        let match = PersonMatch(network: network, nick: person, identities: identities)
+    /// What the person `match` selects gave and got, and with whom (at most `limit` each).
+    public func balance(_ match: PersonMatch, limit: Int = 5) async throws -> Balance {
         // Two statements, each on its own indexes (`thanks_event_*_pairs`, `thanks_event_*_identity`).
         func counts(_ side: String) async throws -> [SQLRow] {
             try await sql.query("SELECT kind, COUNT(*) AS n FROM thanks_event WHERE \(match.condition(side)) GROUP BY kind", match.values)

@@ -76,13 +76,13 @@ struct HelpersCommands {
         }
     }
 
-    /// Your own balance, privately, with the help of every identity linked to yours.
+    /// Your own balance, privately, with the help of every identity linked to yours: by your
+    /// verified identity, never by a nick someone else may be using (``PersonMatch/own(_:linked:)``).
     private func me(_ command: CommandInvocation) async throws {
-        let casemapping = await context.casemapping(of: command.network)
+        let person = await context.administration.person(command.sender, on: command.network)
         var linked: [Identity] = []
-        if let identity = command.sender.identity { linked = try await links.linked(to: identity) }
-        let balance = try await statistics.balance(
-            network: command.network, person: casemapping.fold(command.sender.nick), identities: linked)
+        if let identity = person.identity { linked = try await links.linked(to: identity) }
+        let balance = try await statistics.balance(.own(person, linked: linked))
         let whose = linked.count > 1 ? "\(command.network) and your linked identities" : command.network
         try await context.replyPrivately(to: command, HelpReport.balance(balance, network: whose))
         if command.channel != nil { try await context.reply(to: command, "I sent you your help balance privately.") }

@@ -14,17 +14,18 @@ extension ThanksLedger {
         "\(run)/\(network)/\(channel)/\(sequence)"
     }
 
-    /// Records a question asked by `nick`; `excerpt` is empty when no text may be kept.
-    func recordQuestion(id: String, network: String, channel: String, nick: String, casemapping: Casemapping, at time: Date, excerpt: String)
+    /// Records a question asked by `asker`; `excerpt` is empty when no text may be kept.
+    func recordQuestion(id: String, network: String, channel: String, asker: ChatUser, casemapping: Casemapping, at time: Date, excerpt: String)
         async throws
     {
         try await sql.execute(
             """
-            INSERT INTO thanks_question (id, network, channel, asker, asker_nick, at, day, excerpt, answered_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL) ON CONFLICT (id) DO NOTHING
+            INSERT INTO thanks_question (id, network, channel, asker, asker_nick, asker_identity, at, day, excerpt, answered_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL) ON CONFLICT (id) DO NOTHING
             """,
-            [.text(id), .text(network), .text(channel), .text(casemapping.fold(nick)), .text(nick),
-             .real(time.timeIntervalSince1970), .integer(Self.day(time)), .text(String(excerpt.prefix(Self.excerptLength)))])
+            [.text(id), .text(network), .text(channel), .text(casemapping.fold(asker.nick)), .text(asker.nick),
+             SQLValue(asker.identity?.rawValue), .real(time.timeIntervalSince1970), .integer(Self.day(time)),
+             .text(String(excerpt.prefix(Self.excerptLength)))])
     }
 
     /// Marks a question answered (the first answer counts); returns whether it was open.
@@ -39,22 +40,24 @@ extension ThanksLedger {
 // MARK: - Personal data
 
 extension ThanksLedger {
-    /// Every event `person` gave or received, and every question they asked, as JSON.
+    /// Every event `person` gave or received, and every question they asked, as JSON: their own
+    /// rows only (``PersonMatch/own(_:linked:)``).
     public func personalData(about person: Person) async throws -> [String: JSONValue] {
-        let match = PersonMatch(network: person.network, nick: person.nick, identities: person.identity.map { [$0] } ?? [])
+        let match = PersonMatch.own(person)
         let events = try await sql.query(
             "SELECT * FROM thanks_event WHERE \(match.condition("giver")) OR \(match.condition("receiver")) ORDER BY at",
             match.values + match.values)
         let questions = try await sql.query(
-            "SELECT channel, asker_nick, at, excerpt, answered_at FROM thanks_question WHERE network = ? AND asker = ? ORDER BY at",
-            [.text(person.network), .text(person.nick)])
+            "SELECT channel, asker_nick, at, excerpt, answered_at FROM thanks_question WHERE \(match.condition("asker")) ORDER BY at",
+            match.values)
         return ["help_events": JSONValue(rows: events), "questions": JSONValue(rows: questions)]
     }
 
-    /// Erases `person`: their own karma and their questions go, and the credits they gave stay
-    /// counted for the people they thanked but no longer name them; the tallies follow.
+    /// Erases `person` (their own rows, ``PersonMatch/own(_:linked:)``): their own karma and their
+    /// questions go, and the credits they gave stay counted for the people they thanked but no
+    /// longer name them; the tallies follow.
     public func forget(_ person: Person) async throws {
-        let match = PersonMatch(network: person.network, nick: person.nick, identities: person.identity.map { [$0] } ?? [])
+        let match = PersonMatch.own(person)
         try await sql.transaction { db in
             // Their events leave the tallies; the credits they gave come back under `forgotten`.
             var changes = TallyChanges()
@@ -77,8 +80,7 @@ extension ThanksLedger {
                 UPDATE thanks_event SET giver = ?, giver_nick = ?, giver_identity = NULL, reason = NULL, message_id = NULL
                 WHERE \(match.condition("giver"))
                 """, [.text(Self.forgotten), .text(Self.forgotten)] + match.values)
-            try await db.execute(
-                "DELETE FROM thanks_question WHERE network = ? AND asker = ?", [.text(person.network), .text(person.nick)])
+            try await db.execute("DELETE FROM thanks_question WHERE \(match.condition("asker"))", match.values)
             try await changes.write(to: db)
         }
     }

@@ -56,6 +56,11 @@ public struct ThanksLedger: Sendable {
             "CREATE TABLE thanks_link_code (hash TEXT PRIMARY KEY, identity TEXT NOT NULL, expires_at DOUBLE PRECISION NOT NULL)",
         ]),
         tallies,
+        // Older questions keep a NULL identity: they stay bound to the asker's nick on their network.
+        Migration(7, "The verified identity of each question's asker", [
+            "ALTER TABLE thanks_question ADD COLUMN asker_identity TEXT",
+            "CREATE INDEX thanks_question_asker_identity ON thanks_question (asker_identity)",
+        ]),
     ]
 
     private static let addDay = "ALTER TABLE thanks_event ADD COLUMN day INTEGER NOT NULL DEFAULT 0"

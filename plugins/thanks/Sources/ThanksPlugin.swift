@@ -48,7 +48,7 @@ public struct ThanksPlugin: BuiltInPlugin, PersonalDataPlugin {
         try await ledger.migrate()
         statistics = HelpStatistics(database: context.store.database)
         links = IdentityLinks(database: context.store.database)
-        let digest = HelpDigest(statistics: statistics, context: context)
+        let digest = HelpDigest(statistics: statistics, seen: seen, context: context)
         self.digest = digest
         await context.schedule(every: .seconds(3600), name: "send weekly help digests") { try await digest.deliverDue() }
     }
@@ -62,15 +62,18 @@ public struct ThanksPlugin: BuiltInPlugin, PersonalDataPlugin {
     public var eventBatchDelay: Duration { .milliseconds(200) }
 
     public func handle(_ event: ChatEvent, context: PluginContext) async throws {
-        guard !event.isHistory, let observation = Observation(event) else { return }
         let casemapping = await context.casemapping(of: event.network)
-        seen.saw(event.sender, network: event.network, folded: casemapping.fold(event.sender.nick))
+        seen.note(event, casemapping: casemapping)
         let botNick = await context.botNick(on: event.network)
+        if let channel = event.channel, event.isBotLeaving(botNick: botNick, casemapping: casemapping) {
+            return engines.forget(channel: channel, network: event.network)
+        }
+        guard !event.isHistory, let observation = Observation(event) else { return }
         let outcome = engines.observe(observation, casemapping: casemapping, botNick: botNick)
         if let sequence = outcome.decision?.sequence, isQuestion(observation, botNick: botNick, casemapping: casemapping) {
             try await ledger.recordQuestion(
                 id: questionID(observation, sequence: sequence), network: observation.network, channel: observation.channel,
-                nick: observation.nick, casemapping: casemapping, at: event.time,
+                asker: event.sender, casemapping: casemapping, at: event.time,
                 excerpt: context.textRetention == .zero ? "" : observation.text)
         }
         guard !outcome.events.isEmpty else { return }
@@ -124,6 +127,9 @@ public struct ThanksPlugin: BuiltInPlugin, PersonalDataPlugin {
     }
 
     public func execute(_ command: CommandInvocation, context: PluginContext) async throws {
+        // `!thanks` names its sender's identity in the ledger; a digest goes where its admin was seen.
+        let casemapping = await context.casemapping(of: command.network)
+        seen.saw(command.sender, network: command.network, folded: casemapping.fold(command.sender.nick))
         switch command.name {
         case "helpers", "me":
             return try await HelpersCommands(statistics: statistics, digest: digest, links: links, context: context).run(command)
@@ -132,9 +138,6 @@ public struct ThanksPlugin: BuiltInPlugin, PersonalDataPlugin {
         default:
             break
         }
-        // `!thanks` names its sender's identity in the ledger.
-        let casemapping = await context.casemapping(of: command.network)
-        seen.saw(command.sender, network: command.network, folded: casemapping.fold(command.sender.nick))
         let commands = ThanksCommands(plugin: self, context: context)
         try await context.reply(to: command, try await commands.run(command))
     }
@@ -158,4 +161,12 @@ final class EngineState: Sendable {
             return outcome
         }
     }
+
+    /// Drops the state of a channel the bot left.
+    func forget(channel: String, network: String) {
+        engines.withLock { $0[network]?.forget(channel: channel, network: network) }
+    }
+
+    /// How many channels the engines keep state for.
+    var channelCount: Int { engines.withLock { $0.values.reduce(0) { $0 + $1.channelCount } } }
 }

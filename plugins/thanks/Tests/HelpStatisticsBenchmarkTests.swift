@@ -81,9 +81,9 @@ struct HelpStatisticsBenchmarkTests {
             let edges = try await timed("edges") { try await stats.edges(network: network, channel: channel, period: period, limit: 200) }
             let open = try await timed("openQuestions") { try await stats.openQuestions(network: network, channel: channel, period: period, limit: 20) }
             let activity = try await timed("activity") { try await stats.activity(network: network, channel: channel, period: period) }
-            let balance = try await timed("balance") { try await stats.balance(network: network, person: "h7") }
+            let balance = try await timed("balance") { try await stats.balance(PersonMatch(network: network, nick: "h7")) }
             let linked = [Identity.irc(network: "bench", account: "h7"), .matrix(userID: "@h7:example.org")]
-            let both = try await timed("balance linked") { try await stats.balance(network: network, person: "h7", identities: linked) }
+            let both = try await timed("balance linked") { try await stats.balance(PersonMatch(network: network, nick: "h7", identities: linked)) }
             #expect(both.answersGiven == balance.answersGiven && both.thanksReceived == balance.thanksReceived, "a row matched twice counts once")
             #expect(helpers.map(\.answers).reduce(0, +) == activity.answers)
             let perDayTotal: Int = days.reduce(0) { $0 + $1.answers + $1.thanks }

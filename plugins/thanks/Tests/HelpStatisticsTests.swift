@@ -36,7 +36,7 @@ struct HelpStatisticsTests {
         func ask(_ id: String, _ nick: String, daysAgo: Double, answered: Bool) async throws {
             let at = Self.now.addingTimeInterval(-daysAgo * 86400)
             try await ledger.recordQuestion(
-                id: id, network: "test", channel: "#test", nick: nick, casemapping: .rfc1459, at: at, excerpt: "question \(id)?")
+                id: id, network: "test", channel: "#test", asker: ChatUser(nick: nick), casemapping: .rfc1459, at: at, excerpt: "question \(id)?")
             if answered { try await ledger.markAnswered(questionID: id, at: at.addingTimeInterval(60)) }
         }
         try await help(.answered, "dave", "Carol", daysAgo: 20)
@@ -97,10 +97,10 @@ struct HelpStatisticsTests {
         let empty = try await stats.activity(network: "test", channel: "#nobody", period: week)
         #expect(empty == HelpStatistics.Activity(answers: 0, thanks: 0, questions: 0, unanswered: 0, helpers: 0))
 
-        let bob = try await stats.balance(network: "test", person: "bob")
+        let bob = try await stats.balance(PersonMatch(network: "test", nick: "bob"))
         #expect(bob.answersGiven == 5 && bob.answersReceived == 0 && bob.thanksReceived == 0 && bob.thanksGiven == 0)
         #expect(bob.helped == [.init(person: "alice", nick: "alice", count: 3), .init(person: "dave", nick: "dave", count: 2)])
-        let alice = try await stats.balance(network: "test", person: "alice")
+        let alice = try await stats.balance(PersonMatch(network: "test", nick: "alice"))
         #expect(alice.answersReceived == 5 && alice.thanksGiven == 1 && alice.answersGiven == 0)
         #expect(alice.helpedBy.map(\.person) == ["bob", "carol", "erin"])
         #expect(alice.helpedBy.map(\.count) == [3, 2, 1])
