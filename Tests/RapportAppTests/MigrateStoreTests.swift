@@ -76,7 +76,8 @@ struct MigrateStoreTests {
             // Built-in plugins' tables come along too (nudges_…), found generically.
             #expect(Set(tables).isSuperset(of: ["rapport_kv", "rapport_migrations", "rapport_audit", "notes_items", "notes_tags"]))
             #expect(tables.firstIndex(of: "notes_items")! < tables.firstIndex(of: "notes_tags")!, "parents first")
-            #expect(counts.first { $0.table == "rapport_kv" }?.rows == 1234)
+            // 1,234 values, and the key the dashboard plugin keeps to sign its sign-in forms.
+            #expect(counts.first { $0.table == "rapport_kv" }?.rows == 1235)
             #expect(counts.first { $0.table == "notes_items" }?.rows == 699)
 
             let before = try await dump(source, tables: tables)
@@ -132,7 +133,7 @@ struct MigrateStoreTests {
                 ["migrate-store", "--from", "sqlite:\(path)", "--to", "postgres:env:TARGET_URL"],
                 environment: ProcessInfo.processInfo.environment.merging(["TARGET_URL": url]) { $1 })
             #expect(result.status == 0, "\(result.output)\n\(result.errors)")
-            #expect(result.output.contains("rapport_kv: 1234 rows"))
+            #expect(result.output.contains("rapport_kv: 1235 rows"), "1,234 values and the dashboard's form key")
             #expect(result.output.contains("rapport_audit: 1234 rows"))
             #expect(result.output.contains("counts verified"))
             #expect(!(result.output + result.errors).contains("rapport:rapport@"))
