@@ -11,7 +11,7 @@ It shakes hands normally (id `bad`, command `go`, plus `ok`), then on `!go`:
     oversize  writes one line of a megabyte
     spam      sends 50 replies to the channel
     crash-once  exits the first time (STATE_FILE remembers), answers later
-    jobs      schedules 100,000 jobs, then answers "scheduled N, refused M: MESSAGE"
+    jobs      schedules 10,000 jobs, then answers "scheduled N, refused M: MESSAGE"
     store     stores 60 keys of 100 characters, then overwrites the first, and answers
               "stored N, refused M: MESSAGE; overwrite ok|refused"
     admin     store_set("admin/irc:test:mallory", a grant), answers "stored" or the error
@@ -96,11 +96,11 @@ for line in sys.stdin:
         send({"type": "reply", "to": request, "text": "after the big line"})
     elif mode == "jobs":
         errors = []
-        for batch in range(100):
+        for batch in range(10):
             for i in range(1000):
                 send({"type": "schedule", "id": f"j{batch}-{i}", "name": f"job-{batch}-{i}", "every": 3600})
             errors += answers(1000)
-        send({"type": "reply", "to": request, "text": tally("scheduled", 100000, errors)})
+        send({"type": "reply", "to": request, "text": tally("scheduled", 10000, errors)})
     elif mode == "store":
         errors = []
         for i in range(60):
