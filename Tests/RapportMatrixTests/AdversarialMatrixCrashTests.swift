@@ -1,6 +1,7 @@
 import Foundation
 import RapportCore
 import RapportStoreSQLite
+import RapportTesting
 import Synchronization
 import Testing
 @testable import RapportMatrix
@@ -66,9 +67,9 @@ struct AdversarialMatrixCrashTests {
 
         /// Waits (bounded) until the loop asks for what comes after the batch.
         func waitUntilCaughtUp() async throws {
-            let deadline = ContinuousClock.now + .seconds(20)
+            let deadline = ContinuousClock.now + .seconds(60)
             while !homeserver.caughtUp.withLock({ $0 }) {
-                guard ContinuousClock.now < deadline else { throw CancellationError() }
+                guard ContinuousClock.now < deadline else { throw TestFailure("the sync loop did not ask for the next batch within 60 s") }
                 try await Task.sleep(for: .milliseconds(10))
             }
         }

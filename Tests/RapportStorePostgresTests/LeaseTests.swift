@@ -26,7 +26,11 @@ struct LeaseTests {
             let b = LeaseKeeper(table: tableB, names: networks, renewEvery: every)
 
             let runA = Task { await a.run() }
-            try await Task.sleep(for: .milliseconds(200))
+            // B starts once A holds every lease (A's first round can take a while on a loaded machine).
+            let started = ContinuousClock.now
+            while await a.owned() != Set(networks), ContinuousClock.now - started < .seconds(20) {
+                try await Task.sleep(for: .milliseconds(20))
+            }
             let runB = Task { await b.run() }
 
             // Both running for a while: A owns everything, B nothing, never both.
