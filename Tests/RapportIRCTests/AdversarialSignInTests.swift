@@ -10,6 +10,16 @@ struct AdversarialSignInTests {
         IRCConfiguration(host: "h", tls: false, nick: "rapport", sasl: .init(mechanism: .scramSHA256, password: "pencil", required: required))
     }
 
+    /// A session that has sent `AUTHENTICATE SCRAM-SHA-256` and had the server's first `+`.
+    static func scramUnderWay() throws -> SessionHarness {
+        var h = SessionHarness(scram())
+        _ = h.start()
+        try h.receive(":s CAP * LS :sasl")
+        #expect(SessionHarness.lines(try h.receive(":s CAP * ACK :sasl")) == ["AUTHENTICATE SCRAM-SHA-256"])
+        #expect(SessionHarness.lines(try h.receive("AUTHENTICATE +")).first?.hasPrefix("AUTHENTICATE biws") == true)
+        return h
+    }
+
     static func failure(_ actions: [IRCSessionStateMachine.Action]) -> IRCConnectorError? {
         actions.compactMap { if case .fail(let e) = $0 { e } else { nil } }.first
     }
@@ -35,10 +45,7 @@ struct AdversarialSignInTests {
 
     @Test("908 (mechanism list) fails a required login with a QUIT")
     func mechanismListFailsRequiredLogin() throws {
-        var h = SessionHarness(Self.scram())
-        _ = h.start()
-        try h.receive(":s CAP * LS :sasl")
-        #expect(SessionHarness.lines(try h.receive(":s CAP * ACK :sasl")) == ["AUTHENTICATE SCRAM-SHA-256"])
+        var h = try Self.scramUnderWay()
         let actions = try h.receive(":s 908 rapport PLAIN :are available SASL mechanisms")
         #expect(SessionHarness.lines(actions) == ["QUIT :SASL login failed"])
         #expect(Self.failure(actions)?.code == .saslRefused)
@@ -47,11 +54,7 @@ struct AdversarialSignInTests {
 
     @Test("attack: 903 before the server proved it knows the password is not a login")
     func successWithoutServerSignature() throws {
-        var h = SessionHarness(Self.scram())
-        _ = h.start()
-        try h.receive(":s CAP * LS :sasl=SCRAM-SHA-256")
-        try h.receive(":s CAP * ACK :sasl")
-        #expect(SessionHarness.lines(try h.receive("AUTHENTICATE +")).first?.hasPrefix("AUTHENTICATE biws") == true)
+        var h = try Self.scramUnderWay()
         let actions = try h.receive(":s 903 rapport :SASL authentication successful")
         #expect(Self.failure(actions)?.message.contains("did not prove that it knows the password") == true)
         #expect(SessionHarness.lines(actions) == ["QUIT :SASL login failed"])
@@ -59,11 +62,7 @@ struct AdversarialSignInTests {
 
     @Test("attack: a SCRAM payload that never ends is cut off")
     func endlessPayload() throws {
-        var h = SessionHarness(Self.scram())
-        _ = h.start()
-        try h.receive(":s CAP * LS :sasl")
-        try h.receive(":s CAP * ACK :sasl")
-        try h.receive("AUTHENTICATE +")
+        var h = try Self.scramUnderWay()
         var actions: [IRCSessionStateMachine.Action] = []
         for _ in 0..<30 where Self.failure(actions) == nil {
             actions = try h.receive("AUTHENTICATE " + String(repeating: "A", count: 400))
