@@ -64,8 +64,14 @@ let package = Package(
                 log, metrics, .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ]),
-        .target(name: "RapportIRC", dependencies: ["RapportCore", log] + nio),
-        .testTarget(name: "RapportIRCTests", dependencies: ["RapportIRC", "RapportCore", "RapportStoreSQLite", "RapportServerTesting", "RapportTesting", log, metricsTestKit] + nio),
+        .target(name: "RapportIRC", dependencies: ["RapportCore", log, .product(name: "Crypto", package: "swift-crypto")] + nio),
+        .testTarget(
+            name: "RapportIRCTests",
+            dependencies: [
+                "RapportIRC", "RapportCore", "RapportStoreSQLite", "RapportServerTesting", "RapportTesting", log, metricsTestKit,
+                .product(name: "Crypto", package: "swift-crypto"),
+            ] + nio,
+            exclude: ["Fixtures"]),
         .target(
             name: "RapportServerTesting",
             dependencies: ["RapportCore", "RapportIRC", "RapportMatrix", "RapportTesting", log] + nio,

@@ -68,7 +68,7 @@ public enum RapportApplication {
             var networkLogger = logger
             networkLogger[metadataKey: "network"] = "\(network.name)"
             if let irc = network.irc {
-                return IRCConnector(network: network.name, configuration: irc, logger: networkLogger)
+                return IRCConnector(network: network.name, configuration: irc, store: store, logger: networkLogger)
             }
             if let matrix = network.matrix {
                 return MatrixConnector(network: network.name, configuration: matrix, store: store, logger: networkLogger)

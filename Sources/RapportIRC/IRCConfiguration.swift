@@ -12,9 +12,12 @@
 /// - `nick` (string, `rapport`); `alt_nicks` ([string], `[]`): tried in order when `nick` is taken;
 ///   the main nick is taken back once it is free.
 /// - `username` (string, the nick); `realname` (string, `Rapport`).
-/// - `sasl` (map, none): `mechanism` (`PLAIN` | `EXTERNAL`, `PLAIN`), `username` (string, the nick),
-///   `password` (string, none; required for PLAIN), `required` (bool, `true`: never go on
-///   unauthenticated; a refused login stops the connector with an error).
+/// - `sasl` (map, none): `mechanism` (`PLAIN` | `EXTERNAL` | `SCRAM-SHA-256` | `SCRAM-SHA-512` |
+///   `ECDSA-NIST256P-CHALLENGE`, `PLAIN`), `username` (string, the nick), `password` (string,
+///   none; required for PLAIN and SCRAM), `key_file` (PEM path of a P-256 private key, none;
+///   required for ECDSA-NIST256P-CHALLENGE), `required` (bool, `true`: never go on
+///   unauthenticated; a refused login, or a server that does not offer the mechanism, stops the
+///   connector with an error after a `QUIT`).
 /// - `channels` ([string], `[]`): joined on every connect, with the channels joined at run time.
 /// - `reply_style` (`notice` | `privmsg`, `privmsg`): how answers to commands are sent.
 /// - `flood` (map): `burst` (int, 5) lines at once, then `per_second` (double, 1.0).
@@ -33,27 +36,43 @@ public struct IRCConfiguration: Sendable, Codable, Hashable, CustomStringConvert
         public enum Mechanism: String, Sendable, Codable, Hashable {
             case plain = "PLAIN"
             case external = "EXTERNAL"
+            case scramSHA256 = "SCRAM-SHA-256"
+            case scramSHA512 = "SCRAM-SHA-512"
+            case ecdsaNIST256PChallenge = "ECDSA-NIST256P-CHALLENGE"
+
+            /// Whether the mechanism signs in with `password`.
+            public var usesPassword: Bool { self == .plain || self == .scramSHA256 || self == .scramSHA512 }
         }
 
         public var mechanism: Mechanism
         public var username: String?
         public var password: String?
+        /// The PEM file of the P-256 key for ECDSA-NIST256P-CHALLENGE.
+        public var keyFile: String?
         public var required: Bool
 
-        public init(mechanism: Mechanism = .plain, username: String? = nil, password: String? = nil, required: Bool = true) {
+        public init(
+            mechanism: Mechanism = .plain, username: String? = nil, password: String? = nil, keyFile: String? = nil,
+            required: Bool = true
+        ) {
             self.mechanism = mechanism
             self.username = username
             self.password = password
+            self.keyFile = keyFile
             self.required = required
         }
 
-        enum CodingKeys: String, CodingKey { case mechanism, username, password, required }
+        enum CodingKeys: String, CodingKey {
+            case mechanism, username, password, required
+            case keyFile = "key_file"
+        }
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             mechanism = try c.decodeIfPresent(Mechanism.self, forKey: .mechanism) ?? .plain
             username = try c.decodeIfPresent(String.self, forKey: .username)
             password = try c.decodeIfPresent(String.self, forKey: .password)
+            keyFile = try c.decodeIfPresent(String.self, forKey: .keyFile)
             required = try c.decodeIfPresent(Bool.self, forKey: .required) ?? true
         }
 
@@ -62,13 +81,14 @@ public struct IRCConfiguration: Sendable, Codable, Hashable, CustomStringConvert
             try c.encode(mechanism, forKey: .mechanism)
             try c.encodeIfPresent(username, forKey: .username)
             try c.encodeIfPresent(password, forKey: .password)
+            try c.encodeIfPresent(keyFile, forKey: .keyFile)
             try c.encode(required, forKey: .required)
         }
 
         public var debugDescription: String { description }
 
         public var description: String {
-            "SASL(\(mechanism.rawValue), user: \(username ?? "<nick>"), password: \(password == nil ? "none" : "<redacted>"), required: \(required))"
+            "SASL(\(mechanism.rawValue), user: \(username ?? "<nick>"), password: \(password == nil ? "none" : "<redacted>"), key_file: \(keyFile ?? "none"), required: \(required))"
         }
     }
 
@@ -237,5 +257,33 @@ public struct IRCConfiguration: Sendable, Codable, Hashable, CustomStringConvert
     public var description: String {
         "IRCConfiguration(\(tls ? "ircs" : "irc")://\(host):\(port), nick: \(nick), tls_verify: \(tlsVerify), "
             + "sasl: \(sasl?.description ?? "none"), channels: \(channels))"
+    }
+}
+
+extension IRCConfiguration {
+    /// What the `sasl` section lacks for its mechanism: the key (relative to the `irc` section)
+    /// and a sentence saying what to do; `nil` when it is complete (or absent).
+    public var saslProblem: (key: String, problem: String)? {
+        guard let sasl else { return nil }
+        let name = sasl.mechanism.rawValue
+        if sasl.keyFile != nil, sasl.mechanism != .ecdsaNIST256PChallenge {
+            return ("sasl.key_file", "key_file is for ECDSA-NIST256P-CHALLENGE only; SASL \(name) does not use it.")
+        }
+        switch sasl.mechanism {
+        case .plain, .scramSHA256, .scramSHA512:
+            guard let password = sasl.password else { return ("sasl.password", "SASL \(name) needs a password.") }
+            if sasl.mechanism != .plain {
+                do { _ = try SCRAMClient(hash: .sha256, username: sasl.username ?? nick, password: password) } catch {
+                    return ("sasl", "SASL \(name) cannot use these credentials: \(error.description).")
+                }
+            }
+        case .external:
+            if clientCert == nil || !tls { return ("client_cert", "SASL EXTERNAL needs tls: true and client_cert.") }
+        case .ecdsaNIST256PChallenge:
+            if sasl.keyFile == nil {
+                return ("sasl.key_file", "SASL \(name) needs key_file: the PEM file of a P-256 (prime256v1) private key.")
+            }
+        }
+        return nil
     }
 }

@@ -48,8 +48,22 @@ public actor IRCConnector: Connector {
     public private(set) var registrations = 0
     /// Lines the parser rejected.
     public private(set) var malformedLines = 0
+    /// The key for ECDSA-NIST256P-CHALLENGE, read by ``validate()``.
+    var saslSigner: ECDSAChallengeSigner?
+    /// Where STS policies outlive a restart; without a store they last as long as the connector.
+    let stsPolicies: STSPolicyStore?
+    /// The STS policy in force for the configured host (from the store, or learnt on this run;
+    /// an upgrade without a duration yet lasts for the connector's life).
+    var stsPolicy: STSPolicyStore.Entry?
+    /// Set by an STS upgrade: reconnect with TLS now, without backoff.
+    var reconnectNow = false
 
-    public init(network: String, configuration: IRCConfiguration, logger: Logger, metrics: RapportMetrics = RapportMetrics()) {
+    /// - Parameter store: Keeps the STS policies the server announces (namespace `irc.sts`).
+    public init(
+        network: String, configuration: IRCConfiguration, store: (any Store)? = nil, logger: Logger,
+        metrics: RapportMetrics = RapportMetrics()
+    ) {
+        self.stsPolicies = store.map { STSPolicyStore(store: $0) }
         self.network = network
         self.configuration = configuration
         self.metrics = metrics
@@ -84,6 +98,10 @@ public actor IRCConnector: Connector {
                 throw fatal
             }
             if Task.isCancelled { break }
+            if reconnectNow {
+                reconnectNow = false
+                continue
+            }
             if let registeredAt, Date().timeIntervalSince(registeredAt) > 60 { attempt = 0 }
             if registeredAt != nil { attempt = min(attempt, 1) }
             let delay = Self.backoff(attempt: attempt, min: configuration.reconnect.min, max: configuration.reconnect.max)
@@ -161,38 +179,76 @@ public actor IRCConnector: Connector {
     // MARK: - Connection
 
     private func validate() throws {
-        if let sasl = configuration.sasl {
-            if sasl.mechanism == .plain, sasl.password == nil {
-                throw IRCConnectorError(.invalidConfiguration, "irc.sasl.password is required for SASL PLAIN on \(network).")
-            }
-            if sasl.mechanism == .external, configuration.clientCert == nil || !configuration.tls {
-                throw IRCConnectorError(.invalidConfiguration, "SASL EXTERNAL on \(network) needs tls: true and irc.client_cert.")
+        if let (key, problem) = configuration.saslProblem {
+            throw IRCConnectorError(.invalidConfiguration, "irc.\(key) on \(network): \(problem)")
+        }
+        if let path = configuration.sasl?.keyFile {
+            do { saslSigner = try ECDSAChallengeSigner(pemFile: path) } catch {
+                throw IRCConnectorError(.invalidConfiguration, error.description)
             }
         }
         if configuration.tls { _ = try IRCTLSContext(configuration: configuration) }
     }
 
+    /// The configuration of the next connection: the configured one, moved to TLS on the
+    /// policy's port while an STS policy for the host is in force (never back to plain text).
+    func connectionConfiguration() async -> IRCConfiguration {
+        guard !configuration.tls else { return configuration }
+        if let stsPolicies {
+            do {
+                if let stored = try await stsPolicies.policy(for: configuration.host, now: Date()) { stsPolicy = stored }
+            } catch {
+                logger.error("could not read the STS policy", metadata: ["error": "\(error)"])
+            }
+        }
+        guard let policy = stsPolicy, policy.expires > Date() else { return configuration }
+        var secure = configuration
+        secure.tls = true
+        secure.port = policy.port
+        return secure
+    }
+
+    /// Acts on the server's STS policy: an upgrade on a plain connection, or a duration to keep.
+    private func applySTS(upgradeTo port: Int?, duration: Int?) async {
+        guard let config = session?.configuration else { return }
+        if let port {
+            stsPolicy = .init(port: port, expires: .distantFuture)
+            reconnectNow = true
+            logger.notice("STS: reconnecting with TLS", metadata: ["port": "\(port)"])
+            closeAfterQuit()
+            return
+        }
+        guard let duration else { return }
+        let entry = duration > 0 ? STSPolicyStore.Entry(port: config.port, expires: Date().addingTimeInterval(TimeInterval(duration))) : nil
+        stsPolicy = entry
+        logger.info("STS policy \(entry == nil ? "removed" : "kept")", metadata: ["host": "\(config.host)", "duration_seconds": "\(duration)"])
+        do { try await stsPolicies?.keep(entry, for: config.host) } catch {
+            logger.error("could not store the STS policy", metadata: ["error": "\(error)"])
+        }
+    }
+
     private func connectOnce() async throws {
+        let configuration = await connectionConfiguration()
         let tls = configuration.tls ? try IRCTLSContext(configuration: configuration) : nil
         logger.info("connecting", metadata: ["host": "\(configuration.host)", "port": "\(configuration.port)", "tls": "\(configuration.tls)"])
         let channel = try await Self.bootstrap(configuration).connect(host: configuration.host, port: configuration.port) { channel in
             channel.eventLoop.makeCompletedFuture {
-                if self.configuration.quickAck { try channel.pipeline.syncOperations.addHandler(IRCQuickAcknowledgement()) }
+                if configuration.quickAck { try channel.pipeline.syncOperations.addHandler(IRCQuickAcknowledgement()) }
                 if let tls { try channel.pipeline.syncOperations.addHandler(try tls.makeHandler()) }
                 try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(IRCLineDecoder()))
                 return try NIOAsyncChannel<[ByteBuffer], ByteBuffer>(wrappingChannelSynchronously: channel)
             }
         }
         try await withTaskExecutorPreference(EventLoopTaskExecutor(channel.channel.eventLoop)) {
-            try await serve(channel)
+            try await serve(channel, configuration)
         }
         end()
     }
 
     /// Reads, writes and ticks on one connection until it closes.
-    private func serve(_ channel: NIOAsyncChannel<[ByteBuffer], ByteBuffer>) async throws {
+    private func serve(_ channel: NIOAsyncChannel<[ByteBuffer], ByteBuffer>, _ configuration: IRCConfiguration) async throws {
         try await channel.executeThenClose { inbound, outbound in
-            await self.begin(channel.channel)
+            await self.begin(channel.channel, configuration)
             defer { Task { self.end() } }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await self.writeLoop(outbound) }
@@ -220,10 +276,11 @@ public actor IRCConnector: Connector {
             .connectTimeout(.milliseconds(Int64(configuration.connectTimeout * 1000)))
     }
 
-    private func begin(_ channel: any Channel) async {
+    private func begin(_ channel: any Channel, _ configuration: IRCConfiguration) async {
         activeChannel = channel
         queue.connectionEnded()
-        var session = IRCSessionStateMachine(network: network, configuration: configuration, channels: wantedChannels, now: Date())
+        var session = IRCSessionStateMachine(
+            network: network, configuration: configuration, channels: wantedChannels, now: Date(), saslSigner: saslSigner)
         let actions = session.start()
         self.session = session
         await perform(actions)
@@ -297,12 +354,11 @@ public actor IRCConnector: Connector {
                 activeChannel?.close(promise: nil)
             case .fail(let error):
                 fatal = error
-                // Give the QUIT queued just before a moment to leave.
-                let channel = activeChannel
-                Task {
-                    try? await Task.sleep(for: .milliseconds(200))
-                    channel?.close(promise: nil)
-                }
+                closeAfterQuit()
+            case .upgradeToTLS(let port):
+                await applySTS(upgradeTo: port, duration: nil)
+            case .keepSTSPolicy(let duration):
+                await applySTS(upgradeTo: nil, duration: duration)
             case .log(let level, let text):
                 switch level {
                 case .debug: logger.debug("\(text)")
@@ -313,6 +369,15 @@ public actor IRCConnector: Connector {
             }
         }
         if !emitted.isEmpty { await events?.receive(emitted) }
+    }
+
+    /// Closes the connection once the QUIT queued just before had a moment to leave.
+    private func closeAfterQuit() {
+        let channel = activeChannel
+        Task {
+            try? await Task.sleep(for: .milliseconds(200))
+            channel?.close(promise: nil)
+        }
     }
 
     private func resolveWaiter(_ id: Int, _ value: Bool?) {

@@ -11,18 +11,21 @@ public struct TestIRCServer: Sendable {
     public let kind: Kind
     public let dir: String
     public let env: [String: String]
+    /// Settings the script reads from its environment (`IRC_STS`, …), passed to every command.
+    public let options: [String: String]
 
     public var host: String { env["IRC_HOST"] ?? "127.0.0.1" }
     public var port: Int { Int(env["IRC_PORT"] ?? "") ?? 0 }
     public var tlsPort: Int { Int(env["IRC_TLS_PORT"] ?? "") ?? 0 }
     public var clientCert: String { env["IRC_CLIENT_CERT"] ?? "" }
 
-    public static func start(_ kind: Kind) async throws -> TestIRCServer {
+    /// - Parameter options: Environment for the script, such as `["IRC_STS": "yes"]`.
+    public static func start(_ kind: Kind, options: [String: String] = [:]) async throws -> TestIRCServer {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-irc-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let (status, output) = try await run(kind, "start", dir)
+        let (status, output) = try await run(kind, "start", dir, options)
         guard status == 0 else {
-            _ = try? await run(kind, "stop", dir)
+            _ = try? await run(kind, "stop", dir, options)
             throw TestFailure("deploy/servers/\(kind.rawValue).sh start failed (exit \(status)):\n\(output)")
         }
         var env: [String: String] = [:]
@@ -31,20 +34,20 @@ public struct TestIRCServer: Sendable {
             if kv.count == 2, kv[0].allSatisfy({ $0.isUppercase || $0 == "_" }) { env[String(kv[0])] = String(kv[1]) }
         }
         guard env["IRC_PORT"] != nil else {
-            _ = try? await run(kind, "stop", dir)
+            _ = try? await run(kind, "stop", dir, options)
             throw TestFailure("no IRC_PORT in the output of \(kind.rawValue).sh start:\n\(output)")
         }
-        return TestIRCServer(kind: kind, dir: dir, env: env)
+        return TestIRCServer(kind: kind, dir: dir, env: env, options: options)
     }
 
     /// Runs another script command (`stop-ircd`, `start-services`, …) and fails on error.
     public func command(_ name: String) async throws {
-        let (status, output) = try await Self.run(kind, name, dir)
+        let (status, output) = try await Self.run(kind, name, dir, options)
         guard status == 0 else { throw TestFailure("\(kind.rawValue).sh \(name) failed (exit \(status)):\n\(output)") }
     }
 
     public func stop() async {
-        _ = try? await Self.run(kind, "stop", dir)
+        _ = try? await Self.run(kind, "stop", dir, options)
     }
 
     /// SHA-256 of the server certificate, for `tls_pin_sha256`.
@@ -54,8 +57,9 @@ public struct TestIRCServer: Sendable {
         return value.replacingOccurrences(of: ":", with: "").trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
     }
 
-    private static func run(_ kind: Kind, _ command: String, _ dir: String) async throws -> (Int32, String) {
-        try await shell("'\(repositoryRoot)/deploy/servers/\(kind.rawValue).sh' \(command) '\(dir)'")
+    private static func run(_ kind: Kind, _ command: String, _ dir: String, _ options: [String: String]) async throws -> (Int32, String) {
+        let settings = options.sorted { $0.key < $1.key }.map { "\($0.key)='\($0.value)' " }.joined()
+        return try await shell("\(settings)'\(repositoryRoot)/deploy/servers/\(kind.rawValue).sh' \(command) '\(dir)'")
     }
 
     private static func shell(_ command: String) async throws -> (Int32, String) {
@@ -66,7 +70,7 @@ public struct TestIRCServer: Sendable {
 
 /// Runs `body` with a fresh server and stops the server whatever happens.
 public func withIRCServer<T: Sendable>(
-    _ kind: TestIRCServer.Kind, _ body: (TestIRCServer) async throws -> T
+    _ kind: TestIRCServer.Kind, options: [String: String] = [:], _ body: (TestIRCServer) async throws -> T
 ) async throws -> T {
-    try await withStarted({ try await TestIRCServer.start(kind) }, stop: { await $0.stop() }, body)
+    try await withStarted({ try await TestIRCServer.start(kind, options: options) }, stop: { await $0.stop() }, body)
 }

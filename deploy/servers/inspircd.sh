@@ -24,6 +24,10 @@
 #                  (default "rapport:rapportpass alice:alicepass bob:bobpass");
 #                  DIR/client.pem's SHA-256 fingerprint is registered for the first one.
 #   IRC_START_TIMEOUT  seconds to wait for readiness (default 30).
+#   IRC_STS        "yes": load ircv3_sts with a policy for SNI host "localhost": plain-text
+#                  clients are told to move to IRC_TLS_PORT, TLS clients get
+#                  duration=IRC_STS_DURATION (seconds, default 300). Connect to "localhost" so
+#                  that TLS clients send that SNI name (clients skip SNI for IP addresses).
 # Several instances can run side by side (one DIR each). Exit code != 0 on failure,
 # with the reason and the log tails on stderr.
 set -euo pipefail
@@ -203,6 +207,12 @@ write_inspircd_conf() {
 <uline server="$SERVICES_NAME" silent="yes">
 <sasl target="$SERVICES_NAME" requiressl="no">
 EOF
+  if [[ ${IRC_STS:-no} == yes ]]; then
+    cat >>"$DIR/inspircd.conf" <<EOF
+<module name="ircv3_sts">
+<sts host="localhost" port="$IRC_TLS_PORT" duration="${IRC_STS_DURATION:-300}" preload="no">
+EOF
+  fi
 }
 
 write_atheme_conf() {
@@ -223,6 +233,7 @@ loadmodule "modules/nickserv/register";
 loadmodule "modules/nickserv/regnolimit";
 loadmodule "modules/nickserv/set_core";
 loadmodule "modules/nickserv/set_password";
+loadmodule "modules/nickserv/set_pubkey";
 loadmodule "modules/nickserv/status";
 loadmodule "modules/chanserv/main";
 loadmodule "modules/chanserv/register";
@@ -232,6 +243,7 @@ loadmodule "modules/chanserv/info";
 loadmodule "modules/saslserv/main";
 loadmodule "modules/saslserv/plain";
 loadmodule "modules/saslserv/external";
+loadmodule "modules/saslserv/ecdsa-nist256p-challenge";
 
 serverinfo {
   name = "$SERVICES_NAME";

@@ -1,6 +1,7 @@
 import Foundation
 public import RapportCore
 import RapportHTTP
+import RapportIRC
 import RapportPluginHost
 import RapportStorePostgres
 import Yams
@@ -87,6 +88,7 @@ public struct ConfigurationLoader: Sendable {
             case (.some, .some): throw fail("networks[\(index)]", "a network is either irc or matrix, not both.")
             default: break
             }
+            if let (key, problem) = network.irc?.saslProblem { throw fail("networks[\(index)].irc.\(key)", problem) }
         }
         let sections = [("plugins", file.plugins)] + file.networks.enumerated().map { ("networks[\($0.offset)].plugins", $0.element.plugins ?? [:]) }
         for (path, plugins) in sections {

@@ -19,6 +19,7 @@ extension IRCSessionStateMachine {
                 offeredCaps[String(key)] = kv.count > 1 ? String(kv[1]) : ""
             }
             guard !more, phase == .negotiating else { return }
+            if let sts = offeredCaps["sts"], applySTS(sts, &actions) { return }
             requestCaps(&actions)
         case "ACK":
             for cap in list {
@@ -37,6 +38,7 @@ extension IRCSessionStateMachine {
                 let kv = entry.split(separator: "=", maxSplits: 1)
                 if let key = kv.first { offeredCaps[String(key)] = kv.count > 1 ? String(kv[1]) : "" }
             }
+            if let sts = offeredCaps["sts"], list.contains(where: { $0.hasPrefix("sts") }), applySTS(sts, &actions) { return }
             let wanted = list.map { String($0.split(separator: "=").first ?? "") }
                 .filter { Self.wantedCaps.contains($0) && !enabledCaps.contains($0) }
             if !wanted.isEmpty { actions.append(.send(IRCMessage("CAP", "REQ", wanted.joined(separator: " ")))) }
@@ -57,12 +59,17 @@ extension IRCSessionStateMachine {
                 if list.isEmpty || list.contains(sasl.mechanism.rawValue) {
                     wanted.append("sasl")
                 } else if sasl.required {
-                    actions.append(.disconnect(reason: "SASL \(sasl.mechanism.rawValue) is required but the server only offers \(mechanisms); will retry"))
+                    actions.append(.send(IRCMessage("QUIT", "SASL \(sasl.mechanism.rawValue) not offered")))
+                    actions.append(.fail(IRCConnectorError(
+                        .saslUnavailable,
+                        "SASL \(sasl.mechanism.rawValue) is required but the server offers only \(mechanisms). "
+                            + "Choose one of those in irc.sasl.mechanism, or set irc.sasl.required: false to connect without a login.")))
                     return
                 } else {
                     actions.append(.log(.warning, "SASL \(sasl.mechanism.rawValue) not offered (\(mechanisms)); continuing without login"))
                 }
             } else if sasl.required {
+                actions.append(.send(IRCMessage("QUIT", "SASL not offered")))
                 actions.append(.disconnect(reason: "SASL is required but the server does not offer it now (services down?); will retry"))
                 return
             } else {
@@ -84,7 +91,12 @@ extension IRCSessionStateMachine {
         }
         if let sasl = configuration.sasl, enabledCaps.contains("sasl") {
             phase = .authenticating
-            actions.append(.send(IRCMessage("AUTHENTICATE", sasl.mechanism.rawValue)))
+            do {
+                saslExchange = SASLExchange(try saslMechanism(sasl))
+                actions.append(.send(IRCMessage("AUTHENTICATE", sasl.mechanism.rawValue)))
+            } catch {
+                saslLoginFailed("failed: \(error)", &actions)
+            }
             return
         }
         if let sasl = configuration.sasl, sasl.required {
@@ -95,48 +107,87 @@ extension IRCSessionStateMachine {
         actions.append(.send(IRCMessage("CAP", "END")))
     }
 
-    mutating func handleAuthenticate(_ message: IRCMessage, _ actions: inout [Action]) {
-        guard phase == .authenticating, let sasl = configuration.sasl, message.parameters.first == "+" else { return }
+    private func saslMechanism(_ sasl: IRCConfiguration.SASL) throws -> SASLExchange.Mechanism {
+        let user = sasl.username ?? configuration.nick
         switch sasl.mechanism {
-        case .external:
-            actions.append(.send(IRCMessage("AUTHENTICATE", "+")))
-        case .plain:
-            let user = sasl.username ?? configuration.nick
-            let payload = Data("\(user)\0\(user)\0\(sasl.password ?? "")".utf8).base64EncodedString()
-            // AUTHENTICATE carries at most 400 bytes; a payload of exactly n*400 ends with "+".
-            var rest = Substring(payload)
-            while !rest.isEmpty {
-                let chunk = rest.prefix(400)
-                rest = rest.dropFirst(chunk.count)
-                actions.append(.send(IRCMessage("AUTHENTICATE", String(chunk))))
-                if rest.isEmpty, chunk.count == 400 { actions.append(.send(IRCMessage("AUTHENTICATE", "+"))) }
-            }
+        case .plain: return .plain(username: user, password: sasl.password ?? "")
+        case .external: return .external
+        case .scramSHA256: return .scram(try SCRAMClient(hash: .sha256, username: user, password: sasl.password ?? ""))
+        case .scramSHA512: return .scram(try SCRAMClient(hash: .sha512, username: user, password: sasl.password ?? ""))
+        case .ecdsaNIST256PChallenge:
+            guard let saslSigner else { throw ECDSAChallengeSigner.Failure(description: "no key was loaded from irc.sasl.key_file") }
+            return .ecdsa(username: user, signer: saslSigner, sentName: false)
+        }
+    }
+
+    mutating func handleAuthenticate(_ message: IRCMessage, _ actions: inout [Action]) {
+        guard phase == .authenticating, var exchange = saslExchange, let parameter = message.parameters.first else { return }
+        let outcome = exchange.receive(parameter)
+        saslExchange = exchange
+        switch outcome {
+        case .reply(let lines): actions += lines.map { .send($0) }
+        case .wait: break
+        case .abort(let reason):
+            actions.append(.send(IRCMessage("AUTHENTICATE", "*")))
+            saslLoginFailed("failed: \(reason)", &actions)
         }
     }
 
     mutating func finishSASL(_ actions: inout [Action]) {
-        guard phase == .authenticating else { return }
+        guard phase == .authenticating, saslExchange != nil else { return }
+        if saslExchange?.serverVerified == false {
+            // The server says we are in, but never proved it knows the password: trust nothing.
+            saslLoginFailed("failed: \(SCRAMClient.Failure.missingServerSignature)", &actions)
+            return
+        }
         actions.append(.log(.info, "SASL login succeeded\(account.map { " as \($0)" } ?? "")"))
         phase = .registering
         actions.append(.send(IRCMessage("CAP", "END")))
     }
 
     mutating func handleSASLFailure(_ message: IRCMessage, _ actions: inout [Action]) {
-        guard phase == .authenticating, let sasl = configuration.sasl else { return }
+        guard phase == .authenticating, saslExchange != nil else { return }  // nil: this login already failed
+        saslLoginFailed("was refused by the server (\(message.command) \(message.parameters.last ?? ""))", &actions)
+    }
+
+    /// Ends a login that failed (`what` completes "SASL X login as Y …"): with `sasl.required`,
+    /// QUIT and stop the connector; without, CAP END and go on unauthenticated.
+    private mutating func saslLoginFailed(_ what: String, _ actions: inout [Action]) {
+        guard let sasl = configuration.sasl else { return }
         saslFailed = true
-        let detail = "\(message.command) \(message.parameters.last ?? "")"
-        let who = sasl.mechanism == .plain ? "as \(sasl.username ?? configuration.nick)" : "with the client certificate"
+        saslExchange = nil
+        let user = sasl.username ?? configuration.nick
+        let who =
+            switch sasl.mechanism {
+            case .external: "with the client certificate"
+            case .ecdsaNIST256PChallenge: "as \(user) with the key in irc.sasl.key_file"
+            case .plain, .scramSHA256, .scramSHA512: "as \(user)"
+            }
+        let summary = "SASL \(sasl.mechanism.rawValue) login \(who) \(what)"
         if sasl.required {
-            actions.append(.send(IRCMessage("QUIT", "SASL failed")))
+            actions.append(.send(IRCMessage("QUIT", "SASL login failed")))
             actions.append(.fail(IRCConnectorError(
-                .saslRefused,
-                "SASL \(sasl.mechanism.rawValue) login \(who) was refused by the server (\(detail)). "
-                    + "Check irc.sasl credentials, or set irc.sasl.required: false to connect without a login.")))
+                .saslRefused, "\(summary). Check irc.sasl, or set irc.sasl.required: false to connect without a login.")))
         } else {
-            actions.append(.log(.error, "SASL \(sasl.mechanism.rawValue) login \(who) refused (\(detail)); continuing without login"))
+            actions.append(.log(.error, "\(summary); continuing without login"))
             phase = .registering
             actions.append(.send(IRCMessage("CAP", "END")))
         }
+    }
+
+    /// Acts on an IRCv3 `sts` value; true when the connection is being upgraded (stop here).
+    private mutating func applySTS(_ value: String, _ actions: inout [Action]) -> Bool {
+        let policy = STSPolicy(value)
+        if configuration.tls {
+            // On a secure connection only the duration counts; a port is ignored.
+            if let duration = policy.duration { actions.append(.keepSTSPolicy(duration: duration)) }
+            return false
+        }
+        guard let port = policy.port else { return false }
+        actions.append(.log(.info, "the server's STS policy moves us to TLS on port \(port)"))
+        actions.append(.send(IRCMessage("QUIT", "Switching to TLS (STS)")))
+        actions.append(.upgradeToTLS(port: port))
+        return true
     }
 
     mutating func handleNickUnavailable(_ message: IRCMessage, _ actions: inout [Action]) {

@@ -32,6 +32,11 @@ public struct IRCSessionStateMachine: Sendable {
         case disconnect(reason: String)
         /// Close the connection and stop: retrying cannot help.
         case fail(IRCConnectorError)
+        /// IRCv3 STS on a plain connection: close it and connect again with TLS to `port`, at once.
+        case upgradeToTLS(port: Int)
+        /// IRCv3 STS on a secure connection: keep this host on TLS for `duration` seconds from
+        /// now (0: forget the policy).
+        case keepSTSPolicy(duration: Int)
         /// Something worth a log line (level, message).
         case log(LogLevel, String)
     }
@@ -92,6 +97,10 @@ public struct IRCSessionStateMachine: Sendable {
     var lastRegainAttempt: Date
     var pendingIson: [[String]] = []
     var saslFailed = false
+    /// The SASL login under way, once `AUTHENTICATE <mechanism>` was sent.
+    var saslExchange: SASLExchange?
+    /// The key for ECDSA-NIST256P-CHALLENGE, loaded by the connector.
+    let saslSigner: ECDSAChallengeSigner?
     var monitoringMainNick = false
     /// CTCP answers: a few at once, then one every five seconds; queries beyond go unanswered.
     var ctcpAnswers: TokenBucket
@@ -102,7 +111,9 @@ public struct IRCSessionStateMachine: Sendable {
 
     /// - Parameters:
     ///   - channels: Channels to join once registered (configured plus joined at run time).
-    public init(network: String, configuration: IRCConfiguration, channels: [String], now: Date) {
+    ///   - saslSigner: The key for ECDSA-NIST256P-CHALLENGE (read from `sasl.key_file`).
+    init(network: String, configuration: IRCConfiguration, channels: [String], now: Date, saslSigner: ECDSAChallengeSigner?) {
+        self.saslSigner = saslSigner
         self.network = network
         self.configuration = configuration
         self.nick = configuration.nick
@@ -111,6 +122,11 @@ public struct IRCSessionStateMachine: Sendable {
         self.lastReceived = now
         self.lastRegainAttempt = now
         self.ctcpAnswers = TokenBucket(capacity: 3, refillPerSecond: 0.2, now: now)
+    }
+
+    /// A session for a configuration whose SASL mechanism needs no key file.
+    public init(network: String, configuration: IRCConfiguration, channels: [String], now: Date) {
+        self.init(network: network, configuration: configuration, channels: channels, now: now, saslSigner: nil)
     }
 
     /// The protocol's wanted IRCv3 capabilities (`sasl` is added when configured).
@@ -175,7 +191,7 @@ public struct IRCSessionStateMachine: Sendable {
         case "900": if message.parameters.count > 2 { account = message.parameters[2] }
         case "901": account = nil
         case "903", "907": finishSASL(&actions)
-        case "902", "904", "905", "906": handleSASLFailure(message, &actions)
+        case "902", "904", "905", "906", "908": handleSASLFailure(message, &actions)
         case "730", "731", "303": handleOnline(message, &actions)
         case "BATCH": handleBatch(message)
         case "PRIVMSG", "NOTICE": handleText(message, isNotice: command == "NOTICE", now: now, &actions)
