@@ -182,7 +182,7 @@ let package = Package(
         .executableTarget(name: "RapportMatrixBenchmarks", dependencies: ["RapportMatrix", "RapportCore", nioCore, log]),
         fuzzTarget("FuzzPluginLine", dependencies: ["RapportPluginHost"]),
         fuzzTarget("FuzzSyncBody", dependencies: ["RapportMatrix", "RapportCore", nioCore]),
-        fuzzTarget("FuzzConfiguration", dependencies: ["RapportApp"]),
+        fuzzTarget("FuzzConfiguration", dependencies: ["RapportApp", "RapportCore"]),
     ]
         + plugin("core", module: "CorePlugin")
         + plugin("admin", module: "AdminPlugin", testDependencies: ["CorePlugin"])

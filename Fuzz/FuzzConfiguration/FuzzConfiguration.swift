@@ -1,6 +1,7 @@
 // libFuzzer target (deploy/fuzz.sh): the text of a configuration file.
 import Foundation
 import RapportApp
+import RapportCore
 
 /// The environment the file's `${NAME}` references read (every value is a secret), and the loader.
 enum Fixture {
