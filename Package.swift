@@ -23,6 +23,12 @@ func plugin(
     ]
 }
 
+/// A libFuzzer target, built and run by `deploy/fuzz.sh`: `Fuzz/<name>/<name>.swift` defines
+/// `LLVMFuzzerTestOneInput` (libFuzzer supplies `main`), and `corpus/` holds its seed inputs.
+func fuzzTarget(_ name: String, dependencies: [Target.Dependency]) -> Target {
+    .executableTarget(name: name, dependencies: dependencies, path: "Fuzz/\(name)", exclude: ["corpus"])
+}
+
 let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
 let metricsTestKit: Target.Dependency = .product(name: "MetricsTestKit", package: "swift-metrics")
 let nio: [Target.Dependency] = [
@@ -180,6 +186,9 @@ let package = Package(
             name: "RapportMatrixTests", dependencies: ["RapportMatrix", "RapportCore", "RapportTesting", "RapportStoreSQLite", "RapportServerTesting", "CorePlugin", log]
         ),
         .executableTarget(name: "RapportMatrixBenchmarks", dependencies: ["RapportMatrix", "RapportCore", nioCore, log]),
+        fuzzTarget("FuzzPluginLine", dependencies: ["RapportPluginHost"]),
+        fuzzTarget("FuzzSyncBody", dependencies: ["RapportMatrix", "RapportCore", nioCore]),
+        fuzzTarget("FuzzConfiguration", dependencies: ["RapportApp", "RapportCore"]),
     ]
         + plugin("core", module: "CorePlugin")
         + plugin("admin", module: "AdminPlugin", testDependencies: ["CorePlugin"])

@@ -5,7 +5,7 @@
 # cannot start.
 #
 #   deploy/test.sh                 # everything
-#   deploy/test.sh --filter NAME   # extra arguments go to `swift test`
+#   deploy/test.sh --filter NAME   # extra arguments go to `swift test` (and no fuzzing)
 #
 # One PostgreSQL server is started for the whole run (deploy/servers/postgres.sh) and its URL
 # exported as RAPPORT_TEST_POSTGRES_URL, so the store suite runs on SQLite and PostgreSQL; it
@@ -14,6 +14,10 @@
 # `swift test` runs under deploy/test-guard.py: past RAPPORT_TEST_TIMEOUT seconds (default 1800)
 # it prints the tests still running and every process they started, ends them and fails; when the
 # tests end, it fails the run if any process they started is still running.
+#
+# After the whole suite, deploy/fuzz.sh builds the libFuzzer targets (their own build: about
+# 7 minutes the first time) and runs each for RAPPORT_FUZZ_SECONDS seconds (default 20;
+# 0 skips fuzzing); a crash fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d /opt/swift/usr/bin ] && export PATH="/opt/swift/usr/bin:$PATH"
@@ -42,3 +46,9 @@ echo "== testing"
 # stdbuf: the test binary's output would be block-buffered in the pipe, and the guard would not
 # know which tests are running when it has to say.
 deploy/test-guard.py --timeout "${RAPPORT_TEST_TIMEOUT:-1800}" -- stdbuf -oL -eL swift test --skip-build "$@"
+
+fuzz_seconds=${RAPPORT_FUZZ_SECONDS:-20}
+if (($# == 0 && fuzz_seconds > 0)); then
+  echo "== fuzzing (deploy/fuzz.sh, ${fuzz_seconds}s per target)"
+  deploy/fuzz.sh "$fuzz_seconds"
+fi

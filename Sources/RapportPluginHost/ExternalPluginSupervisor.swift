@@ -293,12 +293,9 @@ actor ExternalPluginSupervisor {
         }
         let message: PluginMessage
         do {
-            message = try decoder.decode(PluginMessage.self, from: Data(line))
-        } catch let problem as PluginMessage.Problem {
-            await refuseLine(gen, problem.description)
-            return
+            message = try PluginMessage.read(line, with: decoder)
         } catch {
-            await refuseLine(gen, Self.describe(error))
+            await refuseLine(gen, error.description)
             return
         }
         if phase == .starting {
@@ -355,16 +352,6 @@ actor ExternalPluginSupervisor {
         line.append(10)
         if !process.send(line) {
             Task { await self.fail(gen, "it stopped reading its input", userReply: nil) }
-        }
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let key, _): "the key '\(key.stringValue)' is missing."
-        case DecodingError.typeMismatch(_, let context): "'\(context.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type."
-        case DecodingError.valueNotFound(_, let context): "'\(context.codingPath.map(\.stringValue).joined(separator: "."))' is null."
-        case DecodingError.dataCorrupted: "this is not a JSON object."
-        default: "this line cannot be read."
         }
     }
 }

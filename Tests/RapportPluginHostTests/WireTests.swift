@@ -26,6 +26,29 @@ struct WireTests {
         #expect(throws: (any Error).self) { try decode(#"{"type":"reply","text":"no target"}"#) }
     }
 
+    @Test func refusedLinesSayWhy() {
+        func problem(_ line: String) -> String? {
+            do { _ = try PluginMessage.read(Array(line.utf8), with: JSONDecoder()) } catch { return error.description }
+            return nil
+        }
+        #expect(problem("not json") == "this is not a JSON object.")
+        #expect(problem(#"{"type":"reply","text":"no target"}"#) == "the key 'to' is missing.")
+        #expect(problem(#"{"type":"done","id":"x"}"#) == "'id' has the wrong type.")
+        #expect(problem(#"{"type":"send","network":"n","text":"t"}"#) == "send needs a channel or a user.")
+    }
+
+    /// The documented lines (docs/plugin-protocol.md), which are also the fuzzer's seeds.
+    @Test func documentedLinesReadBackTheSameAfterEncoding() throws {
+        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Fuzz/FuzzPluginLine/corpus")
+        let files = try FileManager.default.contentsOfDirectory(at: corpus, includingPropertiesForKeys: nil)
+        #expect(files.count >= 10)
+        for file in files {
+            let message = try PluginMessage.read(Array(try Data(contentsOf: file)), with: JSONDecoder())
+            let encoded = try JSONEncoder().encode(message)
+            #expect(try PluginMessage.read(Array(encoded), with: JSONDecoder()) == message, "\(file.lastPathComponent)")
+        }
+    }
+
     @Test func manifestIsADescriptorPlusProtocolAndEvents() throws {
         let line = #"{"type":"manifest","protocol":1,"id":"x","summary":"S.","commands":[{"name":"go","help":"Go."}],"events":["join"]}"#
         guard case .manifest(let version, let descriptor, let events) = try decode(line) else {

@@ -38,14 +38,18 @@ public struct ConfigurationLoader: Sendable {
     }
 
     /// Validates configuration text; `file` names it in errors.
+    ///
+    /// An error never shows a value read from the environment (a password given to a setting
+    /// that quotes what it refuses): it shows `${NAME}` instead.
     public func parse(_ text: String, file: String) throws(ConfigurationError) -> (file: ConfigurationFile, bot: BotConfiguration) {
+        var secrets: [(name: String, value: String)] = []
         func fail(_ path: String, _ problem: String) -> ConfigurationError {
-            ConfigurationError(file: file, path: path, problem: problem)
+            ConfigurationError(file: file, path: path, problem: Self.hiding(secrets, in: problem))
         }
         let node: Node
         do {
             guard let composed = try Yams.compose(yaml: text) else { throw fail("", "the file is empty.") }
-            node = try expand(composed, path: "")
+            node = try expand(composed, path: "", secrets: &secrets)
         } catch let error as ConfigurationError {
             throw ConfigurationError(file: file, path: error.path, problem: error.problem)
         } catch {
@@ -155,8 +159,8 @@ public struct ConfigurationLoader: Sendable {
 
     // MARK: - Environment variables
 
-    /// Replaces `${NAME}` in every string scalar.
-    private func expand(_ node: Node, path: String) throws -> Node {
+    /// Replaces `${NAME}` in every string scalar, and adds each value it puts in to `secrets`.
+    private func expand(_ node: Node, path: String, secrets: inout [(name: String, value: String)]) throws -> Node {
         switch node {
         case .scalar(var scalar):
             guard scalar.string.contains("${") else { return node }
@@ -172,6 +176,7 @@ public struct ConfigurationLoader: Sendable {
                     throw ConfigurationError(file: "", path: path, problem: "the environment variable \(name) is not set.")
                 }
                 result += value
+                secrets.append((name, value))
                 rest = rest[rest.index(after: end)...]
             }
             scalar.string = result + rest
@@ -180,16 +185,24 @@ public struct ConfigurationLoader: Sendable {
         case .mapping(var mapping):
             for index in mapping.indices {
                 let (key, value) = mapping[index]
-                mapping[index] = (key, try expand(value, path: Self.join(path, key.string ?? "?")))
+                mapping[index] = (key, try expand(value, path: Self.join(path, key.string ?? "?"), secrets: &secrets))
             }
             return .mapping(mapping)
         case .sequence(var sequence):
             for index in sequence.indices {
-                sequence[index] = try expand(sequence[index], path: "\(path)[\(index)]")
+                sequence[index] = try expand(sequence[index], path: "\(path)[\(index)]", secrets: &secrets)
             }
             return .sequence(sequence)
         case .alias:
             return node
+        }
+    }
+
+    /// `problem` with each secret's value written as `${NAME}`. Values shorter than four
+    /// characters stay: they cannot be told apart from the message's own words.
+    private static func hiding(_ secrets: [(name: String, value: String)], in problem: String) -> String {
+        secrets.filter { $0.value.count >= 4 }.reduce(problem) { text, secret in
+            text.replacingOccurrences(of: secret.value, with: "${\(secret.name)}")
         }
     }
 

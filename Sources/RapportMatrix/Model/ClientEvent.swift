@@ -78,9 +78,16 @@ public struct LossyList<Element: Decodable & Sendable>: Sendable, Decodable {
                 elements.append(try c.decode(Element.self))
             } catch {
                 failures.append("\(error)")
-                _ = try? c.decode(MatrixJSON.self)  // step over the bad element
+                // Steps over the bad element without reading it: decoding it as anything else (even as
+                // JSON) may fail again and leave the container where it was, looping for ever.
+                _ = try c.decode(SkippedElement.self)
             }
         }
+    }
+
+    /// Any element, left unread.
+    private struct SkippedElement: Decodable {
+        init(from decoder: any Decoder) {}
     }
 }
 

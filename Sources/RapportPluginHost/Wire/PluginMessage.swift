@@ -1,3 +1,4 @@
+package import Foundation
 public import RapportCore
 
 /// A line a plugin writes to its standard output (protocol version 1).
@@ -11,7 +12,7 @@ public import RapportCore
 ///
 /// Only these typed actions exist: a plugin never writes chat-protocol lines, and every text it
 /// sends goes through the connectors, which strip CR, LF and NUL.
-public enum PluginMessage: Sendable, Hashable, Decodable {
+public enum PluginMessage: Sendable, Hashable, Codable {
     /// The answer to `hello`: the plugin's descriptor, its protocol version and the event kinds it wants.
     case manifest(protocol: Int, descriptor: PluginDescriptor, events: [String])
     /// The plugin has finished with the bot's request `id` (an event, command or job);
@@ -68,12 +69,9 @@ public enum PluginMessage: Sendable, Hashable, Decodable {
             } else {
                 throw Problem(description: "send needs a channel or a user.")
             }
-            let style: OutgoingMessage.Style
-            switch try c.decodeIfPresent(String.self, forKey: .style) ?? "message" {
-            case "message": style = .message
-            case "action": style = .action
-            case "reply": style = .reply
-            case let other: throw Problem(description: "send: unknown style '\(other)' (message, action or reply).")
+            let styleName = try c.decodeIfPresent(String.self, forKey: .style) ?? "message"
+            guard let style = Self.styles.first(where: { $0.name == styleName })?.style else {
+                throw Problem(description: "send: unknown style '\(styleName)' (message, action or reply).")
             }
             self = .send(
                 id: try optionalID(), network: try c.decode(String.self, forKey: .network), target: target,
@@ -96,6 +94,97 @@ public enum PluginMessage: Sendable, Hashable, Decodable {
             self = .log(level: try c.decodeIfPresent(String.self, forKey: .level) ?? "info", message: try c.decode(String.self, forKey: .message))
         default:
             throw Problem(description: "unknown message type '\(type)'.")
+        }
+    }
+
+    /// The `style` names of a `send` line.
+    private static let styles: [(name: String, style: OutgoingMessage.Style)] = [("message", .message), ("action", .action), ("reply", .reply)]
+
+    /// Writes the line as a plugin would, so that decoding it gives this message again.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        switch self {
+        case .manifest(let version, let descriptor, let events):
+            try c.encode("manifest", forKey: .type)
+            try c.encode(version, forKey: .protocol)
+            try c.encode(events, forKey: .events)
+            try descriptor.encode(to: encoder)
+        case .done(let id, let error):
+            try c.encode("done", forKey: .type)
+            try c.encode(id, forKey: .id)
+            try c.encodeIfPresent(error, forKey: .error)
+        case .reply(let id, let to, let text, let privately):
+            try c.encode("reply", forKey: .type)
+            try c.encodeIfPresent(id, forKey: .id)
+            try c.encode(to, forKey: .to)
+            try c.encode(text, forKey: .text)
+            try c.encode(privately, forKey: .private)
+        case .send(let id, let network, let target, let text, let style):
+            try c.encode("send", forKey: .type)
+            try c.encodeIfPresent(id, forKey: .id)
+            try c.encode(network, forKey: .network)
+            switch target {
+            case .channel(let channel): try c.encode(channel, forKey: .channel)
+            case .user(let address): try c.encode(address, forKey: .user)
+            }
+            try c.encode(text, forKey: .text)
+            try c.encodeIfPresent(Self.styles.first { $0.style == style }?.name, forKey: .style)
+        case .react(let id, let to, let key):
+            try c.encode("react", forKey: .type)
+            try c.encodeIfPresent(id, forKey: .id)
+            try c.encode(to, forKey: .to)
+            try c.encode(key, forKey: .key)
+        case .storeGet(let id, let key):
+            try c.encode("store.get", forKey: .type)
+            try c.encode(id, forKey: .id)
+            try c.encode(key, forKey: .key)
+        case .storeSet(let id, let key, let value):
+            try c.encode("store.set", forKey: .type)
+            try c.encodeIfPresent(id, forKey: .id)
+            try c.encode(key, forKey: .key)
+            try c.encode(value, forKey: .value)
+        case .storeList(let id, let prefix):
+            try c.encode("store.list", forKey: .type)
+            try c.encode(id, forKey: .id)
+            try c.encode(prefix, forKey: .prefix)
+        case .settingsGet(let id, let network, let channel):
+            try c.encode("settings.get", forKey: .type)
+            try c.encode(id, forKey: .id)
+            try c.encodeIfPresent(network, forKey: .network)
+            try c.encodeIfPresent(channel, forKey: .channel)
+        case .schedule(let id, let name, let every):
+            try c.encode("schedule", forKey: .type)
+            try c.encodeIfPresent(id, forKey: .id)
+            try c.encode(name, forKey: .name)
+            try c.encode(every, forKey: .every)
+        case .log(let level, let message):
+            try c.encode("log", forKey: .type)
+            try c.encode(level, forKey: .level)
+            try c.encode(message, forKey: .message)
+        }
+    }
+
+    /// Reads one line a plugin wrote (without its newline).
+    ///
+    /// - Throws: ``Problem`` saying in one sentence what is wrong; it goes back to the plugin
+    ///   in an `error` line.
+    package static func read(_ line: [UInt8], with decoder: JSONDecoder) throws(Problem) -> PluginMessage {
+        do {
+            return try decoder.decode(PluginMessage.self, from: Data(line))
+        } catch let problem as Problem {
+            throw problem
+        } catch {
+            throw Problem(description: describe(error))
+        }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, _): "the key '\(key.stringValue)' is missing."
+        case DecodingError.typeMismatch(_, let context): "'\(context.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type."
+        case DecodingError.valueNotFound(_, let context): "'\(context.codingPath.map(\.stringValue).joined(separator: "."))' is null."
+        case DecodingError.dataCorrupted: "this is not a JSON object."
+        default: "this line cannot be read."
         }
     }
 }
