@@ -1,4 +1,5 @@
 import RapportApp
+import RapportCore
 import Testing
 
 /// Configuration files that would make the loader show a secret (found by Fuzz/FuzzConfiguration).
