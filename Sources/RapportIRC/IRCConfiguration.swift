@@ -1,3 +1,5 @@
+import RapportCore
+
 /// The `irc:` section of one network in the configuration file.
 ///
 /// Keys (snake_case in the file), with types and defaults:
@@ -110,7 +112,7 @@ public struct IRCConfiguration: Sendable, Codable, Hashable, CustomStringConvert
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             burst = try c.decodeIfPresent(Int.self, forKey: .burst) ?? 5
-            perSecond = try c.decodeIfPresent(Double.self, forKey: .perSecond) ?? 1.0
+            perSecond = try c.decodePositive(.perSecond, default: 1.0)
         }
     }
 
@@ -126,8 +128,8 @@ public struct IRCConfiguration: Sendable, Codable, Hashable, CustomStringConvert
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            min = try c.decodeIfPresent(Double.self, forKey: .min) ?? 2
-            max = try c.decodeIfPresent(Double.self, forKey: .max) ?? 300
+            min = try c.decodePositive(.min, default: 2)
+            max = try c.decodePositive(.max, default: 300)
         }
     }
 
@@ -220,9 +222,9 @@ public struct IRCConfiguration: Sendable, Codable, Hashable, CustomStringConvert
             channels: try c.decodeIfPresent([String].self, forKey: .channels) ?? [],
             replyStyle: try c.decodeIfPresent(ReplyStyle.self, forKey: .replyStyle) ?? .privmsg,
             flood: try c.decodeIfPresent(Flood.self, forKey: .flood) ?? Flood(),
-            pingInterval: try c.decodeIfPresent(Double.self, forKey: .pingInterval) ?? 90,
-            pingTimeout: try c.decodeIfPresent(Double.self, forKey: .pingTimeout) ?? 60,
-            connectTimeout: try c.decodeIfPresent(Double.self, forKey: .connectTimeout) ?? 20,
+            pingInterval: try c.decodePositive(.pingInterval, default: 90),
+            pingTimeout: try c.decodePositive(.pingTimeout, default: 60),
+            connectTimeout: try c.decodePositive(.connectTimeout, default: 20),
             reconnect: try c.decodeIfPresent(Reconnect.self, forKey: .reconnect) ?? Reconnect(),
             quickAck: try c.decodeIfPresent(Bool.self, forKey: .quickAck) ?? true)
     }

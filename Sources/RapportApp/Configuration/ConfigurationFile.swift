@@ -37,9 +37,9 @@ public struct ConfigurationFile: Codable, Sendable {
             owners = try c.decodeIfPresent([Identity].self, forKey: .owners) ?? owners
             commandPrefix = try c.decodeIfPresent(String.self, forKey: .commandPrefix)
             commandBurst = try c.decodeIfPresent(Int.self, forKey: .commandBurst) ?? commandBurst
-            commandsPerSecond = try c.decodeIfPresent(Double.self, forKey: .commandsPerSecond) ?? commandsPerSecond
+            commandsPerSecond = try c.decodePositive(.commandsPerSecond, default: commandsPerSecond)
             pluginOutputBurst = try c.decodeIfPresent(Int.self, forKey: .pluginOutputBurst) ?? pluginOutputBurst
-            pluginOutputPerSecond = try c.decodeIfPresent(Double.self, forKey: .pluginOutputPerSecond) ?? pluginOutputPerSecond
+            pluginOutputPerSecond = try c.decodePositive(.pluginOutputPerSecond, default: pluginOutputPerSecond)
         }
     }
 
