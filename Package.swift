@@ -123,7 +123,9 @@ let package = Package(
         ),
         .target(name: "RapportTesting", dependencies: ["RapportCore", "RapportStoreSQLite", log]),
         .target(name: "RapportConsole", dependencies: ["RapportCore"]),
-        .target(name: "RapportPluginHost", dependencies: ["RapportCore", log]),
+        .target(
+            name: "RapportPluginHost",
+            dependencies: ["RapportCore", log, .product(name: "DequeModule", package: "swift-collections")]),
         .testTarget(
             name: "RapportPluginHostTests", dependencies: ["RapportPluginHost", "RapportTesting", "RapportApp", "CorePlugin", "AdminPlugin", log],
             exclude: ["Fixtures"]),

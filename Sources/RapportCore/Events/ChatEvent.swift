@@ -85,12 +85,17 @@ public struct ChatEvent: Sendable, Hashable {
     }
 
     /// Whether the bot, known as `botNick`, left ``channel`` with this event (it parted, or was
-    /// kicked): whatever was kept for the channel may go.
-    public func isBotLeaving(botNick: String?, casemapping: Casemapping) -> Bool {
+    /// kicked): whatever was kept for the channel may go. The nick and casemapping are asked for
+    /// only for a kick, so the check costs nothing on the messages every event path sees.
+    nonisolated(nonsending) public func isBotLeaving(
+        botNick: @autoclosure () async -> String?, casemapping: @autoclosure () async -> Casemapping
+    ) async -> Bool {
         guard channel != nil else { return false }
         switch kind {
         case .part: return isOwn
-        case .kick(let target, _): return botNick.map { casemapping.equal($0, target) } ?? false
+        case .kick(let target, _):
+            guard let nick = await botNick() else { return false }
+            return await casemapping().equal(nick, target)
         default: return false
         }
     }

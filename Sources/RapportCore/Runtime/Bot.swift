@@ -240,7 +240,7 @@ public actor Bot: EventSink {
                     queued[id, default: []].append(.event(event))
                 }
             }
-            if event.isBotLeaving(botNick: nick(on: event.network), casemapping: casemapping(of: event.network)), let channel = event.channel {
+            if await event.isBotLeaving(botNick: nick(on: event.network), casemapping: casemapping(of: event.network)), let channel = event.channel {
                 forgetAnswers(network: event.network, channel: channel)
             }
         }

@@ -1,3 +1,4 @@
+import DequeModule
 import Dispatch
 import Synchronization
 
@@ -10,8 +11,7 @@ import Synchronization
 /// are taken, sees every line it wrote. One reader thread pushes, one task takes.
 final class PluginOutputQueue<Element: Sendable>: AsyncSequence, Sendable {
     private struct State {
-        var waiting: [Element] = []
-        var head = 0
+        var waiting = Deque<Element>()
         var finished = false
         var taker: CheckedContinuation<Element?, Never>?
         var mostWaiting = 0
@@ -39,7 +39,7 @@ final class PluginOutputQueue<Element: Sendable>: AsyncSequence, Sendable {
                 return taker
             }
             state.waiting.append(element)
-            state.mostWaiting = Swift.max(state.mostWaiting, state.waiting.count - state.head)
+            state.mostWaiting = Swift.max(state.mostWaiting, state.waiting.count)
             return nil
         }
         if let taker {
@@ -62,16 +62,7 @@ final class PluginOutputQueue<Element: Sendable>: AsyncSequence, Sendable {
     func next() async -> Element? {
         await withCheckedContinuation { continuation in
             let taken = state.withLock { state -> Element?? in
-                if state.head < state.waiting.count {
-                    let element = state.waiting[state.head]
-                    state.head += 1
-                    // Taken lines are dropped in bulk, so the array never outgrows twice the capacity.
-                    if state.head >= capacity || state.head == state.waiting.count {
-                        state.waiting.removeFirst(state.head)
-                        state.head = 0
-                    }
-                    return .some(element)
-                }
+                if let element = state.waiting.popFirst() { return .some(element) }
                 if state.finished { return .some(nil) }
                 state.taker = continuation
                 return nil

@@ -58,7 +58,7 @@ public struct NudgesPlugin: BuiltInPlugin, PersonalDataPlugin {
         if !event.isOwn, !event.isHistory {
             try await store.notePerson(network: event.network, nick: nick, user: event.sender, at: event.time, away: event.awayState)
         }
-        if let channel = event.channel, event.isBotLeaving(botNick: await context.botNick(on: event.network), casemapping: casemapping) {
+        if let channel = event.channel, await event.isBotLeaving(botNick: await context.botNick(on: event.network), casemapping: casemapping) {
             return state.forget(channel: channel, network: event.network)
         }
         guard let observation = Observation(event), !event.isHistory else { return }

@@ -65,7 +65,7 @@ public struct ThanksPlugin: BuiltInPlugin, PersonalDataPlugin {
         let casemapping = await context.casemapping(of: event.network)
         seen.note(event, casemapping: casemapping)
         let botNick = await context.botNick(on: event.network)
-        if let channel = event.channel, event.isBotLeaving(botNick: botNick, casemapping: casemapping) {
+        if let channel = event.channel, await event.isBotLeaving(botNick: botNick, casemapping: casemapping) {
             return engines.forget(channel: channel, network: event.network)
         }
         guard !event.isHistory, let observation = Observation(event) else { return }
