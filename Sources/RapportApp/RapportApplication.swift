@@ -57,7 +57,7 @@ public enum RapportApplication {
             return try await PostgresStore.open(url, logger: storeLogger)
         }
         let path = storage.sqlite ?? "./data/rapport.sqlite"
-        let store = try SQLiteStore(path: path)
+        let store = try SQLiteStore(path: path, logger: storeLogger)
         storeLogger.info("store opened", metadata: ["backend": "sqlite", "path": "\(path)"])
         return store
     }

@@ -1,20 +1,26 @@
 import Foundation
 import GRDB
+public import Logging
 public import RapportCore
 
 /// The embedded default ``Store``: one SQLite file in WAL mode, through GRDB.
 ///
 /// All work goes through one connection, one transaction at a time (an async lock keeps a
 /// suspended transaction body from interleaving with other writers). Committed data survives a
-/// crash or `kill -9` of the process.
+/// crash or `kill -9` of the process. The WAL is moved into the database file in the
+/// background (``WALCheckpointer``), never by a commit.
 public final class SQLiteStore: Store {
     private let queue: DatabaseQueue
     private let lock = AsyncLock()
+    private let checkpointer: WALCheckpointer?
 
-    /// Opens (creating if needed) the database at `path`, and its folder.
+    /// Opens (creating if needed) the database at `path`, and its folder; the WAL is checkpointed
+    /// every `checkpointInterval`.
     ///
     /// - Throws: ``StoreError`` when the file cannot be opened or is not a Rapport database.
-    public init(path: String) throws {
+    public init(
+        path: String, checkpointInterval: Duration = .seconds(1), logger: Logger = Logger(label: "rapport.store.sqlite")
+    ) throws {
         do {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -22,8 +28,13 @@ public final class SQLiteStore: Store {
             try queue.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+                // Once checkpointed, a WAL that grew in a burst is cut back to this size (64 MiB).
+                try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
             }
             try Self.createBaseTables(queue)
+            checkpointer = try WALCheckpointer(
+                path: path, every: checkpointInterval, configuration: Self.configuration, logger: logger)
         } catch let error as StoreError {
             throw error
         } catch {
@@ -34,6 +45,7 @@ public final class SQLiteStore: Store {
     /// A private database in memory, for tests.
     public init() throws {
         queue = try DatabaseQueue(configuration: Self.configuration)
+        checkpointer = nil
         try Self.createBaseTables(queue)
     }
 
@@ -122,6 +134,7 @@ public final class SQLiteStore: Store {
 
     /// Checkpoints the WAL into the database file and closes the connection.
     public func close() async {
+        await checkpointer?.stop()
         await lock.acquire()
         try? queue.close()
         lock.release()
