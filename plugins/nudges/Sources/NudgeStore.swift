@@ -191,11 +191,15 @@ public struct NudgeStore: Sendable {
     /// Nudges left claimed by a sender that stopped before recording the outcome.
     public func claimed() async throws -> [Nudge] { try await nudges("WHERE state = 'sending'", []) }
 
-    /// The times nudges (not digests) were sent to `recipient`.
-    public func sentTimes(network: String, recipient: String) async throws -> [Date] {
+    /// The times nudges (not digests) were sent to `recipient`; one claimed for sending and not
+    /// delivered yet counts as sent `now`.
+    public func sentTimes(network: String, recipient: String, now: Date) async throws -> [Date] {
         try await sql.query(
-            "SELECT sent_at FROM nudges_nudge WHERE network = ? AND recipient = ? AND state = 'sent' AND kind <> 'digest'",
-            [.text(network), .text(recipient)]
+            """
+            SELECT COALESCE(sent_at, ?) AS sent_at FROM nudges_nudge
+            WHERE network = ? AND recipient = ? AND state IN ('sent', 'sending') AND kind <> 'digest'
+            """,
+            [.real(now.timeIntervalSince1970), .text(network), .text(recipient)]
         ).compactMap { $0["sent_at"].double.map(Date.init(timeIntervalSince1970:)) }
     }
 
