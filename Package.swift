@@ -80,7 +80,7 @@ let package = Package(
             exclude: ["Fixtures"]),
         .target(
             name: "RapportServerTesting",
-            dependencies: ["RapportCore", "RapportIRC", "RapportMatrix", "RapportTesting", log] + nio,
+            dependencies: ["RapportCore", "RapportIRC", "RapportMatrix", "RapportStorePostgres", "RapportTesting", log] + nio,
             exclude: ["human.py"]
         ),
         .executableTarget(name: "RapportIRCBenchmarks", dependencies: ["RapportIRC", "RapportCore", log, nioCore]),
@@ -185,7 +185,11 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "RapportMatrixTests", dependencies: ["RapportMatrix", "RapportCore", "RapportTesting", "RapportStoreSQLite", "RapportServerTesting", "CorePlugin", log]
+            name: "RapportMatrixTests",
+            dependencies: [
+                "RapportMatrix", "RapportCore", "RapportTesting", "RapportStoreSQLite", "RapportServerTesting", "CorePlugin", "ThanksPlugin",
+                "NudgesPlugin", log,
+            ]
         ),
         .executableTarget(name: "RapportMatrixBenchmarks", dependencies: ["RapportMatrix", "RapportCore", nioCore, log]),
         fuzzTarget("FuzzPluginLine", dependencies: ["RapportPluginHost"]),
@@ -198,7 +202,7 @@ let package = Package(
             "nudges", module: "NudgesPlugin", dependencies: ["RapportReciprocity"],
             testDependencies: ["RapportServerTesting", "RapportIRC", "RapportMatrix", "RapportStoreSQLite", log])
         + plugin("privacy", module: "PrivacyPlugin", testDependencies: ["NudgesPlugin", "ThanksPlugin"])
-        + plugin("thanks", module: "ThanksPlugin", dependencies: ["RapportReciprocity"], testDependencies: ["PrivacyPlugin", "RapportStorePostgres", "RapportServerTesting", "RapportIRC", "RapportMatrix", "RapportStoreSQLite", log])
+        + plugin("thanks", module: "ThanksPlugin", dependencies: ["RapportReciprocity"], testDependencies: ["PrivacyPlugin", "RapportServerTesting", "RapportIRC", "RapportMatrix", "RapportStoreSQLite", log])
         + plugin("dashboard", module: "DashboardPlugin", testDependencies: ["AdminPlugin", "RapportStoreSQLite"]),
     swiftLanguageModes: [.v6]
 )

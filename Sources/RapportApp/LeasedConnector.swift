@@ -68,8 +68,18 @@ actor LeasedConnector: Connector {
     }
 
     func send(_ message: OutgoingMessage) async throws {
-        guard running != nil else { throw CommandError(.unavailable, "Another instance serves \(network) right now.") }
+        try serving()
         try await inner.send(message)
+    }
+
+    func deliver(_ message: OutgoingMessage) async throws {
+        try serving()
+        try await inner.deliver(message)
+    }
+
+    /// Throws unless this instance serves the network now.
+    private func serving() throws {
+        guard running != nil else { throw CommandError(.unavailable, "Another instance serves \(network) right now.") }
     }
 
     func join(_ channel: String) async throws {

@@ -35,17 +35,12 @@ public actor MatrixConnector: Connector {
     /// Connected once a `/sync` succeeds, connecting while it fails or before the first.
     private var link = ConnectorStatus.disconnected
     let metrics: RapportMetrics
-    /// Messages sent while a `/sync` batch was processed, oldest first, for the sender task.
-    var outbox: [OutgoingMessage] = []
+    /// Messages to send, oldest first, for the sender task (`MatrixConnector+Outbox.swift`).
+    var outbox: [Queued] = []
     var outboxWake: CheckedContinuation<Void, Never>?
     var outboxDropped = 0
-    /// The most messages ``outbox`` holds; past that the oldest are dropped.
-    static let outboxCapacity = 64
-
-    /// Set while the connector processes a `/sync` batch (in that task): a message sent then,
-    /// such as a refusal the runtime answers at once, goes through ``outbox`` so that the sync
-    /// loop never waits for the homeserver to take it (retries, 429 waits).
-    @TaskLocal static var processingSync = false
+    /// The most messages ``outbox`` holds; past that a send is refused.
+    static let outboxCapacity = 256
 
     struct Session: Sendable {
         var userID: String
@@ -107,16 +102,25 @@ public actor MatrixConnector: Connector {
         }
     }
 
+    /// Queues `message` for the sender task and returns.
+    ///
+    /// - Throws: ``MatrixError/Code/queueFull`` when the queue is full.
     public func send(_ message: OutgoingMessage) async throws {
-        if Self.processingSync {
-            queue(message)
-        } else {
-            try await deliver(message)
+        try queue(message)
+    }
+
+    /// Queues `message` and waits until the homeserver took it.
+    ///
+    /// - Throws: ``MatrixError/Code/queueFull`` when the queue is full, the homeserver's refusal
+    ///   (after the client's retries), or `CancellationError` when the connector stopped first.
+    public func deliver(_ message: OutgoingMessage) async throws {
+        try await withCheckedThrowingContinuation { waiter in
+            do { try queue(message, waiter: waiter) } catch { waiter.resume(throwing: error) }
         }
     }
 
-    /// Sends `message` now, retrying as the client does.
-    func deliver(_ message: OutgoingMessage) async throws {
+    /// Sends `message` now, retrying as the client does (the sender task's part).
+    func post(_ message: OutgoingMessage) async throws {
         let me = try await currentSession()
         let text = MatrixMessageFormatter.sanitized(message.text)
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
@@ -286,9 +290,7 @@ public actor MatrixConnector: Connector {
     ) -> MatrixSyncLoop {
         MatrixSyncLoop(
             fetch: fetch,
-            process: { batch, initial in
-                await Self.$processingSync.withValue(true) { await self.process(batch, initial: initial, into: events) }
-            },
+            process: { batch, initial in await self.process(batch, initial: initial, into: events) },
             save: { since in try await self.saved.set("since", since) },
             logger: logger)
     }

@@ -19,6 +19,17 @@ public actor RecordingConnector: Connector {
     }
 
     public func send(_ message: OutgoingMessage) async throws { sent.append(message) }
+
+    /// Why ``deliver(_:)`` fails, if it does: a network that refuses what it was given.
+    public private(set) var deliveryFailure: (any Error)?
+
+    /// Records `message` as sent unless ``deliveryFailure`` says the network refused it.
+    public func deliver(_ message: OutgoingMessage) async throws {
+        if let deliveryFailure { throw deliveryFailure }
+        sent.append(message)
+    }
+
+    public func setDeliveryFailure(_ failure: (any Error)?) { deliveryFailure = failure }
     public func join(_ channel: String) async throws { joined.insert(channel.lowercased()) }
     public func part(_ channel: String, reason: String?) async throws { joined.remove(channel.lowercased()) }
     public func isOnline(_ address: String) async -> Bool? { online.contains(address) }

@@ -1,8 +1,6 @@
 import Foundation
 import RapportCore
-import RapportStoreSQLite
 import RapportTesting
-import Synchronization
 import Testing
 @testable import RapportMatrix
 
@@ -27,65 +25,23 @@ struct AdversarialMatrixCrashTests {
         }
     }
 
-    /// A homeserver that serves the batch after `s0` and nothing new after it.
-    final class Homeserver: Sendable {
-        let batch = Fixture.batch([Fixture.message("$1", "hi"), Fixture.message("$2", "thanks"), Fixture.message("$3", "bye")], next: "s1")
-        /// Whether the loop asked for what comes after the batch: it is done with the batch.
-        let caughtUp = Mutex(false)
-        func fetch(since: String?) async throws -> SyncResponse {
-            if since == "s1" {
-                caughtUp.withLock { $0 = true }
-                try await Task.sleep(for: .seconds(3600))
-                throw CancellationError()
-            }
-            return batch
-        }
-    }
+    static let batch = Fixture.batch([Fixture.message("$1", "hi"), Fixture.message("$2", "thanks"), Fixture.message("$3", "bye")], next: "s1")
 
-    /// One "process": a bot with the ledger and a Matrix connector's sync loop on the file at `path`.
-    struct Instance {
-        let bot: Bot
-        let store: SQLiteStore
-        let homeserver = Homeserver()
-        let loop: Task<Void, any Error>
-
-        init(path: String) async throws {
-            store = try SQLiteStore(path: path)
-            let plugins = [PluginRegistration(Ledger.self)]
-            bot = Bot(
-                configuration: try BotConfiguration().validated(against: plugins.map(\.descriptor)), store: store,
-                plugins: plugins, connectors: [], metrics: .disabled)
-            try await bot.start()
-            let connector = MatrixConnector(network: "mx", configuration: Fixture.configuration(), store: store, logger: testLogger("crash"))
-            try await connector.restoreState(for: .init(userID: Fixture.bot, deviceID: nil))
-            if try await connector.saved.get("since") == nil { try await connector.saved.set("since", "s0") }
-            let homeserver = homeserver
-            let sync = await connector.syncLoop(events: bot) { since, _ in try await homeserver.fetch(since: since) }
-            let since = try await connector.saved.get("since")
-            loop = Task { try await sync.run(since: since) }
-        }
-
-        /// Waits (bounded) until the loop asks for what comes after the batch.
-        func waitUntilCaughtUp() async throws {
-            let deadline = ContinuousClock.now + .seconds(60)
-            while !homeserver.caughtUp.withLock({ $0 }) {
-                guard ContinuousClock.now < deadline else { throw TestFailure("the sync loop did not ask for the next batch within 60 s") }
-                try await Task.sleep(for: .milliseconds(10))
-            }
-        }
+    static func instance(path: String) async throws -> SyncProcess {
+        try await SyncProcess(path: path, plugins: [PluginRegistration(Ledger.self)], serving: batch)
     }
 
     @Test("events whose batch had not committed when the process died are stored exactly once after a restart")
     func killBeforeTheBatchCommits() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-crash-\(UUID().uuidString).sqlite").path
+        let path = SyncProcess.temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
 
-        let first = try await Instance(path: path)
+        let first = try await Self.instance(path: path)
         try await first.waitUntilCaughtUp()
         // kill -9: the loop stops where it is, and the bot is abandoned with whatever it holds.
         first.loop.cancel()
 
-        let second = try await Instance(path: path)
+        let second = try await Self.instance(path: path)
         try await second.waitUntilCaughtUp()
         await second.bot.settle()
         second.loop.cancel()

@@ -89,8 +89,8 @@ struct MatrixIntegrationTests {
             let configuration = matrixConfiguration(server)
             let bot = server.userID("rapport")
             let first = RunningConnector.start(MatrixConnector(network: "local", configuration: configuration, store: store, logger: testLogger("matrix")))
-            async let one: Void = first.connector.send(OutgoingMessage(to: .user(address: alice.userID), text: "hello 1", style: .message))
-            async let two: Void = first.connector.send(OutgoingMessage(to: .user(address: alice.userID), text: "hello 2", style: .message))
+            async let one: Void = first.connector.deliver(OutgoingMessage(to: .user(address: alice.userID), text: "hello 1", style: .message))
+            async let two: Void = first.connector.deliver(OutgoingMessage(to: .user(address: alice.userID), text: "hello 2", style: .message))
             _ = try await (one, two)
             try await first.stop()
 
@@ -101,7 +101,7 @@ struct MatrixIntegrationTests {
             _ = try await alice.run("wait", room, bot, "hello 2")
 
             let second = RunningConnector.start(MatrixConnector(network: "local", configuration: configuration, store: store, logger: testLogger("matrix")))
-            try await second.connector.send(OutgoingMessage(to: .user(address: alice.userID), text: "hello 3"))
+            try await second.connector.deliver(OutgoingMessage(to: .user(address: alice.userID), text: "hello 3"))
             let third = try await alice.run("wait", room, bot, "hello 3")
             #expect(third["content"]?["msgtype"] == "m.notice")
             #expect(try await server.botDirectRooms(with: alice.userID) == [room])

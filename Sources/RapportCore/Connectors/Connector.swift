@@ -20,7 +20,24 @@ public protocol Connector: Sendable {
     func run(events: any EventSink) async throws
 
     /// Queues `message` for delivery; while disconnected it waits in the queue.
+    ///
+    /// Returns once the message is queued, never waiting for the network to take it: plugins
+    /// send while the runtime waits for them (``EventSink/handled()``), and a slow server must
+    /// not hold up what the connector reads.
+    ///
+    /// - Throws: When the connector cannot queue it (its queue is full, another instance serves
+    ///   the network).
     func send(_ message: OutgoingMessage) async throws
+
+    /// Sends `message` like ``send(_:)``, then waits until the network took it.
+    ///
+    /// The default returns once ``send(_:)`` did, which is right for a connector whose queue is
+    /// the last step it can watch (IRC's flood-controlled writer, the console). Matrix waits for
+    /// the homeserver's answer. The runtime calls it outside the plugins' queues
+    /// (``PluginContext/send(_:on:outcome:)``).
+    ///
+    /// - Throws: Why the message did not go out (the homeserver refused it, the connector stopped).
+    func deliver(_ message: OutgoingMessage) async throws
 
     /// Joins a channel or room, and keeps it joined across reconnects.
     func join(_ channel: String) async throws
@@ -50,4 +67,6 @@ public protocol Connector: Sendable {
 
 extension Connector {
     public func status() async -> ConnectorStatus { .connected }
+
+    public func deliver(_ message: OutgoingMessage) async throws { try await send(message) }
 }

@@ -43,6 +43,25 @@ public struct PluginContext: Sendable {
         try await bot.send(message, on: network, from: descriptor.id)
     }
 
+    /// Sends a message on `network`, and tells the plugin later, in its queue, whether the
+    /// network took it: for a plugin whose records depend on it (the nudges plugin marks a
+    /// reminder sent only then).
+    ///
+    /// Returns at once; the wait for the network (Matrix: the homeserver's answer, after its
+    /// retries) runs outside the plugin's queue, so a slow server holds up neither this plugin
+    /// nor a Matrix `/sync`, which waits for the plugins (``EventSink/handled()``). `outcome`
+    /// then runs as a job in the plugin's queue, with `nil` once the network took the message
+    /// (IRC, console: once it was queued), or the error that stopped it, a full queue included.
+    /// If the bot stops first, `outcome` is not called.
+    ///
+    /// - Throws: ``CommandError`` with ``CommandError/Code/rateLimited`` when the plugin sends
+    ///   more than its output limit, or ``CommandError/Code/unavailable`` for an unknown network.
+    public func send(
+        _ message: OutgoingMessage, on network: String, outcome: @escaping @Sendable ((any Error)?) async throws -> Void
+    ) async throws {
+        try await bot.send(message, on: network, from: descriptor.id, outcome: outcome)
+    }
+
     /// Answers a command where it was typed (in the channel, or privately for a DM).
     public func reply(to command: CommandInvocation, _ text: String) async throws {
         try await bot.reply(to: command.event, text, from: descriptor.id)

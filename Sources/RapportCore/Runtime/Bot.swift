@@ -262,9 +262,12 @@ public actor Bot: EventSink {
     }
 
     public func settle() async {
-        // Work can queue more work (a command that sends to the console, which answers), so
-        // make several passes.
-        for _ in 0..<8 { await handled() }
+        // Work can queue more work (a command that sends to the console, which answers; a
+        // delivery's outcome), so make several passes.
+        for _ in 0..<8 {
+            await handled()
+            for runner in runners.values { await runner.deliveriesSettled() }
+        }
     }
 
     public func handled() async {
@@ -281,16 +284,34 @@ public actor Bot: EventSink {
     /// - Throws: ``CommandError/Code/rateLimited`` when the plugin has used up its limit; the
     ///   message is dropped.
     func send(_ message: OutgoingMessage, on network: String, from plugin: String) async throws {
-        try takeOutputTokens(plugin, lines: message.text.split(whereSeparator: \.isNewline).count)
+        try takeOutputTokens(plugin, for: message)
         try await send(message, on: network)
     }
 
     func send(_ message: OutgoingMessage, on network: String) async throws {
-        guard let connector = connectors[network] else {
-            throw CommandError(.unavailable, "I am not connected to \(network).")
-        }
-        try await connector.send(message)
+        try await connector(network).send(message)
         metrics.messageSent(network: network)
+    }
+
+    /// Sends a plugin's message within its output limit, waits for its delivery in a task of
+    /// its own, and queues `outcome` in the plugin's queue (``PluginContext/send(_:on:outcome:)``).
+    func send(
+        _ message: OutgoingMessage, on network: String, from plugin: String,
+        outcome: @escaping @Sendable ((any Error)?) async throws -> Void
+    ) throws {
+        guard let runner = runners[plugin] else { throw CommandError(.unavailable, "The \(plugin) plugin is not running.") }
+        try takeOutputTokens(plugin, for: message)
+        let connector = try connector(network)
+        let metrics = self.metrics
+        runner.awaitDelivery({
+            try await connector.deliver(message)
+            metrics.messageSent(network: network)
+        }, then: outcome)
+    }
+
+    private func connector(_ network: String) throws -> any Connector {
+        guard let connector = connectors[network] else { throw CommandError(.unavailable, "I am not connected to \(network).") }
+        return connector
     }
 
     /// Answers `event` in its channel (or privately), within the output limit of `plugin`.
@@ -300,7 +321,9 @@ public actor Bot: EventSink {
         try await send(message, on: event.network, from: plugin)
     }
 
-    private func takeOutputTokens(_ plugin: String, lines: Int) throws {
+    /// Takes a token per line of `message` from `plugin`'s output bucket.
+    private func takeOutputTokens(_ plugin: String, for message: OutgoingMessage) throws {
+        let lines = message.text.split(whereSeparator: \.isNewline).count
         let now = time.now
         var bucket = outputBuckets[plugin] ?? TokenBucket(
             capacity: Double(configuration.pluginOutputBurst), refillPerSecond: configuration.pluginOutputPerSecond, now: now)

@@ -64,6 +64,9 @@ final class PluginRunner: Sendable {
         var batchTimerTask: Task<Void, Never>?
         /// Whether held-back events have waited the batch delay.
         var holdExpired = false
+        /// Deliveries waited for outside the queue (``awaitDelivery(_:then:)``), by number.
+        var deliveries: [Int: Task<Void, Never>] = [:]
+        var deliveriesStarted = 0
 
         /// Whether the queue's events may wait for a fuller batch: only events are queued,
         /// fewer than a batch, the delay has not passed, and nobody waits for them (``handled()``).
@@ -260,6 +263,37 @@ final class PluginRunner: Sendable {
 
     /// How many scheduled jobs run for this plugin.
     var jobCount: Int { state.withLock { $0.jobs.count } }
+
+    /// Runs `delivery` in a task of its own, then queues `outcome` with its error (or `nil`) as
+    /// a job: waiting for a network holds up neither the queue nor ``handled()``. The connectors'
+    /// bounded queues bound how many wait (a full one fails a delivery at once); an outcome that
+    /// arrives after ``stop()`` is dropped.
+    func awaitDelivery(
+        _ delivery: @escaping @Sendable () async throws -> Void, then outcome: @escaping @Sendable ((any Error)?) async throws -> Void
+    ) {
+        state.withLock { state in
+            state.deliveriesStarted += 1
+            let number = state.deliveriesStarted
+            state.deliveries[number] = Task {
+                let failure: (any Error)?
+                do {
+                    try await delivery()
+                    failure = nil
+                } catch {
+                    failure = error
+                }
+                self.enqueue(.job(name: "delivery outcome") { try await outcome(failure) })
+                _ = self.state.withLock { $0.deliveries.removeValue(forKey: number) }
+            }
+        }
+    }
+
+    /// Returns once no delivery is waited for: each outcome is queued.
+    func deliveriesSettled() async {
+        while let waiting = state.withLock({ $0.deliveries.isEmpty ? nil : Array($0.deliveries.values) }) {
+            for delivery in waiting { await delivery.value }
+        }
+    }
 
     /// Returns once the work queued before the call is done (an event batch's transaction
     /// committed); events held back for a fuller batch go at once.

@@ -5,9 +5,14 @@ import RapportCore
 /// Sends the nudges that are due, respecting each person's wishes and the rate limits.
 ///
 /// Every step is a conditional state change in the store (`pending → sending → sent`), so one
-/// nudge is sent at most once even across restarts or several bot instances. A nudge claimed by
-/// a sender that stopped before recording the outcome is retried after a restart: the only
-/// window for a duplicate is a crash between handing the DM to the connection and recording it.
+/// nudge is sent at most once even across restarts or several bot instances. A claimed nudge
+/// (`sending`) becomes `sent` only once the network took the DM (Matrix: the homeserver
+/// accepted it; IRC: it was queued), and goes back to `pending` (or `dropped` after
+/// ``maxAttempts``) when delivery fails; the wait runs outside the plugin's queue
+/// (``PluginContext/send(_:on:outcome:)``), so a slow homeserver never holds up the plugin's
+/// events. A nudge claimed by a sender that stopped before recording the outcome is retried
+/// after a restart: the only window for a duplicate is a crash between handing the DM to the
+/// connection and recording its delivery. A claimed nudge counts as sent for the rate limits.
 ///
 /// With several instances (PostgreSQL) each network is served by one of them, and only that one
 /// delivers the network's nudges. A claim left by an instance that died mid-delivery stays
@@ -81,7 +86,7 @@ struct NudgeDelivery: Sendable {
             isDigest
             ? NudgePolicy(minimumGap: 0, weeklyLimit: .max)
             : NudgePolicy(minimumGap: settings.duration("min_gap").timeInterval, weeklyLimit: settings.int("weekly_limit"))
-        let sent = isDigest ? [] : try await store.sentTimes(network: nudge.network, recipient: nudge.recipient)
+        let sent = isDigest ? [] : try await store.sentTimes(network: nudge.network, recipient: nudge.recipient, now: now)
         switch policy.decide(now: now, preferences: preferences, sent: sent, expires: nudge.expiresAt) {
         case .drop(let reason): return try await drop(reason)
         case .wait(let until, let reason): return try await wait(until, reason)
@@ -91,21 +96,33 @@ struct NudgeDelivery: Sendable {
             return try await drop("nothing to report")
         }
         guard try await store.transition(nudge.id, from: .pending, to: .sending) else { return }
+        let message = OutgoingMessage(to: .user(address: person.address), text: text, style: .message)
         do {
-            try await context.send(OutgoingMessage(to: .user(address: person.address), text: text, style: .message), on: nudge.network)
+            try await context.send(message, on: nudge.network) { failure in try await self.delivered(nudge, failure: failure) }
+        } catch {
+            try await delivered(nudge, failure: error)
+        }
+    }
+
+    /// Records the outcome of a claimed nudge's delivery: sent, or pending again (dropped after
+    /// ``maxAttempts`` failures).
+    private func delivered(_ nudge: NudgeStore.Nudge, failure: (any Error)?) async throws {
+        let now = context.time.now
+        guard let failure else {
             try await store.transition(nudge.id, from: .sending, to: .sent, reason: "sent", sentAt: now)
             context.metrics.nudge(.sent)
             context.logger.info("nudge sent", metadata: ["network": "\(nudge.network)", "kind": "\(nudge.kind)", "channel": "\(nudge.channel)"])
-        } catch {
-            let attempts = try await store.countFailure(nudge.id)
-            if attempts >= Self.maxAttempts {
-                try await store.transition(nudge.id, from: .sending, to: .dropped, reason: "delivery failed")
-                context.metrics.nudge(.suppressed)
-                context.logger.warning("nudge dropped after failed deliveries", metadata: ["error": "\(error)", "attempts": "\(attempts)"])
-            } else {
-                try await store.transition(
-                    nudge.id, from: .sending, to: .pending, reason: "delivery failed", dueAt: now.addingTimeInterval(retryDelay))
-            }
+            return
+        }
+        let attempts = try await store.countFailure(nudge.id)
+        if attempts >= Self.maxAttempts {
+            try await store.transition(nudge.id, from: .sending, to: .dropped, reason: "delivery failed")
+            context.metrics.nudge(.suppressed)
+            context.logger.warning("nudge dropped after failed deliveries", metadata: ["error": "\(failure)", "attempts": "\(attempts)"])
+        } else {
+            context.logger.notice("nudge not delivered; retrying later", metadata: ["error": "\(failure)", "attempts": "\(attempts)"])
+            try await store.transition(
+                nudge.id, from: .sending, to: .pending, reason: "delivery failed", dueAt: now.addingTimeInterval(retryDelay))
         }
     }
 }

@@ -25,14 +25,14 @@ extension NudgeStore {
     /// Help and questions are kept this long: enough for a weekly digest.
     static let digestHistory: TimeInterval = 8 * 86400
 
-    public func recordHelp(network: String, channel: String, helper: String, asker: String, at time: Date) async throws {
+    public func recordHelp(network: String, channel: String, helper: String, asker: String, at time: Date, source: MessageID?) async throws {
         let (helperPerson, askerPerson) = (Self.personBinding(network: network, nick: helper), Self.personBinding(network: network, nick: asker))
         try await sql.execute(
             """
-            INSERT INTO nudges_help (network, channel, helper, asker, at, helper_person, asker_person)
-            VALUES (?, ?, ?, ?, ?, \(helperPerson.sql), \(askerPerson.sql))
+            INSERT INTO nudges_help (network, channel, helper, asker, at, source, helper_person, asker_person)
+            VALUES (?, ?, ?, ?, ?, ?, \(helperPerson.sql), \(askerPerson.sql)) ON CONFLICT DO NOTHING
             """,
-            [.text(network), .text(channel), .text(helper), .text(asker), .real(time.timeIntervalSince1970)]
+            [.text(network), .text(channel), .text(helper), .text(asker), .real(time.timeIntervalSince1970), SQLValue(source?.rawValue)]
                 + helperPerson.values + askerPerson.values)
     }
 

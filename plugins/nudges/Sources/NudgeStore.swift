@@ -3,8 +3,9 @@ public import RapportCore
 
 /// The durable side of nudges: pending and sent nudges, preferences and who was last active.
 ///
-/// A nudge row is created once per (kind, recipient, other person, question) and never deleted,
-/// so the same nudge can never be created twice. State changes are single conditional updates
+/// A nudge row is created once per (kind, recipient, other person, question), and once per (kind,
+/// message that made it owed), and never deleted, so the same nudge can never be created twice,
+/// even from a message read again after a restart. State changes are single conditional updates
 /// (`… WHERE state = ?`), so a restart, or a second instance, can never send one twice.
 public struct NudgeStore: Sendable {
     /// Where a nudge stands.
@@ -46,6 +47,8 @@ public struct NudgeStore: Sendable {
         public var sentAt: Date?
         /// The person (``Seen/key``) the nudge was recorded for; only they get it.
         public var recipientPerson: String? = nil
+        /// The message that made it owed (the answer, the question), when it has an ID.
+        public var source: MessageID? = nil
     }
 
     let store: PluginStore
@@ -115,6 +118,14 @@ public struct NudgeStore: Sendable {
             "CREATE INDEX nudges_digest_person ON nudges_digest (person)",
             "CREATE INDEX nudges_person_person ON nudges_person (person)",
         ]),
+        // Rows from before have no source; new ones are made once per message even when a
+        // restarted bot reads it again (Matrix after a crash) and links it differently.
+        Migration(4, "The message that made each reminder owed and each help record, at most one of each per message", [
+            "ALTER TABLE nudges_nudge ADD COLUMN source TEXT",
+            "CREATE UNIQUE INDEX nudges_nudge_source ON nudges_nudge (network, kind, source) WHERE source IS NOT NULL",
+            "ALTER TABLE nudges_help ADD COLUMN source TEXT",
+            "CREATE UNIQUE INDEX nudges_help_source ON nudges_help (network, source) WHERE source IS NOT NULL",
+        ]),
     ]
 
     /// SQL for the person (``Seen/key``) who last used `nick` on `network`, or `network/nick`
@@ -128,7 +139,8 @@ public struct NudgeStore: Sendable {
 
     // MARK: - Nudges
 
-    /// Records a new nudge; returns `false` if this very nudge existed already.
+    /// Records a new nudge; returns `false` if this very nudge, or one owed for the same message,
+    /// existed already.
     ///
     /// - Parameter otherKey: The other person's folded nick, which settling matches.
     @discardableResult
@@ -139,13 +151,14 @@ public struct NudgeStore: Sendable {
         return try await sql.execute(
             """
             INSERT INTO nudges_nudge (id, kind, network, channel, recipient, address, other, other_key, excerpt, created_at,
-                due_at, expires_at, state, reason, sent_at, recipient_person, other_person)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, \(recipient.sql), \(other.sql)) ON CONFLICT (id) DO NOTHING
+                due_at, expires_at, state, reason, sent_at, source, recipient_person, other_person)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, \(recipient.sql), \(other.sql)) ON CONFLICT DO NOTHING
             """,
             [.text(nudge.id), .text(nudge.kind.rawValue), .text(nudge.network), .text(nudge.channel),
              .text(nudge.recipient), .text(nudge.address), .text(nudge.other), .text(otherKey), .text(nudge.excerpt),
              .real(nudge.createdAt.timeIntervalSince1970), .real(nudge.dueAt.timeIntervalSince1970),
-             .real(nudge.expiresAt.timeIntervalSince1970), .text(nudge.state.rawValue), .text(nudge.reason)]
+             .real(nudge.expiresAt.timeIntervalSince1970), .text(nudge.state.rawValue), .text(nudge.reason),
+             SQLValue(nudge.source?.rawValue)]
                 + recipient.values + other.values) == 1
     }
 
@@ -178,11 +191,15 @@ public struct NudgeStore: Sendable {
     /// Nudges left claimed by a sender that stopped before recording the outcome.
     public func claimed() async throws -> [Nudge] { try await nudges("WHERE state = 'sending'", []) }
 
-    /// The times nudges (not digests) were sent to `recipient`.
-    public func sentTimes(network: String, recipient: String) async throws -> [Date] {
+    /// The times nudges (not digests) were sent to `recipient`; one claimed for sending and not
+    /// delivered yet counts as sent `now`.
+    public func sentTimes(network: String, recipient: String, now: Date) async throws -> [Date] {
         try await sql.query(
-            "SELECT sent_at FROM nudges_nudge WHERE network = ? AND recipient = ? AND state = 'sent' AND kind <> 'digest'",
-            [.text(network), .text(recipient)]
+            """
+            SELECT COALESCE(sent_at, ?) AS sent_at FROM nudges_nudge
+            WHERE network = ? AND recipient = ? AND state IN ('sent', 'sending') AND kind <> 'digest'
+            """,
+            [.real(now.timeIntervalSince1970), .text(network), .text(recipient)]
         ).compactMap { $0["sent_at"].double.map(Date.init(timeIntervalSince1970:)) }
     }
 
@@ -292,7 +309,7 @@ extension NudgeStore.Nudge {
         self.init(
             id: owed.key, kind: owed.kind, network: owed.network, channel: owed.channel, recipient: recipient, address: owed.recipient,
             other: owed.other, excerpt: owed.excerpt, createdAt: owed.created, dueAt: owed.created.addingTimeInterval(delay),
-            expiresAt: owed.created.addingTimeInterval(expiry), state: .pending, reason: "", sentAt: nil)
+            expiresAt: owed.created.addingTimeInterval(expiry), state: .pending, reason: "", sentAt: nil, source: owed.source)
     }
 }
 

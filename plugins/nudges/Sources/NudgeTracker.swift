@@ -33,6 +33,8 @@ public struct NudgeTracker: Sendable {
         /// The engine's sequence numbers of the message to answer or thank for, and its antecedent.
         public var sequence: Int
         public var relatedSequence: Int?
+        /// The ID of the message that made it owed (the answer, the question), if it has one.
+        public var source: MessageID?
     }
 
     public enum Change: Sendable, Hashable {
@@ -41,8 +43,8 @@ public struct NudgeTracker: Sendable {
         case settle(kind: NudgeStore.Kind, network: String, channel: String, recipient: String, other: String)
         /// `nick` spoke at `time`.
         case active(network: String, nick: String, time: Date)
-        /// `helper` answered `asker`'s question (its key): for the digest's counts.
-        case answered(network: String, channel: String, asker: String, helper: String, question: String, time: Date)
+        /// `helper` answered `asker`'s question (its key) with message `source`: for the digest's counts.
+        case answered(network: String, channel: String, asker: String, helper: String, question: String, time: Date, source: MessageID?)
         /// `nick` asked something in the open (to no one in particular), starting a conversation.
         case asked(network: String, channel: String, nick: String, question: String, excerpt: String, time: Date)
     }
@@ -82,7 +84,7 @@ public struct NudgeTracker: Sendable {
                 changes.append(
                     .answered(
                         network: observation.network, channel: observation.channel, asker: fold(event.from), helper: fold(event.to),
-                        question: question, time: time))
+                        question: question, time: time, source: event.messageID))
                 if configuration.substantiveAnswersOnly, !Self.isSubstantive(observation.text) { continue }
                 changes.append(.owe(owed(.thank, recipient: event.from, other: event.to, question: question, observation, event.sequence, event.relatedSequence)))
             case .thanked:
@@ -140,7 +142,7 @@ public struct NudgeTracker: Sendable {
             kind: kind, network: o.network, channel: o.channel, recipient: recipient, other: other,
             key: [kind.rawValue, o.network, o.channel.lowercased(), fold(recipient), fold(other), question].joined(separator: "|"),
             excerpt: Self.excerpt(o.text, length: configuration.excerptLength), created: Date(timeIntervalSince1970: o.time),
-            sequence: sequence, relatedSequence: related)
+            sequence: sequence, relatedSequence: related, source: o.id)
     }
 
     /// Short replies that say an answer landed: "that worked", "ok got it", "fixed!" — not

@@ -79,8 +79,8 @@ public struct NudgesPlugin: BuiltInPlugin, PersonalDataPlugin {
                 try await store.resolve(network: network, channel: channel, recipient: recipient, other: other, kind: kind)
             case .active(let network, let nick, let time):
                 try await store.noteMember(network: network, nick: nick, channel: observation.channel, at: time)
-            case .answered(let network, let channel, let asker, let helper, let question, let time):
-                try await store.recordHelp(network: network, channel: channel, helper: helper, asker: asker, at: time)
+            case .answered(let network, let channel, let asker, let helper, let question, let time, let source):
+                try await store.recordHelp(network: network, channel: channel, helper: helper, asker: asker, at: time, source: source)
                 try await store.markAnswered(network: network, channel: channel, question: question)
             case .asked(let network, let channel, let nick, let question, let excerpt, let time):
                 guard context.textRetention != .zero else { continue }

@@ -3,15 +3,18 @@ public import RapportCore
 
 /// Questions the engine saw, kept so that the ones nobody answered can be listed with their age.
 ///
-/// A question's id names the plugin run, the channel and the engine's sequence number of the
-/// message (``questionID(run:network:channel:sequence:)``), so an `answered` event, which carries
-/// the sequence number of the question it answers, finds its row without keeping any state.
+/// A question's id names its message (``questionID(run:network:channel:message:sequence:)``),
+/// so an `answered` event, which carries the message ID and sequence number of the question it
+/// answers, finds its row without keeping any state, and a question read again is the same row.
 extension ThanksLedger {
     /// How much of a question's text is kept.
     static let excerptLength = 200
 
-    static func questionID(run: String, network: String, channel: String, sequence: Int) -> String {
-        "\(run)/\(network)/\(channel)/\(sequence)"
+    /// The network and message ID of a question that has one (a Matrix event, an IRC message
+    /// with `msgid`); else the plugin run, the channel and the engine's sequence number.
+    static func questionID(run: String, network: String, channel: String, message: MessageID?, sequence: Int) -> String {
+        if let message { return "id/\(network)/\(message.rawValue)" }
+        return "\(run)/\(network)/\(channel)/\(sequence)"
     }
 
     /// Records a question asked by `asker`; `excerpt` is empty when no text may be kept.

@@ -61,6 +61,18 @@ public struct ThanksLedger: Sendable {
             "ALTER TABLE thanks_question ADD COLUMN asker_identity TEXT",
             "CREATE INDEX thanks_question_asker_identity ON thanks_question (asker_identity)",
         ]),
+        // Events read again after a crash (Matrix saves its /sync position after the plugins
+        // committed) were recorded again: their copies go, and the tallies are counted afresh.
+        Migration(
+            8, "One event of each kind per message and credited person, so that a message read again is not counted twice",
+            [
+                """
+                DELETE FROM thanks_event WHERE message_id IS NOT NULL AND id NOT IN (
+                    SELECT MIN(id) FROM thanks_event WHERE message_id IS NOT NULL GROUP BY network, message_id, kind, receiver)
+                """,
+            ] + recountStatements() + [
+                "CREATE UNIQUE INDEX thanks_event_message ON thanks_event (network, message_id, kind, receiver) WHERE message_id IS NOT NULL"
+            ]),
     ]
 
     private static let addDay = "ALTER TABLE thanks_event ADD COLUMN day INTEGER NOT NULL DEFAULT 0"
@@ -92,11 +104,13 @@ public struct ThanksLedger: Sendable {
     }
 
     /// Records one event unless it would exceed `cap`, and adds it to its tallies; returns
-    /// whether it was recorded. `from`/`to` are folded with `casemapping` for counting, and their
+    /// whether it is recorded. `from`/`to` are folded with `casemapping` for counting, and their
     /// verified identities (when known) let linked people count as one (``IdentityLinks``).
     ///
     /// The cap is counted by the insert itself, in the same statement: one statement per event,
-    /// and no count kept anywhere that another instance's writes could leave behind.
+    /// and no count kept anywhere that another instance's writes could leave behind. An event
+    /// with a message ID is recorded once per kind and credited person: the same message read
+    /// again (Matrix after a crash) finds its row and adds nothing, and counts as recorded.
     @discardableResult
     public func record(
         _ event: HelpEvent, casemapping: Casemapping, reason: String? = nil, giver: Identity? = nil, receiver: Identity? = nil,
@@ -117,6 +131,7 @@ public struct ThanksLedger: Sendable {
                     at, day, month, message_id, related_id, reason, giver_identity, receiver_identity)
                 SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS DOUBLE PRECISION), CAST(? AS INTEGER), CAST(? AS INTEGER), ?, ?, ?, ?, ?
                 WHERE (SELECT COUNT(*) FROM thanks_event WHERE kind = ? AND network = ? AND giver = ? AND receiver = ? AND at >= ?) < ?
+                ON CONFLICT DO NOTHING
                 """,
                 [
                     .text(Self.randomID()), .text(event.kind.rawValue), .text(event.detection.rawValue), .text(event.network),
@@ -127,7 +142,13 @@ public struct ThanksLedger: Sendable {
                     .text(event.kind.rawValue), .text(event.network), .text(tallied.helped.key), .text(tallied.helper.key),
                     .real(cap.since.timeIntervalSince1970), .integer(Int64(cap.limit)),
                 ])
-            guard inserted == 1 else { return false }
+            guard inserted == 1 else {
+                guard let message = event.messageID else { return false }
+                return try await !db.query(
+                    "SELECT 1 FROM thanks_event WHERE network = ? AND message_id = ? AND kind = ? AND receiver = ?",
+                    [.text(event.network), .text(message.rawValue), .text(event.kind.rawValue), .text(tallied.helper.key)]
+                ).isEmpty
+            }
             try await changes.write(to: db)
             return true
         }

@@ -40,7 +40,8 @@ public struct ThanksPlugin: BuiltInPlugin, PersonalDataPlugin {
     let seen = SeenIdentities()
     let engines = EngineState()
     let questions = QuestionDetector()
-    /// Names this run's questions: the engine's sequence numbers start again with each run.
+    /// Names this run's questions without a message ID: the engine's sequence numbers start
+    /// again with each run.
     let run = UUID().uuidString
 
     public init(context: PluginContext) async throws {
@@ -73,7 +74,7 @@ public struct ThanksPlugin: BuiltInPlugin, PersonalDataPlugin {
         let outcome = engines.observe(observation, casemapping: casemapping, botNick: botNick)
         if let sequence = outcome.decision?.sequence, isQuestion(observation, botNick: botNick, casemapping: casemapping) {
             try await ledger.recordQuestion(
-                id: questionID(observation, sequence: sequence), network: observation.network, channel: observation.channel,
+                id: questionID(observation, message: observation.id, sequence: sequence), network: observation.network, channel: observation.channel,
                 asker: event.sender, casemapping: casemapping, at: event.time,
                 excerpt: context.textRetention == .zero ? "" : observation.text)
         }
@@ -82,7 +83,8 @@ public struct ThanksPlugin: BuiltInPlugin, PersonalDataPlugin {
         for help in outcome.events {
             context.metrics.helpEvent(network: help.network)
             if help.kind == .answered, let question = help.relatedSequence {
-                try await ledger.markAnswered(questionID: questionID(observation, sequence: question), at: help.time)
+                try await ledger.markAnswered(
+                    questionID: questionID(observation, message: help.relatedMessageID, sequence: question), at: help.time)
             }
             try await recordCapped(help, casemapping: casemapping, cap: settings.int("daily_cap"), context: context)
         }
@@ -95,8 +97,8 @@ public struct ThanksPlugin: BuiltInPlugin, PersonalDataPlugin {
         return questions.isQuestion(observation.text)
     }
 
-    private func questionID(_ observation: Observation, sequence: Int) -> String {
-        ThanksLedger.questionID(run: run, network: observation.network, channel: observation.channel, sequence: sequence)
+    private func questionID(_ observation: Observation, message: MessageID?, sequence: Int) -> String {
+        ThanksLedger.questionID(run: run, network: observation.network, channel: observation.channel, message: message, sequence: sequence)
     }
 
     /// Records `help` unless the pair reached its daily cap; returns whether it was recorded.

@@ -1,5 +1,6 @@
 import Foundation
 import RapportCore
+import RapportServerTesting
 import RapportStoreSQLite
 import RapportTesting
 import Testing
@@ -25,7 +26,7 @@ struct HelpStatisticsBenchmarkTests {
     }
 
     @Test func queriesOverABigLedgerOnPostgreSQL() async throws {
-        try await TestStores.withPostgres { store in try await measure(on: store, backend: "postgres", month: ThanksLedger.monthPostgres, analyze: true) }
+        try await TestPostgres.withStore { store in try await measure(on: store, backend: "postgres", month: ThanksLedger.monthPostgres, analyze: true) }
     }
 
     /// 300 helpers answer (two thirds) or are thanked by (one third) 2,000 people in `#big`; a

@@ -1,6 +1,7 @@
 import Foundation
 import RapportCore
 import RapportReciprocity
+import RapportServerTesting
 import RapportStoreSQLite
 import RapportTesting
 import Testing
@@ -19,7 +20,7 @@ struct HelpStatisticsTests {
     }
 
     @Test func answersEveryQuestionOnPostgreSQL() async throws {
-        try await TestStores.withPostgres { store in try await checkEverything(on: store) }
+        try await TestPostgres.withStore { store in try await checkEverything(on: store) }
     }
 
     /// The history: carol has helped for a while; this week bob answers a lot and is never

@@ -1,6 +1,7 @@
 import Foundation
 import PrivacyPlugin
 import RapportCore
+import RapportServerTesting
 import RapportStoreSQLite
 import RapportTesting
 import Testing
@@ -88,7 +89,7 @@ extension HelpersCommandsTests {
     }
 
     @Test func theDigestIsClaimedOnceOnPostgreSQLToo() async throws {
-        try await TestStores.withPostgres { store in try await digestComesWeeklyAndNeverTwice(store: store) }
+        try await TestPostgres.withStore { store in try await digestComesWeeklyAndNeverTwice(store: store) }
     }
 
     func digestComesWeeklyAndNeverTwice(store: any Store) async throws {

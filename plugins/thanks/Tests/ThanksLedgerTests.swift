@@ -1,6 +1,7 @@
 import Foundation
 import RapportCore
 import RapportReciprocity
+import RapportServerTesting
 import RapportStoreSQLite
 import RapportTesting
 import Testing
@@ -29,7 +30,7 @@ struct ThanksLedgerTests {
     }
 
     @Test func recordStopsAtTheCapOnPostgreSQL() async throws {
-        try await TestStores.withPostgres { try await checkCap(on: $0) }
+        try await TestPostgres.withStore { try await checkCap(on: $0) }
     }
 
     /// Two thanks a day from alice to bob: an older one does not count, other pairs, kinds and
@@ -53,6 +54,35 @@ struct ThanksLedgerTests {
         #expect(try await ledger.record(thanks("alice", "bob", hoursAgo: 0), casemapping: .rfc1459))
     }
 
+    @Test("upgrading removes the copies a replayed message left, and the tallies follow (SQLite)")
+    func upgradeRemovesReplayedCopiesOnSQLite() async throws {
+        try await checkUpgradeRemovesReplayedCopies(on: try SQLiteStore())
+    }
+
+    @Test("upgrading removes the copies a replayed message left, and the tallies follow (PostgreSQL)")
+    func upgradeRemovesReplayedCopiesOnPostgreSQL() async throws {
+        try await TestPostgres.withStore { try await checkUpgradeRemovesReplayedCopies(on: $0) }
+    }
+
+    /// Before migration 8 nothing stopped a message read again from being recorded again: its
+    /// copies go, events without a message ID (IRC without `msgid`) all stay.
+    func checkUpgradeRemovesReplayedCopies(on store: any Store) async throws {
+        let plugin = PluginStore(namespace: "thanks", database: store)
+        try await plugin.migrate(Array(ThanksLedger.migrations.prefix(7)))
+        let ledger = ThanksLedger(plugin)
+        var replayed = thanks("alice", "bob", hoursAgo: 1)
+        replayed.messageID = MessageID("$t")
+        for event in [replayed, replayed, thanks("carol", "bob", hoursAgo: 1), thanks("carol", "bob", hoursAgo: 1)] {
+            #expect(try await ledger.record(event, casemapping: .rfc1459))
+        }
+        #expect(try await ledger.karma(network: "test", channel: "#test", receiver: "bob") == (thanks: 4, answers: 0))
+        try await ledger.migrate()
+        #expect(try await ledger.karma(network: "test", channel: "#test", receiver: "bob") == (thanks: 3, answers: 0))
+        // Read once more: recorded already, and not counted.
+        #expect(try await ledger.record(replayed, casemapping: .rfc1459))
+        #expect(try await ledger.karma(network: "test", channel: "#test", receiver: "bob") == (thanks: 3, answers: 0))
+    }
+
     @Test func eventIDsAreDistinctVersionFourUUIDs() {
         let ids = (0..<1000).map { _ in ThanksLedger.randomID() }
         #expect(Set(ids).count == ids.count)
@@ -67,8 +97,8 @@ struct ThanksLedgerTests {
     }
 
     @Test func talliesOfManyEventsAtOnceEqualThoseWrittenOneByOneOnPostgreSQL() async throws {
-        try await TestStores.withPostgres { one in
-            try await TestStores.withPostgres { other in try await checkTallies(one: one, other: other) }
+        try await TestPostgres.withStore { one in
+            try await TestPostgres.withStore { other in try await checkTallies(one: one, other: other) }
         }
     }
 
