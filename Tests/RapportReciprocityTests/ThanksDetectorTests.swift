@@ -88,6 +88,9 @@ struct ThanksDetectorTests {
         ("Good thx , and you?", .smallTalk),
         ("<bob> hi <carol> thanks", .quoted),
         ("gdb: ill do it again, ill brb on gnome ;) cheers!!", .farewell),
+        ("nivekc1: either ask in #ubuntu-offtopic, or find a Mandriva channel.  Thank you.", .inAdvance),
+        ("please pastebin the output, thanks", .inAdvance),
+        ("thanx for info the bot told me already", .declined),
         ("> thanks", .quoted),
         ("he just said \"thanks\" and left", .quoted),
     ])
@@ -108,6 +111,15 @@ struct ThanksDetectorTests {
     func leadingAngleNick() {
         #expect(detector.detect("<bob> thanks alice") == .thanks(.init(form: .phrase, angleNick: "bob")))
         #expect(detector.detect("<Dr_Willis> Thanks for information") == .thanks(.init(form: .phrase, angleNick: "Dr_Willis")))
+    }
+
+    @Test("the verb thank sends the thanks elsewhere unless it is to you", arguments: [
+        "thank crimsun_, not me. :-P", "you can thank ubuntu for ctrl-alt-backspace not working",
+    ])
+    func thankSomeoneElse(_ text: String) {
+        #expect(!detector.detect(text).isThanks, "\(text)")
+        #expect(detector.detect("thank ya, that did it").isThanks)
+        #expect(detector.detect("topyli: thank").isThanks)
     }
 
     @Test("ordinary messages", arguments: [

@@ -73,7 +73,7 @@ public struct ThanksDetector: Sendable {
         /// Whole words that thank on their own.
         public static let words: [String] = [
             // English and chat forms
-            "thanks", "thank", "thanx", "thnx", "thnks", "thx", "tnx", "ty", "tyvm", "tysm", "tyty", "thankyou",
+            "thanks", "thanx", "thnx", "thnks", "thx", "tnx", "ty", "tyvm", "tysm", "tyty", "thankyou",
             "thankyu", "thanks!", "cheers", "kudos", "merci", "danke", "dankeschön", "dankeschon", "dankesehr", "gracias",
             "obrigado", "obrigada", "brigado", "valeu", "grazie", "bedankt", "dankjewel", "dankuwel", "спасибо", "спс",
             "благодарю", "пасиб", "dzięki", "dzieki", "dziękuję", "dziekuje", "dziekuję", "kiitos", "kiitti", "kiitoksia",
@@ -81,7 +81,7 @@ public struct ThanksDetector: Sendable {
         ]
         /// Phrases of several words.
         public static let phrases: [String] = [
-            "thank you", "thank u", "much appreciated", "appreciate it", "appreciate that", "appreciate your help",
+            "thank you", "thank u", "thank ya", "thank yu", "thank ye", "thank yall", "thank y'all", "much appreciated", "appreciate it", "appreciate that", "appreciate your help",
             "i appreciate", "many thanks", "you rock", "you're a star", "youre a star", "life saver", "lifesaver",
             "you're the best", "youre the best", "vielen dank", "danke schön", "merci beaucoup", "muchas gracias",
             "muito obrigado", "grazie mille", "dank je", "dank u", "tack så mycket", "большое спасибо",
@@ -99,7 +99,8 @@ public struct ThanksDetector: Sendable {
             ("no thanks", .declined), ("no thank you", .declined), ("no thx", .declined), ("nein danke", .declined),
             ("non merci", .declined), ("no gracias", .declined), ("nee dank", .declined), ("нет спасибо", .declined),
             ("i've seen that", .declined), ("ive seen that", .declined), ("i have seen that", .declined),
-            ("i've been there", .declined),
+            ("i've been there", .declined), ("told me already", .declined), ("knew that already", .declined),
+            ("know that already", .declined), ("already knew", .declined),
             // Every spelling of thanks before any help.
             ("in advance", .inAdvance), ("in adv", .inAdvance), ("in advanced", .inAdvance), ("tia", .inAdvance),
             ("ahead of time", .inAdvance), ("beforehand", .inAdvance), ("for any help", .inAdvance), ("any help", .inAdvance),
@@ -125,6 +126,8 @@ public struct ThanksDetector: Sendable {
             "thanks but", "thx but", "ty but", "thank you but", "thanks a lot but", "thanks anyway but", "appreciate it but",
             "appreciate the thought but",
         ]
+        /// Words of a request: a thanks closing a message with one is politeness for the request.
+        public static let requests: [String] = ["please", "pls", "plz", "plse"]
         /// Words of leave-taking: with one, a `cheers` says goodbye ("ill brb ;) cheers!!").
         public static let farewells: [String] = ["brb", "bbl", "bye", "cya", "gtg", "g2g", "afk", "later", "night"]
         /// Emoticons of a sad face: a short thanks with one is sarcasm ("yeah thanks :(").
@@ -204,7 +207,12 @@ public struct ThanksDetector: Sendable {
         // close help given ("will it download it again? thanks for your help, this was very
         // helpful"): the engine tells.
         let afterQuestion = form == .phrase && question.map { $0 < thanksAt ?? 0 } ?? false
-        if afterQuestion, Self.wordCount(normal[Self.lastThanksEnd(in: normal, pairs: pairs)...]) <= Configuration.closingWords {
+        // So does one closing a request ("please pastebin it, thanks") or a direction to another
+        // channel ("… you can chat in #ubuntu-offtopic. Thanks!").
+        let isRequest = afterQuestion || Self.requestBytes.contains { ByteSearch.contains($0, in: normal) } || Self.namesChannel(text)
+        if form == .phrase, isRequest, thanksAt ?? 0 > 0,
+            Self.wordCount(normal[Self.lastThanksEnd(in: normal, pairs: pairs)...]) <= Configuration.closingWords
+        {
             return .refused(.inAdvance)
         }
         return .thanks(Thanks(form: form, plusPlus: plusPlus, angleNick: angleNick, afterQuestion: afterQuestion))
@@ -222,6 +230,7 @@ public struct ThanksDetector: Sendable {
     static let thanksBytes = paddedWords + paddedPhrases + unspacedBytes
     static let emojiBytes = Configuration.emoji.map { Array($0.utf8) }
     static let turnDownBytes = Configuration.turnDowns.map { Array(" \($0) ".utf8) }
+    static let requestBytes = Configuration.requests.map { Array(" \($0) ".utf8) }
     static let farewellBytes = Configuration.farewells.map { Array(" \($0) ".utf8) }
     static let cheersBytes = Array(" cheers ".utf8)
     static let paddedRefusals = Configuration.refusals.map { (Array(" \($0.0) ".utf8), $0.1) }
@@ -251,12 +260,37 @@ public struct ThanksDetector: Sendable {
     }
 
     /// Where the first thanks word or phrase starts in a normalised text.
+    ///
+    /// The verb `thank` thanks only with a `you` (`thank you`, `thank ya`, phrases of their own) or
+    /// ending the message (`topyli: thank`): `thank crimsun, not me`, `you can thank ubuntu for
+    /// that` and `don't thank me, thank google` send the thanks elsewhere.
     static func firstThanksIndex(in normal: [UInt8], pairs: ByteSearch.PairFilter) -> Int? {
         var best: Int?
         for phrase in thanksBytes where pairs.mayContain(phrase) {
             if let at = ByteSearch.firstIndex(of: phrase, in: normal), best.map({ at < $0 }) ?? true { best = at }
         }
+        if best == nil, normal.count >= closingThank.count, normal.suffix(closingThank.count).elementsEqual(closingThank) {
+            best = normal.count - closingThank.count
+        }
         return best
+    }
+
+    static let closingThank = Array(" thank ".utf8)
+
+    /// Whether the text names a channel (`#ubuntu-offtopic`, `##c++`): a `#` after a blank or at
+    /// the start, and a letter after the `#`s.
+    static func namesChannel(_ text: String) -> Bool {
+        var previous: UInt8 = 0x20, hashes = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "#"), hashes > 0 || previous == 0x20 {
+                hashes += 1
+            } else {
+                if hashes > 0, (byte | 0x20) >= UInt8(ascii: "a"), (byte | 0x20) <= UInt8(ascii: "z") { return true }
+                hashes = 0
+            }
+            previous = byte
+        }
+        return false
     }
 
     /// The number of words in normalised bytes.

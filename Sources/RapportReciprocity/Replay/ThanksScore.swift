@@ -89,10 +89,13 @@ public struct ThanksScore: Sendable, CustomStringConvertible {
     /// The share of real thanks on which a labelled person was credited.
     public var recall: Double { Self.share(total.found, of: total.thanks) }
 
-    /// Kinds of look-alike (no message of theirs thanks anyone) whose false credits exceed
-    /// `perFifty` in 50 messages.
+    /// Kinds of look-alike (no message of theirs thanks anyone) with more than `perFifty` false
+    /// credits in some 50 of their messages: more than `perFifty` for every 50 begun (a kind of
+    /// 66 messages may have 2, one of 14 at most 1).
     public func lookAlikeKinds(exceeding perFifty: Int) -> [String] {
-        byKind.filter { $0.value.thanks == 0 && $0.value.falseCredits * 50 > perFifty * $0.value.messages }.map(\.key).sorted()
+        byKind.filter { kind, tally in
+            tally.thanks == 0 && tally.falseCredits > perFifty * ((tally.messages + 49) / 50)
+        }.map(\.key).sorted()
     }
 
     static func share(_ part: Int, of whole: Int) -> Double { whole == 0 ? 1 : Double(part) / Double(whole) }
