@@ -27,6 +27,14 @@ HARD = [  # (hint, pattern on the text), first match wins
     ('bot', re.compile(r"\bub(o|ot)t?u\b|\bubot\w*", re.I)),
     ('question', re.compile(r"\b(thanks|thank|thx|ty)\b.*\?|\?.*\b(thanks|thank|thx|ty)\b", re.I)),
 ]
+T = r"(thanks|thank|thx|ty|thanx|cheers)"
+# The second pass (--second-pass): look-alikes the first left thin, among lines not yet labelled.
+SECOND = [
+    ('mention', re.compile(r"\b(said|says|told|tells|ask|asked)\b.*\b" + T + r"\b|\b" + T + r"\b.*\b(said|says|told|tell)\b", re.I)),
+    ('quoted', re.compile(r"[\"“'][^\"”']*\b" + T + r"\b[^\"”']*[\"”']", re.I)),
+    ('absent', re.compile(r"\b(thanks|thank|thx) (to )?(canonical|ubuntu|debian|mark|shuttleworth|the devs|developers|linus|god|microsoft|google|whoever)", re.I)),
+    ('sarcastic', re.compile(r"(great|gee|wow|oh|well),? (thanks|thx)\b|thanks a lot\.{2,}|\bthanks?\b.*\b(not|useless|nothing)\b", re.I)),
+]
 SPELLINGS = ['thanks', 'thank you', 'thx', 'ty', 'tyvm', 'cheers', 'thank u', 'thanx', 'appreciate', 'thnx', 'kudos']
 
 
@@ -39,9 +47,13 @@ def main():
     ap.add_argument('--corpus', required=True)
     ap.add_argument('--per-spelling', type=int, default=12)
     ap.add_argument('--per-hint', type=int, default=60, help='at most this many lines of one hard case')
+    ap.add_argument('--second-pass', metavar='LABELS', help='the second pass: lines not in LABELS (40 sarcasm candidates)')
     args = ap.parse_args()
     assert '/dev' not in os.path.abspath(args.corpus), 'the thanks set comes from train only'
     picked, hard, real = [], {}, {}
+    labelled = set()
+    if args.second_pass:
+        labelled = {(r.split()[0], int(r.split()[1])) for r in open(args.second_pass) if r.strip()}
     for file in sorted(os.listdir(args.corpus)):
         if not file.endswith('.raw.txt'):
             continue
@@ -58,7 +70,12 @@ def main():
             if not m or number < 50:
                 continue
             nick, text = m.group(1) or m.group(2), m.group(3)
-            if len(text) > 300:
+            if len(text) > 300 or (name, number) in labelled:
+                continue
+            if args.second_pass:
+                hint = next((h for h, p in SECOND if p.search(text)), None)
+                if hint:
+                    hard.setdefault(hint, []).append((stable(name, number), name, number, nick, text, gold.get(number, set()), lines))
                 continue
             hint = next((h for h, p in HARD if p.search(text)), None)
             if hint in ('bot', 'question') and not THANKS.search(text):
@@ -71,7 +88,8 @@ def main():
             if hint:
                 hard.setdefault(hint, []).append((stable(name, number), name, number, nick, text, gold.get(number, set()), lines))
     for hint, rows in sorted(hard.items()):
-        for _, name, number, nick, text, antecedents, lines in sorted(rows)[:args.per_hint]:
+        limit = 40 if args.second_pass and hint == 'sarcastic' else len(rows) if args.second_pass else args.per_hint
+        for _, name, number, nick, text, antecedents, lines in sorted(rows)[:limit]:
             picked.append((name, number, hint, nick, text, antecedents, lines))
     for spelling, rows in sorted(real.items()):
         for _, name, number, nick, text, antecedents, lines in sorted(rows)[:args.per_spelling]:
