@@ -186,15 +186,16 @@ public struct ThanksDetector: Sendable {
             form = .plusPlus
         }
         guard let form else { return .none }
+        let last = form == .phrase ? Self.lastThanks(in: normal, pairs: pairs) : (start: nil, end: 0)
         // In a long message, only a thanks that opens or closes it counts ("bob: thanks for the
         // help! …", "… I'll take note of that. Thanks").
         if isLong, form != .phrase { return .none }
         if isLong, let thanksAt, thanksAt > Configuration.longMessageOpening,
-            Self.lastThanksEnd(in: normal, pairs: pairs) < normal.count - Configuration.longMessageOpening
+            last.end < normal.count - Configuration.longMessageOpening
         {
             return .none
         }
-        if thanksAt == Self.lastThanksStart(in: normal, pairs: pairs), let thanksAt, normal[thanksAt...].starts(with: Self.cheersBytes),
+        if thanksAt == last.start, let thanksAt, normal[thanksAt...].starts(with: Self.cheersBytes),
             Self.farewellBytes.contains(where: { ByteSearch.contains($0, in: normal) })
         {
             return .refused(.farewell)
@@ -211,7 +212,7 @@ public struct ThanksDetector: Sendable {
         // channel ("… you can chat in #ubuntu-offtopic. Thanks!").
         let isRequest = afterQuestion || Self.requestBytes.contains { ByteSearch.contains($0, in: normal) } || Self.namesChannel(text)
         if form == .phrase, isRequest, thanksAt ?? 0 > 0,
-            Self.wordCount(normal[Self.lastThanksEnd(in: normal, pairs: pairs)...]) <= Configuration.closingWords
+            Self.wordCount(normal[last.end...]) <= Configuration.closingWords
         {
             return .refused(.inAdvance)
         }
@@ -301,16 +302,6 @@ public struct ThanksDetector: Sendable {
             previous = byte
         }
         return count
-    }
-
-    /// Where the last thanks word or phrase ends in a normalised text (0 if there is none).
-    static func lastThanksEnd(in normal: [UInt8], pairs: ByteSearch.PairFilter) -> Int {
-        lastThanks(in: normal, pairs: pairs).end
-    }
-
-    /// Where the last thanks word or phrase starts in a normalised text (`nil` if there is none).
-    static func lastThanksStart(in normal: [UInt8], pairs: ByteSearch.PairFilter) -> Int? {
-        lastThanks(in: normal, pairs: pairs).start
     }
 
     /// The start of the last thanks word or phrase to start, and the end of the last to end.
