@@ -8,6 +8,6 @@ struct Rapport: AsyncParsableCommand {
         abstract: "A chat bot for IRC and Matrix that notices who helps whom.",
         version: RapportVersion.current,
         subcommands: [
-            RunCommand.self, CheckConfigCommand.self, ConsoleCommand.self, ReplayCommand.self, NudgeEvalCommand.self, MigrateStoreCommand.self,
+            RunCommand.self, CheckConfigCommand.self, ConsoleCommand.self, ReplayCommand.self, ThanksScoreCommand.self, NudgeEvalCommand.self, MigrateStoreCommand.self,
         ])
 }

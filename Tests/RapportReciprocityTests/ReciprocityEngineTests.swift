@@ -126,4 +126,46 @@ struct ReciprocityEngineTests {
         chat.say("alice", "how do I resize a partition? thanks in advance")
         #expect(chat.thanked.isEmpty)
     }
+
+    @Test("nick++ credits a member present; c++, notepad++ and a word that is nobody here credit nobody")
+    func plusPlusCreditsMembersOnly() {
+        var chat = Chat()
+        chat.say("bob", "alice: install build-essential, it has g++")
+        chat.say("alice", "is the notepad++ plugin any good? I miss it from windows")
+        chat.say("alice", "lvm++")
+        chat.say("alice", "c++ is hard")
+        #expect(chat.thanked.isEmpty)
+        chat.say("alice", "bob++")
+        #expect(chat.thanked == ["alice→bob"])
+    }
+
+    @Test("a leading <nick> addresses a member present, and quotes anyone else")
+    func angleNickAddressesMembersOnly() {
+        var chat = Chat()
+        chat.say("bob", "alice: run sudo update-grub")
+        chat.say("alice", "<carol> thanks, that did it")
+        #expect(chat.thanked.isEmpty)
+        chat.say("alice", "<bob> thanks, that did it")
+        #expect(chat.thanked == ["alice→bob"])
+    }
+
+    @Test("a thanks to the channel's bot credits nobody, even before the bot said anything")
+    func thanksToAnAbsentBotCreditsNobody() {
+        var chat = Chat(engine: ReciprocityEngine(configuration: .init(botNicks: ["ubottu"])))
+        chat.say("alice", "how do I resize a partition?")
+        chat.say("bob", "alice: use gparted from a live usb")
+        chat.say("alice", "ubottu: thanks for the link")
+        #expect(chat.thanked.isEmpty)
+    }
+
+    @Test("a thanks after a question credits the one who answered the thanker, and nobody when no one did")
+    func thanksAfterAQuestionNeedsHelpGiven() {
+        var chat = Chat()
+        chat.say("carol", "will the upgrade download everything again? thanks for reading this, it is a long story")
+        #expect(chat.thanked.isEmpty)
+        chat.say("alice", "how do I resize a partition?")
+        chat.say("bob", "alice: use gparted from a live usb")
+        chat.say("alice", "that's all it takes? thanks a lot, that was quick")
+        #expect(chat.thanked == ["alice→bob"])
+    }
 }

@@ -53,8 +53,8 @@ struct ThanksDetectorTests {
     }
 
     @Test func plusPlusNamesTheNick() {
-        #expect(detector.detect("bob++") == .thanks(.plusPlus, plusPlus: ["bob"]))
-        #expect(detector.detect("@alice++ great answer") == .thanks(.plusPlus, plusPlus: ["alice"]))
+        #expect(detector.detect("bob++") == .thanks(.init(form: .plusPlus, plusPlus: ["bob"])))
+        #expect(detector.detect("@alice++ great answer") == .thanks(.init(form: .plusPlus, plusPlus: ["alice"])))
     }
 
     @Test("c++, g++ and i++ are not thanks", arguments: ["I love c++", "compile it with g++", "for (i++)"])
@@ -67,18 +67,59 @@ struct ThanksDetectorTests {
         ("no thank you, I'll stay on 22.04", .declined),
         ("nein danke", .declined),
         ("non merci", .declined),
+        ("thanks, but I've been there", .declined),
+        ("yeah thanks but this is trivial enough", .declined),
+        ("yeah, thanks, i've seen that. i was looking for experiences", .declined),
         ("thanks in advance", .inAdvance),
         ("how do I mount a usb stick? TIA", .inAdvance),
-        ("anyone know how to fix grub? thanks", .inAdvance),
+        ("thx in adv", .inAdvance),
+        ("thank u in advance!", .inAdvance),
+        ("ty ahead of time", .inAdvance),
+        ("thanks for any help", .inAdvance),
+        ("any help would be appreciated", .inAdvance),
+        ("i would appreciate it greatly", .inAdvance),
+        ("thank u I will wait for your answer", .inAdvance),
         ("merci d'avance", .inAdvance),
         ("thanks for nothing", .sarcastic),
+        ("Yeah thanks :(", .sarcastic),
         ("thank god it's friday", .exclamation),
-        ("<bob> thanks alice", .quoted),
+        ("you can thank the ATI gods", .exclamation),
+        ("gtg, enjoy dapper all. thx to the developers", .absent),
+        ("Good thx , and you?", .smallTalk),
+        ("<bob> hi <carol> thanks", .quoted),
+        ("gdb: ill do it again, ill brb on gnome ;) cheers!!", .farewell),
+        ("nivekc1: either ask in #ubuntu-offtopic, or find a Mandriva channel.  Thank you.", .inAdvance),
+        ("please pastebin the output, thanks", .inAdvance),
+        ("thanx for info the bot told me already", .declined),
         ("> thanks", .quoted),
         ("he just said \"thanks\" and left", .quoted),
     ])
     func refuses(_ text: String, _ reason: ThanksDetector.Refusal) {
         #expect(detector.detect(text) == .refused(reason), "\(text)")
+    }
+
+    @Test("a thanks after a question is marked so: the engine credits it only when it closes help given")
+    func thanksAfterAQuestion() {
+        #expect(detector.detect("will it download it again? thanks for your help, this was very helpful") == .thanks(.init(form: .phrase, afterQuestion: true)))
+        #expect(detector.detect("anyone know how to fix grub? thanks") == .refused(.inAdvance))
+        #expect(detector.detect("varunendra what is the command for the wifi? thx very much") == .refused(.inAdvance))
+        #expect(detector.detect("thanks! and how do I mount it?") == .thanks(.init(form: .phrase)))
+        #expect(detector.detect("Muelli: Thx... but does that also reinstall everything?") == .thanks(.init(form: .phrase)))
+    }
+
+    @Test("a leading <nick> is handed to the engine, which knows whether it addresses someone present")
+    func leadingAngleNick() {
+        #expect(detector.detect("<bob> thanks alice") == .thanks(.init(form: .phrase, angleNick: "bob")))
+        #expect(detector.detect("<Dr_Willis> Thanks for information") == .thanks(.init(form: .phrase, angleNick: "Dr_Willis")))
+    }
+
+    @Test("the verb thank sends the thanks elsewhere unless it is to you", arguments: [
+        "thank crimsun_, not me. :-P", "you can thank ubuntu for ctrl-alt-backspace not working",
+    ])
+    func thankSomeoneElse(_ text: String) {
+        #expect(!detector.detect(text).isThanks, "\(text)")
+        #expect(detector.detect("thank ya, that did it").isThanks)
+        #expect(detector.detect("topyli: thank").isThanks)
     }
 
     @Test("ordinary messages", arguments: [
@@ -94,7 +135,8 @@ extension ThanksDetectorTests {
     @Test func longMessagesCountOnlyAnOpeningThanks() {
         let tail = String(repeating: "and then I will try the other partition layout tomorrow ", count: 4)
         #expect(detector.detect("corba: Thanks for the help! I'll try using a dedicated boot partition " + tail).isThanks)
-        #expect(!detector.detect("I tried the other partition layout as described " + tail + " thanks to the wiki").isThanks)
+        #expect(!detector.detect("I tried the other partition layout as described " + tail + " and it worked thanks to it, " + tail).isThanks)
+        #expect(detector.detect("Ah, I see. I tried the other partition layout as described " + tail + " I'll take note of that. Thanks").isThanks)
     }
 }
 

@@ -81,40 +81,63 @@ struct ChannelProcessor: Sendable {
             }
         }
         // A thanks.
-        if case .thanks(let form, let plusPlus) = verdict {
-            let linkedAuthor = decision.startsConversation ? nil : state.message(decision.antecedent)?.nick
-            let helper = state.recentHelper[sender].flatMap { o.time - $0.time <= configuration.recentHelperSeconds ? $0.nick : nil }
-            let facts = CreditResolver.Facts(
-                thanker: o.nick, named: plusPlus + decision.mentionedNicks,
-                explicitReplyAuthor: decision.isExplicit ? linkedAuthor : nil,
-                linkedAuthor: decision.isExplicit ? nil : linkedAuthor, recentHelper: helper)
-            let resolver = CreditResolver(casemapping: casemapping) { [botNicks = configuration.botNicks, recent = state.botNicks] nick in
-                let folded = casemapping.fold(nick)
-                return botNicks.contains(folded) || recent.contains(folded)
-            }
-            if let credit = resolver.resolve(facts) {
-                let detection: HelpEvent.Detection =
-                    switch credit.source {
-                    case .named: form == .plusPlus ? .plusPlus : .named
-                    case .explicitReply, .linked: .reply
-                    case .recentHelper: .recentHelper
-                    case .reaction: .reaction
-                    case .command: .command
-                    }
-                for nick in credit.nicks {
-                    let related = credit.source == .linked || credit.source == .explicitReply ? decision.antecedent : nil
-                    let event = HelpEvent(
-                        kind: .thanked, from: o.nick, to: nick, detection: detection, network: o.network, channel: o.channel,
-                        time: date, messageID: o.id, relatedMessageID: related.flatMap { state.message($0)?.id }, sequence: sequence,
-                        relatedSequence: related)
-                    let credited = TextAnalysis.nickHash(nick, casemapping: casemapping)
-                    if state.caps.allow(.thanked, from: sender, to: credited, at: o.time, cap: configuration.dailyCapPerPair) {
-                        events.append(event)
-                    }
+        if case .thanks(let thanks) = verdict, let credit = credit(for: thanks, of: o, sender: sender, analysis: analysis, decision: decision, state: state) {
+            let detection: HelpEvent.Detection =
+                switch credit.source {
+                case .named: thanks.form == .plusPlus ? .plusPlus : .named
+                case .explicitReply, .linked: .reply
+                case .recentHelper: .recentHelper
+                case .reaction: .reaction
+                case .command: .command
+                }
+            for nick in credit.nicks {
+                let related = credit.source == .linked || credit.source == .explicitReply ? decision.antecedent : nil
+                let event = HelpEvent(
+                    kind: .thanked, from: o.nick, to: nick, detection: detection, network: o.network, channel: o.channel,
+                    time: date, messageID: o.id, relatedMessageID: related.flatMap { state.message($0)?.id }, sequence: sequence,
+                    relatedSequence: related)
+                let credited = TextAnalysis.nickHash(nick, casemapping: casemapping)
+                if state.caps.allow(.thanked, from: sender, to: credited, at: o.time, cap: configuration.dailyCapPerPair) {
+                    events.append(event)
                 }
             }
         }
         return ReciprocityEngine.Outcome(decision: decision, events: events)
+    }
+
+    /// Who a thanks credits, with what the channel knows: only members are named (by `nick++` or a
+    /// leading `<nick>`); a thanks that names the channel's bot, present or not, credits nobody
+    /// else; and a thanks after a question credits only the one who last answered the thanker.
+    func credit(
+        for thanks: ThanksDetector.Thanks, of o: Observation, sender: UInt64, analysis: TextAnalysis, decision: ReplyLinker.Decision,
+        state: ChannelState
+    ) -> CreditResolver.Credit? {
+        let casemapping = configuration.casemapping
+        // `c++`, `lvm++`, `notepad++`: nobody here.
+        var named = thanks.plusPlus.compactMap { state.linker.member($0) }
+        if thanks.form == .plusPlus, named.isEmpty { return nil }
+        if let angle = thanks.angleNick {
+            // `<bob> thanks`: bob addressed, if he is here; else a quote of him.
+            guard let member = state.linker.member(angle), !casemapping.equal(member, o.nick) else { return nil }
+            named.insert(member, at: 0)
+        }
+        if thanks.form != .plusPlus { named += decision.mentionedNicks }
+        let recent = state.recentHelper[sender].flatMap { o.time - $0.time <= configuration.recentHelperSeconds ? $0 : nil }
+        if thanks.afterQuestion, recent == nil { return nil }
+        let linkedAuthor = decision.startsConversation ? nil : state.message(decision.antecedent)?.nick
+        let facts = CreditResolver.Facts(
+            thanker: o.nick, named: named, explicitReplyAuthor: decision.isExplicit ? linkedAuthor : nil,
+            linkedAuthor: decision.isExplicit ? nil : linkedAuthor, recentHelper: recent?.nick)
+        let resolver = CreditResolver(casemapping: casemapping) { [botNicks = configuration.botNicks, bots = state.botNicks] nick in
+            let folded = casemapping.fold(nick)
+            return botNicks.contains(folded) || bots.contains(folded)
+        }
+        guard var credit = resolver.resolve(facts) else { return nil }
+        // "ubottu: thanks for the link" before the bot said anything here.
+        if credit.source != .named, analysis.tokens.contains(where: { botHashes.contains($0.nick) }) { return nil }
+        // After a question, only the one who last answered the thanker.
+        if thanks.afterQuestion, let recent { credit.nicks.removeAll { !casemapping.equal($0, recent.nick) } }
+        return credit.nicks.isEmpty ? nil : credit
     }
 
     func reaction(_ o: Observation, target: MessageID, key: String, sender: UInt64, isBot: Bool, state: inout ChannelState) -> [HelpEvent] {

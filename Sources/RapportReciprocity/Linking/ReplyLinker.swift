@@ -275,6 +275,12 @@ public struct ReplyLinker: Sendable {
         users.filter { $0.lastSeen >= horizon }
     }
 
+    /// The nick, as last shown, of the channel member `nick` names under the casemapping, if the
+    /// linker remembers them (they spoke, joined or changed nick lately).
+    public func member(_ nick: String) -> String? {
+        users[TextAnalysis.nickHash(nick, casemapping: casemapping)]?.nick
+    }
+
     /// Whether `hash` is the nick of a user the linker remembers.
     @inline(__always)
     func isKnown(_ hash: UInt64) -> Bool {

@@ -119,43 +119,28 @@ public struct Replay: Sendable {
 
     /// Reads one log in the corpus format and hands each line, in order, to `body` as an
     /// observation of the channel `NAME` (network `corpus`), with its line number (from 0) and
-    /// whether the line was in the format (other lines become `.other` observations).
-    ///
-    /// Times come from the log's `[HH:MM]` stamps, counting days when the clock goes back past
-    /// midnight, in seconds from the log's first midnight.
+    /// whether the line was in the format (other lines become `.other` observations); times as
+    /// ``CorpusReader`` reads them.
     public static func forEachObservation(in file: URL, _ body: (_ line: Int, _ observation: Observation, _ valid: Bool) throws -> Void) throws {
-        let name = logName(file)
-        var lineNumber = 0
-        var minute = 0
-        var day = 0
-        // One observation, its fields replaced line by line: built anew for every line, the
-        // compiler copied it once more (≈ 400 instructions a line).
-        var observation = Observation(kind: .other, network: "corpus", channel: name, nick: "", time: 0)
+        var reader = CorpusReader(channel: logName(file))
         // Read in chunks so memory stays flat however long the log.
         try LineReader.forEachLine(in: file) { line in
-            var parsed = CorpusLine(line)
-            if let m = parsed.minute {
-                if m < minute - 60 { day += 1 }  // past midnight
-                minute = m
-            }
-            var valid = true
-            switch parsed.kind {
-            case .message: observation.kind = .message
-            case .action: observation.kind = .action
-            case .join: observation.kind = .join
-            case .leave: observation.kind = .leave
-            case .nickChange(let new): observation.kind = .nickChange(newNick: new)
-            case .other: observation.kind = .other
-            case .invalid:
-                observation.kind = .other
-                valid = false
-            }
-            observation.time = Double(day * 86400 + minute * 60)
-            // Moved, not copied: `parsed` is done with them.
-            swap(&observation.nick, &parsed.nick)
-            swap(&observation.text, &parsed.text)
-            try body(lineNumber, observation, valid)
-            lineNumber += 1
+            let valid = reader.read(line)
+            try body(reader.lineNumber, reader.observation, valid)
+            reader.lineNumber += 1
+        }
+    }
+
+    /// ``forEachObservation(in:_:)`` for a log held in memory, one string a line, as the channel
+    /// `channel`.
+    public static func forEachObservation(
+        lines: [String], channel: String, _ body: (_ line: Int, _ observation: Observation, _ valid: Bool) throws -> Void
+    ) rethrows {
+        var reader = CorpusReader(channel: channel)
+        for var line in lines {
+            let valid = line.withUTF8 { reader.read($0[...]) }
+            try body(reader.lineNumber, reader.observation, valid)
+            reader.lineNumber += 1
         }
     }
 
@@ -194,6 +179,52 @@ public struct Replay: Sendable {
             }
         }
         return out + "\""
+    }
+}
+
+/// Turns the lines of one log in the corpus format, in order, into observations of one channel
+/// (network `corpus`).
+///
+/// Times come from the log's `[HH:MM]` stamps, counting days when the clock goes back past
+/// midnight, in seconds from the log's first midnight.
+struct CorpusReader {
+    /// The line number (from 0) of the line read last.
+    var lineNumber = 0
+    var minute = 0
+    var day = 0
+    /// One observation, its fields replaced line by line: built anew for every line, the
+    /// compiler copied it once more (≈ 400 instructions a line).
+    var observation: Observation
+
+    init(channel: String) {
+        observation = Observation(kind: .other, network: "corpus", channel: channel, nick: "", time: 0)
+    }
+
+    /// Makes ``observation`` the observation of `line` (other lines become `.other`
+    /// observations); returns whether the line was in the format.
+    mutating func read(_ line: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        var parsed = CorpusLine(line)
+        if let m = parsed.minute {
+            if m < minute - 60 { day += 1 }  // past midnight
+            minute = m
+        }
+        var valid = true
+        switch parsed.kind {
+        case .message: observation.kind = .message
+        case .action: observation.kind = .action
+        case .join: observation.kind = .join
+        case .leave: observation.kind = .leave
+        case .nickChange(let new): observation.kind = .nickChange(newNick: new)
+        case .other: observation.kind = .other
+        case .invalid:
+            observation.kind = .other
+            valid = false
+        }
+        observation.time = Double(day * 86400 + minute * 60)
+        // Moved, not copied: `parsed` is done with them.
+        swap(&observation.nick, &parsed.nick)
+        swap(&observation.text, &parsed.text)
+        return valid
     }
 }
 
