@@ -10,6 +10,10 @@ public import Foundation
 public struct Administration: Sendable {
     let bot: Bot
 
+    /// The administration of `bot` (the web dashboard's way in; plugins use
+    /// ``PluginContext/administration``).
+    public init(bot: Bot) { self.bot = bot }
+
     /// A plugin and how it stands.
     public struct PluginStatus: Sendable, Hashable {
         public var descriptor: PluginDescriptor

@@ -51,9 +51,7 @@ extension Bot {
     }
 
     func settingTexts(_ plugin: String, network: String?, channel: String?) throws -> [(key: String, value: String)] {
-        let descriptor = try registration(plugin).descriptor
-        let values = settings(descriptor.id, network: network, channel: channel)
-        return descriptor.settings.map { ($0.key, $0.display(values.values[$0.key] ?? $0.defaultValue)) }
+        try settingStates(plugin, network: network, channel: channel).map { ($0.spec.key, $0.value) }
     }
 
     func setSetting(_ plugin: String, _ key: String, to text: String, in scope: Scope, by actor: AdminActor) async throws -> String {

@@ -43,6 +43,8 @@ public actor Bot: EventSink {
     var failures: [String: String] = [:]
     /// Networks whose connector stopped for good (``ConnectorStatus/failed``).
     private var failedNetworks: Set<String> = []
+    /// When ``start()`` ran, for the uptime on the dashboard.
+    private(set) var startedAt: Date?
     /// Each person's command token bucket, kept until it is full again.
     var commandBuckets: ExpiringTable<String, TokenBucket>
     /// Per-plugin output limits, by plugin id.
@@ -121,6 +123,7 @@ public actor Bot: EventSink {
 
     /// Loads state and starts the plugins, without running connectors (tests drive ``receive(_:)``).
     public func start() async throws {
+        startedAt = time.now
         try await store.migrate(RuntimeState.namespace, CoreMigrations.all)
         state = try await RuntimeState.load(from: store)
         await joinStoredChannels()
