@@ -56,10 +56,21 @@ enum AdministrationPages {
             }
             return """
                 <section class="card" id="plugin-\(HTML.escape(id))"><h2>\(HTML.escape(id)) <span class="muted">\(HTML.escape(status.descriptor.version))</span></h2>
-                <p>\(HTML.escape(status.descriptor.summary))</p><p>\(state)</p><div class="buttons">\(buttons.joined())</div></section>
+                <p>\(HTML.escape(status.descriptor.summary))</p><p>\(state)</p>\(status.process.map(process) ?? "")<div class="buttons">\(buttons.joined())</div></section>
                 """
         }.joined(separator: "\n")
         return page(session, "Plugins", notice: notice, body: placeChooser(session, "/dashboard/plugins", networks: networks, place: place) + cards)
+    }
+
+    /// An external plugin's program: its phase, restarts, last error and the tail of its standard error.
+    private static func process(_ state: PluginProcessState) -> String {
+        let facts = ["Program: <strong class=\"phase\">\(state.phase.rawValue)</strong>", "\(state.restarts) restart\(state.restarts == 1 ? "" : "s")"]
+            + (state.lastError.map { ["last error: \(HTML.escape($0))"] } ?? [])
+        let tail = state.standardErrorTail.isEmpty ? "" : """
+            <details><summary>Standard error, last \(state.standardErrorTail.count) lines</summary>\
+            <pre>\(HTML.escape(state.standardErrorTail.joined(separator: "\n")))</pre></details>
+            """
+        return "<p class=\"process\">\(facts.joined(separator: " · "))</p>\(tail)"
     }
 
     // MARK: - Settings

@@ -80,6 +80,23 @@ struct WebDriver {
         _ = try await command(.POST, "element/\(try await element(selector))/click", .object([:]))
     }
 
+    /// Clicks a submit button and waits (10 s at most) until the page it was on is gone, so
+    /// what is read next is the answer to the form.
+    func submit(_ selector: String) async throws {
+        let old = try await element("html")
+        try await click(selector)
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            do {
+                _ = try await command(.GET, "element/\(old)/name", nil)
+            } catch {
+                return  // stale: the next page replaced it
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw Failure(description: "submitting \(selector) did not load a page")
+    }
+
     /// Replaces the text of the first input matching a CSS selector with `text`.
     func type(_ text: String, into selector: String) async throws {
         let element = try await element(selector)

@@ -21,6 +21,8 @@ public struct Administration: Sendable {
         public var enabled: Bool
         /// Why it could not start, if it could not.
         public var failure: String?
+        /// For a plugin that runs as a separate program: how the program is doing.
+        public var process: PluginProcessState?
     }
 
     /// One line of the audit log.

@@ -2,11 +2,17 @@ import Foundation
 import Logging
 
 extension Bot {
-    func pluginStatuses(network: String?, channel: String?) -> [Administration.PluginStatus] {
-        registrations.map {
-            let id = $0.descriptor.id
-            return .init(descriptor: $0.descriptor, enabled: isEnabled(id, network: network, channel: channel), failure: failures[id])
+    func pluginStatuses(network: String?, channel: String?) async -> [Administration.PluginStatus] {
+        var statuses: [Administration.PluginStatus] = []
+        for registration in registrations {
+            let id = registration.descriptor.id
+            let process = runners[id]?.plugin as? any ProcessBackedPlugin
+            statuses.append(
+                .init(
+                    descriptor: registration.descriptor, enabled: isEnabled(id, network: network, channel: channel), failure: failures[id],
+                    process: await process?.processState()))
         }
+        return statuses
     }
 
     func registration(_ plugin: String) throws -> PluginRegistration {
