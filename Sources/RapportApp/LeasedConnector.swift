@@ -87,4 +87,6 @@ actor LeasedConnector: Connector {
     nonisolated func casemapping() -> Casemapping { inner.casemapping() }
 
     func status() async -> ConnectorStatus { running == nil ? .standby : await inner.status() }
+
+    func health() async -> ConnectorHealth { running == nil ? ConnectorHealth(status: .standby) : await inner.health() }
 }

@@ -163,14 +163,24 @@ enum AdministrationPages {
 
     static func channels(_ session: WebSession, notice: Notice?, networks: [Administration.NetworkState]) -> String {
         let sections = networks.map { network in
-            let channels = network.channels.sorted { $0.key < $1.key }.map { channel, joined in
-                "\(HTML.escape(channel)): \(joined ? "joined" : "left") "
-                    + button(session, "/dashboard/channels", ["action": joined ? "part" : "join", "network": network.network, "channel": channel], joined ? "Part" : "Join", id: nil)
+            let health = network.health
+            let inNow = health.channels.keys.sorted().map { channel in
+                let members = (health.channels[channel] ?? nil).map { "\($0) member\($0 == 1 ? "" : "s")" } ?? "members unknown"
+                return "\(HTML.escape(channel)): in, \(members) "
+                    + button(session, "/dashboard/channels", ["action": "part", "network": network.network, "channel": channel], "Part", id: nil)
             }
+            // Left at run time (kept lower-cased) and not in it again.
+            let left = network.channels.filter { entry in !entry.value && !health.channels.keys.contains { $0.lowercased() == entry.key } }
+                .keys.sorted().map { channel in
+                "\(HTML.escape(channel)): left "
+                    + button(session, "/dashboard/channels", ["action": "join", "network": network.network, "channel": channel], "Join", id: nil)
+            }
+            let served = health.status == .standby
+                ? "Served by another instance sharing the store (this one holds no lease for it)." : "Served by this instance."
             return """
-                <section class="card"><h2>\(HTML.escape(network.network)) <span class="muted">\(network.status.rawValue)</span></h2>
-                <p class="muted">Channels joined or left at run time (channels from the file are joined at start).</p>
-                \(list(channels, empty: "No channels joined or left at run time."))
+                <section class="card"><h2>\(HTML.escape(network.network)) <span class="muted">\(health.status.rawValue)</span></h2>
+                <p class="muted">\(served)</p>
+                \(list(inNow + left, empty: "In no channels right now."))
                 <form method="post" action="/dashboard/channels">\(csrf(session))\(hidden(["network": network.network, "action": "join"]))\
                 <label>Channel <input type="text" name="channel" placeholder="#channel"></label> <button type="submit">Join</button></form></section>
                 """
@@ -197,10 +207,17 @@ enum AdministrationPages {
     }
 
     static func health(_ session: WebSession, networks: [Administration.NetworkState], uptime: TimeInterval?, store: String, migration: String?) -> String {
-        let rows = networks.map { [HTML.escape($0.network), "<span class=\"status-\($0.status.rawValue)\">\($0.status.rawValue)</span>"] }
+        let cards = networks.map { network in
+            let health = network.health
+            return """
+                <section class="card"><h2>\(HTML.escape(network.network)) <span class="status-\(health.status.rawValue)">\(health.status.rawValue)</span></h2>
+                <p>Connected since: \(health.since.map { $0.formatted(.iso8601) } ?? "—") · Reconnects: \(health.reconnects)</p>
+                <p>Last error: \(health.lastError.map(HTML.escape) ?? "none")</p></section>
+                """
+        }
         let body = """
             <h2>Networks</h2>
-            \(HTML.table(caption: "Connections", headers: ["Network", "State"], rows: rows, empty: "No networks are configured."))
+            \(cards.isEmpty ? "<p>No networks are configured.</p>" : cards.joined(separator: "\n"))
             <h2>Bot</h2>
             <ul><li>Version: <strong id="version">\(HTML.escape(RapportVersion.current))</strong></li>
             <li>Up for: <strong id="uptime">\(uptime.map { DashboardPages.age($0) } ?? "not started")</strong></li>

@@ -119,6 +119,10 @@ struct IRCIntegrationTests {
                 try await bot.waitUntilJoined(["#rapport", "#runtime"], timeout: 30)
                 #expect(await bot.connector.registrations >= 2)
                 #expect(await bot.connector.status() == .connected)
+                let health = await bot.connector.health()
+                #expect(health.status == .connected && health.since != nil && health.reconnects >= 1)
+                #expect(health.lastError != nil, "why the connection ended")
+                #expect(health.channels["#rapport"] == .some(1) && health.channels["#runtime"] == .some(1), "the bot alone in each")
                 try await eventually("queued line delivered (echo-message)") {
                     await EventLog.shared.events(on: bot.network).contains { $0.isOwn && $0.message?.text == "queued while offline" }
                 }

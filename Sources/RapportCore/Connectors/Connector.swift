@@ -46,8 +46,13 @@ public protocol Connector: Sendable {
     /// The default answers ``ConnectorStatus/connected``, which is right for a connector without
     /// a connection (the console); a network connector reports its real state.
     func status() async -> ConnectorStatus
+    /// The link's state with what the connector knows of it: since when, reconnects, the last
+    /// error, the channels it is in. The default reports ``status()`` alone.
+    func health() async -> ConnectorHealth
 }
 
 extension Connector {
     public func status() async -> ConnectorStatus { .connected }
+
+    public func health() async -> ConnectorHealth { ConnectorHealth(status: await status()) }
 }

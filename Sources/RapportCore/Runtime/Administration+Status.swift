@@ -9,10 +9,11 @@ extension Administration {
         public var source: SettingSource
     }
 
-    /// A network the bot is configured for, and the channels joined or left at run time.
+    /// A network the bot is configured for: its link, and the channels joined or left at run time.
     public struct NetworkState: Sendable, Hashable {
         public var network: String
-        public var status: ConnectorStatus
+        /// The connection, and the channels the bot is in now with their member counts.
+        public var health: ConnectorHealth
         /// Channels joined (`true`) or left (`false`) with `!join`/`!part` or the dashboard.
         public var channels: [String: Bool]
     }
@@ -31,12 +32,12 @@ extension Administration {
 
     /// Every network, its connection and its run-time channels, by name.
     public func networks() async -> [NetworkState] {
-        let statuses = await bot.networkStatus()
+        let health = await bot.networkHealth()
         let channels = await bot.state.channels
-        return statuses.keys.sorted().map { network in
+        return health.keys.sorted().map { network in
             let mine = channels.filter { $0.key.hasPrefix(network + "/") }
             return NetworkState(
-                network: network, status: statuses[network] ?? .disconnected,
+                network: network, health: health[network] ?? ConnectorHealth(status: .disconnected),
                 channels: Dictionary(uniqueKeysWithValues: mine.map { (String($0.key.dropFirst(network.count + 1)), $0.value) }))
         }
     }

@@ -350,9 +350,17 @@ public actor Bot: EventSink {
 
     /// The state of every connector, by network, for readiness checks.
     public func networkStatus() async -> [String: ConnectorStatus] {
-        var result: [String: ConnectorStatus] = [:]
+        await networkHealth().mapValues(\.status)
+    }
+
+    /// What every connector knows of its link, by network; a connector stopped for good is
+    /// ``ConnectorStatus/failed``.
+    func networkHealth() async -> [String: ConnectorHealth] {
+        var result: [String: ConnectorHealth] = [:]
         for (network, connector) in connectors {
-            result[network] = failedNetworks.contains(network) ? .failed : await connector.status()
+            var health = await connector.health()
+            if failedNetworks.contains(network) { health.status = .failed }
+            result[network] = health
         }
         return result
     }

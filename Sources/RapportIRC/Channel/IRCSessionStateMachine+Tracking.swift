@@ -243,4 +243,9 @@ extension IRCSessionStateMachine {
 
     /// Channels we are in.
     public var joinedChannels: [String] { channels.values.map(\.name) }
+
+    /// The channels we are in, with how many members each has.
+    public var memberCounts: [String: Int?] {
+        Dictionary(channels.values.map { ($0.name, Optional($0.members.count)) }, uniquingKeysWith: { first, _ in first })
+    }
 }
