@@ -88,5 +88,9 @@ actor LeasedConnector: Connector {
 
     func status() async -> ConnectorStatus { running == nil ? .standby : await inner.status() }
 
+    func isOperator(_ identity: Identity, in channel: String) async -> Bool? {
+        running == nil ? nil : await inner.isOperator(identity, in: channel)
+    }
+
     func health() async -> ConnectorHealth { running == nil ? ConnectorHealth(status: .standby) : await inner.health() }
 }

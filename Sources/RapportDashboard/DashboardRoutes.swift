@@ -157,11 +157,15 @@ public struct DashboardRoutes: HTTPRoutes {
     }
 
     /// The role `grant` gives right now (roles can be taken away): owner or admin from the
-    /// runtime, else operator of the link's channel; `nil` when it gives none.
+    /// runtime, else operator of the link's channel while the network still says so (a network
+    /// that cannot tell, such as the console, leaves the link's word standing); `nil` when it
+    /// gives none.
     private func role(of grant: DashboardAccess.Grant) async throws -> Role? {
         let role = await administration.role(of: grant.identity)
         if role >= .admin { return role }
-        return grant.channel == nil ? nil : .channelOperator
+        guard let place = grant.channel else { return nil }
+        let still = await administration.isOperator(grant.identity, in: place.channel, on: place.network)
+        return still == false ? nil : .channelOperator
     }
 
     /// The session of this request, checked now, for a page that needs at least `needed`.

@@ -172,6 +172,15 @@ public actor IRCConnector: Connector {
         isConnected() ? .connected : running ? .connecting : .disconnected
     }
 
+    /// Whether the services account of `identity` (an identity of this network) is an operator
+    /// in `channel`, from member tracking; `nil` while not connected.
+    public func isOperator(_ identity: Identity, in channel: String) async -> Bool? {
+        guard let session, session.isRegistered else { return nil }
+        let prefix = "irc:\(network):"
+        guard identity.rawValue.hasPrefix(prefix) else { return false }
+        return session.isOperator(account: String(identity.rawValue.dropFirst(prefix.count)), in: channel)
+    }
+
     public func health() async -> ConnectorHealth {
         ConnectorHealth(
             status: await status(), since: isConnected() ? registeredAt : nil, reconnects: max(registrations - 1, 0), lastError: lastError,

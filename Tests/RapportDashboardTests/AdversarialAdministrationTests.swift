@@ -87,6 +87,16 @@ struct AdversarialAdministrationTests {
             #expect(try await topSize("#rapport") == "2")
             let entry = try #require(try await administration.audit(limit: 1).first)
             #expect(entry.actor == "irc:test:olga" && entry.action == "config.set" && entry.origin == .web)
+
+            // The network takes her operator status away: her session loses the pages and the forms at once.
+            let olgaIdentity = Identity.irc(network: "test", account: "olga")
+            await chat.connector.setOperator(olgaIdentity, of: "#rapport", true)
+            #expect(try await olga.get("/dashboard/settings").status == 200)
+            await chat.connector.setOperator(olgaIdentity, of: "#rapport", false)
+            #expect(try await olga.get("/dashboard/settings").status == 403)
+            own["value"] = "3"
+            #expect(try await olga.post("/dashboard/settings", own, csrf: token).status == 403)
+            #expect(try await topSize("#rapport") == "2")
         }
     }
 

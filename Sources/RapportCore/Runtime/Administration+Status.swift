@@ -30,6 +30,12 @@ extension Administration {
         await bot.role(of: ChatEvent(network: "", channel: nil, sender: ChatUser(nick: identity.rawValue, identity: identity), kind: .join))
     }
 
+    /// Whether `identity` is an operator in `channel` of `network` right now, as the network
+    /// says; `nil` when its connector cannot tell (or there is no such network).
+    public func isOperator(_ identity: Identity, in channel: String, on network: String) async -> Bool? {
+        await bot.connectors[network]?.isOperator(identity, in: channel)
+    }
+
     /// Every network, its connection and its run-time channels, by name.
     public func networks() async -> [NetworkState] {
         let health = await bot.networkHealth()
