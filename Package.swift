@@ -112,7 +112,7 @@ let package = Package(
             name: "RapportDashboardTests",
             dependencies: [
                 "RapportDashboard", "RapportHTTP", "RapportTesting", "RapportCore", "RapportStoreSQLite", "DashboardPlugin",
-                "ThanksPlugin", "NudgesPlugin", "AdminPlugin", ahc, log, nioCore, .product(name: "NIOHTTP1", package: "swift-nio"),
+                "ThanksPlugin", "NudgesPlugin", "AdminPlugin", "CorePlugin", ahc, log, nioCore, .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

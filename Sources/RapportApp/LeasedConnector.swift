@@ -97,4 +97,10 @@ actor LeasedConnector: Connector {
     nonisolated func casemapping() -> Casemapping { inner.casemapping() }
 
     func status() async -> ConnectorStatus { running == nil ? .standby : await inner.status() }
+
+    func isOperator(_ identity: Identity, in channel: String) async -> Bool? {
+        running == nil ? nil : await inner.isOperator(identity, in: channel)
+    }
+
+    func health() async -> ConnectorHealth { running == nil ? ConnectorHealth(status: .standby) : await inner.health() }
 }

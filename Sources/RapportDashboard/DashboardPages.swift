@@ -5,24 +5,24 @@ import ThanksPlugin
 /// question excerpts) goes through ``HTML/escape(_:)``.
 enum DashboardPages {
     /// The list of channels with help activity.
-    static func index(_ channels: [(network: String, channel: String)]) -> String {
+    static func index(_ channels: [(network: String, channel: String)], header: String = "") -> String {
         let items = channels.map { place in
             "<li><a href=\"\(HTML.escape(channelPath(network: place.network, channel: place.channel, period: .week)))\">"
                 + "\(HTML.escape(place.channel))</a> <span class=\"muted\">on \(HTML.escape(place.network))</span></li>"
         }.joined(separator: "\n")
         let list = channels.isEmpty ? "<p>No help has been recorded in any channel yet.</p>" : "<ul>\n\(items)\n</ul>"
-        return HTML.page(title: "Channels", body: "<h1>Rapport dashboard</h1>\n<h2>Channels</h2>\n\(list)")
+        return HTML.page(title: "Channels", body: "\(header)<h1>Rapport dashboard</h1>\n<h2>Channels</h2>\n\(list)")
     }
 
     /// One channel's help activity in a period.
-    static func channel(_ report: ChannelReport) -> String {
+    static func channel(_ report: ChannelReport, header: String = "") -> String {
         let name = HTML.escape(report.channel)
         let periods = Period.allCases.map { period in
             period == report.period
                 ? "<strong aria-current=\"page\">\(period.label)</strong>"
                 : "<a href=\"\(HTML.escape(channelPath(network: report.network, channel: report.channel, period: period)))\">\(period.label)</a>"
         }.joined(separator: " ")
-        let body = """
+        let body = header + """
             <nav aria-label="Dashboard"><a href="/dashboard">All channels</a></nav>
             <h1>\(name) <span class="muted">on \(HTML.escape(report.network))</span></h1>
             <nav aria-label="Period">Period: \(periods)</nav>
@@ -71,7 +71,7 @@ enum DashboardPages {
         "/dashboard/channel?network=\(queryEscape(network))&channel=\(queryEscape(channel))&period=\(period.rawValue)"
     }
 
-    private static func queryEscape(_ text: String) -> String {
+    static func queryEscape(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ""
     }
 

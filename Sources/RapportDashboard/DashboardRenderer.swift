@@ -11,11 +11,11 @@ public struct DashboardRenderer: Sendable {
     /// Creates what the pages read: the ledger and the dashboard's index on it.
     public func migrate() async throws { try await loader.migrate() }
 
-    /// The list of channels.
-    public func indexPage() async throws -> String { DashboardPages.index(try await loader.channels()) }
+    /// The list of channels, below `header` (the signed-in navigation; HTML as it is).
+    public func indexPage(header: String = "") async throws -> String { DashboardPages.index(try await loader.channels(), header: header) }
 
-    /// One channel's page for `period`, as of `now`.
-    public func channelPage(network: String, channel: String, period: Period, now: Date) async throws -> String {
-        DashboardPages.channel(try await loader.report(network: network, channel: channel, period: period, now: now))
+    /// One channel's page for `period`, as of `now`, below `header`.
+    public func channelPage(network: String, channel: String, period: Period, now: Date, header: String = "") async throws -> String {
+        DashboardPages.channel(try await loader.report(network: network, channel: channel, period: period, now: now), header: header)
     }
 }

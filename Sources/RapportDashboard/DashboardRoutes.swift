@@ -15,17 +15,23 @@ public import RapportHTTP
 /// POST /signin/TOKEN             the button: uses the token, opens a session (cookie), then the
 ///                                dashboard; refused without the form's code (`form_code`, bound
 ///                                to the token) or from another site (`Sec-Fetch-Site: cross-site`)
+/// POST /signout                  ends the session on the server (with the session's form token)
 /// GET /dashboard                 the channels with help activity
 /// GET /dashboard/channel?network=N&channel=C&period=week|month|all
 ///                                one channel: help per day, who helped whom, helpers, unsung
 ///                                helpers, open questions, nudges sent and suppressed
+/// GET|POST /dashboard/plugins, /dashboard/settings, /dashboard/people, /dashboard/channels
+///                                administration (see `DashboardRoutes+Administration.swift`)
+/// GET /dashboard/audit, /dashboard/health
 /// ```
-/// Every page checks the session and that its identity is still an admin; refusals are a plain
-/// 401 (no or unknown session, bad link) or 403 (not an admin) page.
+/// Every page checks the session and the role its identity holds right now (an admin, or the
+/// operator of the one channel of their link, for the plugins and settings pages); refusals are
+/// a plain 401 (no or unknown session, bad link) or 403 (not allowed) page.
 public struct DashboardRoutes: HTTPRoutes {
     let access: DashboardAccess
     let renderer: DashboardRenderer
     let bot: Bot
+    let administration: Administration
     let secureCookies: Bool
     let time: any TimeSource
     let logger: Logger
@@ -39,6 +45,7 @@ public struct DashboardRoutes: HTTPRoutes {
         access = DashboardAccess(PluginStore(namespace: DashboardPlugin.descriptor.id, database: store))
         renderer = DashboardRenderer(store: store)
         self.bot = bot
+        administration = Administration(bot: bot)
         self.secureCookies = secureCookies
         self.time = time
         self.logger = logger
@@ -73,21 +80,24 @@ public struct DashboardRoutes: HTTPRoutes {
         }
         router.get("dashboard") { request, _ in
             await respond {
-                _ = try await signedInAdmin(request)
-                return Self.html(try await renderer.indexPage())
+                let session = try await signedIn(request)
+                return Self.html(try await renderer.indexPage(header: AdministrationPages.header(session)))
             }
         }
         router.get("dashboard/channel") { request, _ in
             await respond {
-                _ = try await signedInAdmin(request)
+                let session = try await signedIn(request)
                 let query = request.uri.queryParameters
                 guard let network = query.get("network"), let channel = query.get("channel") else {
                     throw Refused(.badRequest, "Choose a channel from the list of channels.")
                 }
                 let period = query.get("period").flatMap(Period.init(rawValue:)) ?? .week
-                return Self.html(try await renderer.channelPage(network: network, channel: channel, period: period, now: time.now))
+                return Self.html(
+                    try await renderer.channelPage(
+                        network: network, channel: channel, period: period, now: time.now, header: AdministrationPages.header(session)))
             }
         }
+        addAdministration(to: router)
     }
 
     /// A refused request: its status and the sentence shown.
@@ -105,15 +115,15 @@ public struct DashboardRoutes: HTTPRoutes {
 
     /// The page behind a sign-in link: a button that posts the form, or why the link is refused.
     private func signInForm(_ token: String) async throws -> Response {
-        _ = try Self.signInIdentity(try await access.check(token, now: time.now))
+        _ = try Self.signInGrant(try await access.check(token, now: time.now))
         return Self.html(DashboardPages.signInForm(code: try await access.formCode(for: token)))
     }
 
     private func signIn(_ token: String) async throws -> Response {
-        let identity = try Self.signInIdentity(try await access.redeem(token, now: time.now))
-        guard await isAdmin(identity) else { throw Refused(.forbidden, "This dashboard is for bot admins only.") }
-        let session = try await access.openSession(for: identity, now: time.now)
-        logger.info("dashboard sign-in", metadata: ["identity": "\(identity)"])
+        let grant = try Self.signInGrant(try await access.redeem(token, now: time.now))
+        guard try await role(of: grant) != nil else { throw Refused(.forbidden, "This dashboard is for bot admins only.") }
+        let session = try await access.openSession(for: grant, now: time.now)
+        logger.info("dashboard sign-in", metadata: ["identity": "\(grant.identity)"])
         var response = Self.html(DashboardPages.signedIn)
         response.setCookie(
             Cookie(
@@ -122,44 +132,58 @@ public struct DashboardRoutes: HTTPRoutes {
         return response
     }
 
-    private static func signInIdentity(_ verdict: Result<Identity, DashboardAccess.Refusal>) throws -> Identity {
+    private static func signInGrant(_ verdict: Result<DashboardAccess.Grant, DashboardAccess.Refusal>) throws -> DashboardAccess.Grant {
         switch verdict {
-        case .success(let identity): return identity
+        case .success(let grant): return grant
         case .failure(.expired): throw Refused(.unauthorized, "This sign-in link has expired.")
         case .failure(.unknownOrUsed): throw Refused(.unauthorized, "This sign-in link is not valid, or it was used already.")
         }
     }
 
     /// The value of `name` in a URL-encoded form body, if it is there.
-    static func formField(_ name: String, in body: String) -> String? {
+    static func formField(_ name: String, in body: String) -> String? { formFields(body)[name] }
+
+    /// Every field of a URL-encoded form body (the first of each name).
+    static func formFields(_ body: String) -> [String: String] {
+        var fields: [String: String] = [:]
         for pair in body.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count == 2, parts[0] == name else { continue }
-            return String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+            guard parts.count == 2, let name = String(parts[0]).removingPercentEncoding, fields[name] == nil,
+                let value = String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+            else { continue }
+            fields[name] = value
         }
-        return nil
+        return fields
     }
 
-    /// Whether `identity` is a bot admin or owner right now (roles can be taken away).
-    private func isAdmin(_ identity: Identity) async -> Bool {
-        let asking = ChatEvent(network: "", channel: nil, sender: ChatUser(nick: "", identity: identity), kind: .join)
-        return await bot.role(of: asking) >= .admin
+    /// The role `grant` gives right now (roles can be taken away): owner or admin from the
+    /// runtime, else operator of the link's channel while the network still says so (a network
+    /// that cannot tell, such as the console, leaves the link's word standing); `nil` when it
+    /// gives none.
+    private func role(of grant: DashboardAccess.Grant) async throws -> Role? {
+        let role = await administration.role(of: grant.identity)
+        if role >= .admin { return role }
+        guard let place = grant.channel else { return nil }
+        let still = await administration.isOperator(grant.identity, in: place.channel, on: place.network)
+        return still == false ? nil : .channelOperator
     }
 
-    /// The admin signed in on this request's session.
-    private func signedInAdmin(_ request: Request) async throws -> Identity {
-        guard let session = request.cookies[Self.cookieName]?.value else {
+    /// The session of this request, checked now, for a page that needs at least `needed`.
+    func signedIn(_ request: Request, needs needed: Role = .admin) async throws -> WebSession {
+        guard let id = request.cookies[Self.cookieName]?.value else {
             throw Refused(.unauthorized, "You are not signed in.")
         }
-        guard let identity = try await access.session(session, now: time.now) else {
+        guard let grant = try await access.session(id, now: time.now) else {
             throw Refused(.unauthorized, "Your session is unknown or has expired.")
         }
-        guard await isAdmin(identity) else { throw Refused(.forbidden, "This dashboard is for bot admins only.") }
-        return identity
+        guard let role = try await role(of: grant), role >= needed else {
+            throw Refused(.forbidden, "This dashboard is for bot admins only.")
+        }
+        return WebSession(id: id, grant: grant, role: role, formToken: try await access.formToken(forSession: id))
     }
 
     /// Turns refusals into their page and any other failure into a 500 (logged, never shown).
-    private func respond(_ body: () async throws -> Response) async -> Response {
+    func respond(_ body: () async throws -> Response) async -> Response {
         do {
             return try await body()
         } catch let refused as Refused {

@@ -44,6 +44,8 @@ public actor IRCConnector: Connector {
     var registeredAt: Date?
     /// Whether ``run(events:)`` is running (connected, connecting or waiting to reconnect).
     var running = false
+    /// Why the last connection attempt or connection ended, for ``health()``.
+    var lastError: String?
     /// Connections that completed registration, for tests and metrics.
     public private(set) var registrations = 0
     /// Lines the parser rejected.
@@ -87,13 +89,17 @@ public actor IRCConnector: Connector {
             registeredAt = nil
             do {
                 try await connectOnce()
+                if !Task.isCancelled { lastError = "the connection was closed" }
             } catch let error as IRCConnectorError {
+                lastError = "\(error)"
                 throw error
             } catch {
                 if Task.isCancelled { break }
+                lastError = "\(error)"
                 logger.warning("connection failed", metadata: ["error": "\(error)"])
             }
             if let fatal {
+                lastError = fatal.message
                 logger.error("stopping: \(fatal.message)", metadata: ["code": "\(fatal.code)"])
                 throw fatal
             }
@@ -164,6 +170,21 @@ public actor IRCConnector: Connector {
 
     public func status() async -> ConnectorStatus {
         isConnected() ? .connected : running ? .connecting : .disconnected
+    }
+
+    /// Whether the services account of `identity` (an identity of this network) is an operator
+    /// in `channel`, from member tracking; `nil` while not connected.
+    public func isOperator(_ identity: Identity, in channel: String) async -> Bool? {
+        guard let session, session.isRegistered else { return nil }
+        let prefix = "irc:\(network):"
+        guard identity.rawValue.hasPrefix(prefix) else { return false }
+        return session.isOperator(account: String(identity.rawValue.dropFirst(prefix.count)), in: channel)
+    }
+
+    public func health() async -> ConnectorHealth {
+        ConnectorHealth(
+            status: await status(), since: isConnected() ? registeredAt : nil, reconnects: max(registrations - 1, 0), lastError: lastError,
+            channels: session?.memberCounts ?? [:])
     }
 
     /// The services account we logged in to on this connection, if any.

@@ -12,7 +12,7 @@ import Synchronization
 ///
 /// Each instance owns one supervised process: `!plugin reload` (a new instance) starts the
 /// program again, so it runs the code as it is on disk now.
-public struct ExternalPlugin: SelfDescribingPlugin {
+public struct ExternalPlugin: SelfDescribingPlugin, ProcessBackedPlugin {
     public let descriptor: PluginDescriptor
     let supervisor: ExternalPluginSupervisor
 
@@ -25,6 +25,8 @@ public struct ExternalPlugin: SelfDescribingPlugin {
     }
 
     public func shutdown() async { await supervisor.stop() }
+
+    public func processState() async -> PluginProcessState { await supervisor.processState() }
 
     /// Starts every configured plugin at once and reads their manifests, so the runtime knows
     /// their commands and settings before it starts.

@@ -45,6 +45,10 @@ actor ExternalPluginSupervisor {
     private var nextID = 1
     private var handshake: CheckedContinuation<Manifest, any Error>?
     private var consecutiveFailures = 0
+    /// Restarts after a failure, and the last failure, for ``processState()``.
+    private var restarts = 0
+    private var lastError: String?
+    private let standardErrorTail = StandardErrorTail()
     private var startedAt = Date()
     private var restartTask: Task<Void, Never>?
     private var garbage = 0
@@ -80,7 +84,7 @@ actor ExternalPluginSupervisor {
         lineBucket = TokenBucket(capacity: rate * 2, refillPerSecond: rate, now: Date())
         let process: PluginProcess
         do {
-            process = try PluginProcess(configuration, logger: logger)
+            process = try PluginProcess(configuration, tail: standardErrorTail, logger: logger)
         } catch {
             phase = .idle
             throw ExternalPluginError("cannot start \(configuration.command.joined(separator: " ")): \(error)")
@@ -200,6 +204,19 @@ actor ExternalPluginSupervisor {
         waiting.continuation.resume(throwing: CancellationError())
     }
 
+    /// How the program is doing now.
+    func processState() -> PluginProcessState {
+        let shown: PluginProcessState.Phase =
+            switch phase {
+            case .idle, .starting: .starting
+            case .running: .running
+            case .waitingToRestart: .restarting
+            case .disabled: .failed
+            case .stopped: .stopped
+            }
+        return PluginProcessState(phase: shown, restarts: restarts, lastError: lastError, standardErrorTail: standardErrorTail.snapshot)
+    }
+
     // MARK: - Failure and restart
 
     /// Kills the current process after trouble; restarts it later if it was running.
@@ -231,6 +248,7 @@ actor ExternalPluginSupervisor {
     }
 
     private func recordFailure(_ reason: String) async {
+        lastError = reason
         if Date().timeIntervalSince(startedAt) > Self.healthyAfter { consecutiveFailures = 0 }
         consecutiveFailures += 1
         let failures = consecutiveFailures
@@ -253,6 +271,7 @@ actor ExternalPluginSupervisor {
 
     private func restart() async {
         guard phase == .waitingToRestart else { return }
+        restarts += 1
         do {
             try await start()
             if phase == .running { logger.notice("plugin restarted") }

@@ -50,4 +50,19 @@ public actor RecordingConnector: Connector {
     public func status() async -> ConnectorStatus { reportedStatus }
 
     public func setStatus(_ status: ConnectorStatus) { reportedStatus = status }
+
+    /// What ``isOperator(_:in:)`` reports, by identity and lower-cased channel; `nil` (the
+    /// default): it cannot tell, like the console.
+    public private(set) var operators: [Identity: Set<String>]?
+
+    public func isOperator(_ identity: Identity, in channel: String) async -> Bool? {
+        operators.map { $0[identity, default: []].contains(channel.lowercased()) }
+    }
+
+    /// Makes `identity` an operator of `channel` (or takes it away).
+    public func setOperator(_ identity: Identity, of channel: String, _ isOperator: Bool) {
+        var table = operators ?? [:]
+        if isOperator { table[identity, default: []].insert(channel.lowercased()) } else { table[identity]?.remove(channel.lowercased()) }
+        operators = table
+    }
 }

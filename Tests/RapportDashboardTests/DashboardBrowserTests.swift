@@ -1,5 +1,6 @@
 import AdminPlugin
 import AsyncHTTPClient
+import CorePlugin
 import DashboardPlugin
 import Foundation
 import Logging
@@ -33,8 +34,8 @@ struct DashboardBrowserTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try SQLiteStore(path: directory.appendingPathComponent("rapport.sqlite").path)
         let chat = try await PluginHarness(
-            [PluginRegistration(DashboardPlugin.self), PluginRegistration(ThanksPlugin.self), PluginRegistration(NudgesPlugin.self),
-             PluginRegistration(AdminPlugin.self)],
+            [PluginRegistration(CorePlugin.self), PluginRegistration(DashboardPlugin.self), PluginRegistration(ThanksPlugin.self),
+             PluginRegistration(NudgesPlugin.self), PluginRegistration(AdminPlugin.self)],
             configuration: BotConfiguration(owners: [.irc(network: "test", account: Self.owner)], plugins: ["nudges": .init(enabled: true)]),
             store: store, time: time)
         let logger = Logger(label: "dashboard-test")
@@ -182,7 +183,7 @@ struct DashboardBrowserTests {
                 try await browser.screenshot(to: "\(Self.artifacts)/not-admin.png")
             }
             // A person who is not an admin gets no link at all.
-            #expect(try await chat.say("!dashboard", as: "mallory", account: "mallory", at: time.now) == ["You need to be a bot admin for that."])
+            #expect(try await chat.say("!dashboard", as: "mallory", account: "mallory", at: time.now) == ["You need to be a channel operator for that."])
         }
     }
 }

@@ -20,8 +20,9 @@ struct WebDriver {
     let session: String
 
     /// Starts `chromedriver` and a headless browser session, runs `body`, then ends both.
-    /// Fails (never skips) when chromium or its driver is not installed.
-    static func withBrowser(_ body: (WebDriver) async throws -> Void) async throws {
+    /// Fails (never skips) when chromium or its driver is not installed. With `javascript` off,
+    /// the browser runs no script on any page (Chromium's content setting).
+    static func withBrowser(javascript: Bool = true, _ body: (WebDriver) async throws -> Void) async throws {
         for program in [chromium, chromedriver] where !FileManager.default.isExecutableFile(atPath: program) {
             throw Failure(description: "\(program) is missing: run deploy/install-deps.sh browser")
         }
@@ -33,7 +34,7 @@ struct WebDriver {
         ) { _ in
             let base = "http://127.0.0.1:\(port)"
             try await waitUntilReady(base)
-            let created = try await request(.POST, base + "/session", capabilities)
+            let created = try await request(.POST, base + "/session", capabilities(javascript: javascript))
             guard case .object(let value) = created, case .string(let session) = value["sessionId"] else {
                 throw Failure(description: "chromedriver did not open a session: \(created)")
             }
@@ -48,16 +49,20 @@ struct WebDriver {
         }
     }
 
-    private static let capabilities: JSONValue = .object([
-        "capabilities": .object([
-            "alwaysMatch": .object([
-                "goog:chromeOptions": .object([
-                    "binary": .string(chromium),
-                    "args": .array(["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1000,1400"].map(JSONValue.string)),
+    private static func capabilities(javascript: Bool) -> JSONValue {
+        .object([
+            "capabilities": .object([
+                "alwaysMatch": .object([
+                    "goog:chromeOptions": .object([
+                        "binary": .string(chromium),
+                        "args": .array(["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1000,1400"].map(JSONValue.string)),
+                        // 2 = block: the same as switching JavaScript off in the settings.
+                        "prefs": .object(["profile.managed_default_content_settings.javascript": .number(javascript ? 1 : 2)]),
+                    ])
                 ])
             ])
         ])
-    ])
+    }
 
     func open(_ url: String) async throws { _ = try await command(.POST, "url", .object(["url": .string(url)])) }
 
@@ -73,6 +78,35 @@ struct WebDriver {
     /// Clicks the first element matching a CSS selector (a button submits its form).
     func click(_ selector: String) async throws {
         _ = try await command(.POST, "element/\(try await element(selector))/click", .object([:]))
+    }
+
+    /// Clicks a submit button and waits (10 s at most) until the page it was on is gone, so
+    /// what is read next is the answer to the form.
+    func submit(_ selector: String) async throws {
+        let old = try await element("html")
+        try await click(selector)
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            do {
+                _ = try await command(.GET, "element/\(old)/name", nil)
+            } catch {
+                return  // stale: the next page replaced it
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw Failure(description: "submitting \(selector) did not load a page")
+    }
+
+    /// Replaces the text of the first input matching a CSS selector with `text`.
+    func type(_ text: String, into selector: String) async throws {
+        let element = try await element(selector)
+        _ = try await command(.POST, "element/\(element)/clear", .object([:]))
+        _ = try await command(.POST, "element/\(element)/value", .object(["text": .string(text)]))
+    }
+
+    /// Resizes the window to `width` × `height` CSS pixels.
+    func resize(width: Int, height: Int) async throws {
+        _ = try await command(.POST, "window/rect", .object(["width": .number(Double(width)), "height": .number(Double(height))]))
     }
 
     /// The page's title once it is `expected`, or the last title seen after `seconds`

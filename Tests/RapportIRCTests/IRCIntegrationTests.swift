@@ -119,6 +119,10 @@ struct IRCIntegrationTests {
                 try await bot.waitUntilJoined(["#rapport", "#runtime"], timeout: 30)
                 #expect(await bot.connector.registrations >= 2)
                 #expect(await bot.connector.status() == .connected)
+                let health = await bot.connector.health()
+                #expect(health.status == .connected && health.since != nil && health.reconnects >= 1)
+                #expect(health.lastError != nil, "why the connection ended")
+                #expect(health.channels["#rapport"] == .some(1) && health.channels["#runtime"] == .some(1), "the bot alone in each")
                 try await eventually("queued line delivered (echo-message)") {
                     await EventLog.shared.events(on: bot.network).contains { $0.isOwn && $0.message?.text == "queued while offline" }
                 }
@@ -165,6 +169,10 @@ struct IRCIntegrationTests {
                 try await bot.connector.join("#acct")  // alice is already there: WHOX tells her account
                 try await bot.waitUntilJoined(["#acct"])
                 try await eventually("WHOX account for alice") { await bot.connector.account(of: "alice") == "alice" }
+                // She made the channel, so she is its operator; a dashboard session of hers asks this on every request.
+                let aliceIdentity = Identity.irc(network: bot.network, account: "alice")
+                #expect(await bot.connector.isOperator(aliceIdentity, in: "#acct") == true)
+                #expect(await bot.connector.isOperator(.irc(network: "elsewhere", account: "alice"), in: "#acct") == false)
                 try await bob.send("JOIN #acct")
                 try await eventually("bob seen") { await bot.connector.joinedChannels().isEmpty == false }
                 try await Task.sleep(for: .milliseconds(300))
@@ -174,6 +182,9 @@ struct IRCIntegrationTests {
                 try await bob.send("PRIVMSG #acct :!whoami")
                 let reply = try await bob.waitFor { $0.isText(from: "rapport", to: "#acct") }
                 #expect(reply.parameters.last == "irc:\(bot.network):bob")  // account-tag on the message
+                #expect(await bot.connector.isOperator(.irc(network: bot.network, account: "bob"), in: "#acct") == false)
+                try await alice.send("MODE #acct -o alice")
+                try await eventually("alice deopped") { await bot.connector.isOperator(aliceIdentity, in: "#acct") == false }
                 await alice.close()
                 await bob.close()
             }

@@ -21,6 +21,11 @@ struct CrashIsolationTests {
         #expect(try await Fixtures.eventually { try await pid(chat).map { $0 != before } ?? false })
         let audit = try await chat.say("!audit", as: "root", account: "root")
         #expect(audit.first?.contains("plugin:bad plugin.restart bad: the process exited with status 3") == true)
+        let status = await Administration(bot: chat.bot).plugins(network: nil, channel: nil).first { $0.descriptor.id == "bad" }
+        let process = try #require(status?.process)
+        #expect(process.phase == .running && process.restarts == 1)
+        #expect(process.lastError == "the process exited with status 3")
+        #expect(process.standardErrorTail.contains("giving up: crash requested"))
         await chat.stop()
     }
 

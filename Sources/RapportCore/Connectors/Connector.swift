@@ -63,10 +63,20 @@ public protocol Connector: Sendable {
     /// The default answers ``ConnectorStatus/connected``, which is right for a connector without
     /// a connection (the console); a network connector reports its real state.
     func status() async -> ConnectorStatus
+    /// The link's state with what the connector knows of it: since when, reconnects, the last
+    /// error, the channels it is in. The default reports ``status()`` alone.
+    func health() async -> ConnectorHealth
+    /// Whether the person with `identity` holds operator status in `channel` right now, or
+    /// `nil` when the connector cannot tell. The default cannot tell.
+    func isOperator(_ identity: Identity, in channel: String) async -> Bool?
 }
 
 extension Connector {
     public func status() async -> ConnectorStatus { .connected }
 
     public func deliver(_ message: OutgoingMessage) async throws { try await send(message) }
+
+    public func health() async -> ConnectorHealth { ConnectorHealth(status: await status()) }
+
+    public func isOperator(_ identity: Identity, in channel: String) async -> Bool? { nil }
 }

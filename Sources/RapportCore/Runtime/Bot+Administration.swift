@@ -2,11 +2,17 @@ import Foundation
 import Logging
 
 extension Bot {
-    func pluginStatuses(network: String?, channel: String?) -> [Administration.PluginStatus] {
-        registrations.map {
-            let id = $0.descriptor.id
-            return .init(descriptor: $0.descriptor, enabled: isEnabled(id, network: network, channel: channel), failure: failures[id])
+    func pluginStatuses(network: String?, channel: String?) async -> [Administration.PluginStatus] {
+        var statuses: [Administration.PluginStatus] = []
+        for registration in registrations {
+            let id = registration.descriptor.id
+            let process = runners[id]?.plugin as? any ProcessBackedPlugin
+            statuses.append(
+                .init(
+                    descriptor: registration.descriptor, enabled: isEnabled(id, network: network, channel: channel), failure: failures[id],
+                    process: await process?.processState()))
         }
+        return statuses
     }
 
     func registration(_ plugin: String) throws -> PluginRegistration {
@@ -17,7 +23,7 @@ extension Bot {
         return registration
     }
 
-    func setEnabled(_ plugin: String, _ enabled: Bool, in scope: Scope, by actor: ChatUser) async throws {
+    func setEnabled(_ plugin: String, _ enabled: Bool, in scope: Scope, by actor: AdminActor) async throws {
         let id = try registration(plugin).descriptor.id
         let key = RuntimeState.enabledKey(id, scope)
         try await RuntimeState.save(enabled, key, in: store)
@@ -25,7 +31,7 @@ extension Bot {
         try await audit(actor, enabled ? "plugin.enable" : "plugin.disable", "\(id) \(scope)")
     }
 
-    func reload(_ plugin: String, by actor: ChatUser) async throws {
+    func reload(_ plugin: String, by actor: AdminActor) async throws {
         let registration = try registration(plugin)
         let id = registration.descriptor.id
         if let runner = runners.removeValue(forKey: id) { await runner.stop() }
@@ -51,14 +57,12 @@ extension Bot {
     }
 
     func settingTexts(_ plugin: String, network: String?, channel: String?) throws -> [(key: String, value: String)] {
-        let descriptor = try registration(plugin).descriptor
-        let values = settings(descriptor.id, network: network, channel: channel)
-        return descriptor.settings.map { ($0.key, $0.display(values.values[$0.key] ?? $0.defaultValue)) }
+        try settingStates(plugin, network: network, channel: channel).map { ($0.spec.key, $0.value) }
     }
 
-    func setSetting(_ plugin: String, _ key: String, to text: String, in scope: Scope, by actor: ChatUser, role: Role) async throws -> String {
+    func setSetting(_ plugin: String, _ key: String, to text: String, in scope: Scope, by actor: AdminActor) async throws -> String {
         let (descriptor, spec) = try spec(plugin, key)
-        do { try spec.checkChange(descriptor.id, in: scope, by: role) } catch { throw CommandError(.notPermitted, error.description) }
+        do { try spec.checkChange(descriptor.id, in: scope, by: actor.role) } catch { throw CommandError(.notPermitted, error.description) }
         let value: SettingValue
         do { value = try spec.parse(text) } catch { throw CommandError(.badArguments, error.description) }
         let storeKey = RuntimeState.overrideKey(descriptor.id, key, scope)
@@ -69,11 +73,11 @@ extension Bot {
         return shown
     }
 
-    func unsetSetting(_ plugin: String, _ key: String, in scope: Scope, by actor: ChatUser, role: Role) async throws {
+    func unsetSetting(_ plugin: String, _ key: String, in scope: Scope, by actor: AdminActor) async throws {
         let (descriptor, spec) = try spec(plugin, key)
         // Any override may be removed, even one from before the setting became global (it is
         // ignored anyway); the role still counts.
-        do { try spec.checkChange(descriptor.id, in: .everywhere, by: role) } catch { throw CommandError(.notPermitted, error.description) }
+        do { try spec.checkChange(descriptor.id, in: .everywhere, by: actor.role) } catch { throw CommandError(.notPermitted, error.description) }
         let storeKey = RuntimeState.overrideKey(descriptor.id, key, scope)
         try await RuntimeState.save(SettingValue?.none, storeKey, in: store)
         state.overrides[storeKey] = nil
@@ -84,15 +88,15 @@ extension Bot {
         (configuration.owners.sorted(), state.admins.keys.sorted())
     }
 
-    func setAdmin(_ identity: Identity, _ admin: Bool, by actor: ChatUser) async throws {
+    func setAdmin(_ identity: Identity, _ admin: Bool, by actor: AdminActor) async throws {
         let key = "admin/\(identity.rawValue)"
-        let grant = admin ? RuntimeState.AdminGrant(grantedBy: actor.identity?.rawValue ?? actor.nick, at: time.now) : nil
+        let grant = admin ? RuntimeState.AdminGrant(grantedBy: actor.user.identity?.rawValue ?? actor.user.nick, at: time.now) : nil
         try await RuntimeState.save(grant, key, in: store)
         state.admins[identity] = grant
         try await audit(actor, admin ? "admin.add" : "admin.remove", identity.rawValue)
     }
 
-    func setJoined(_ channel: String, _ joined: Bool, on network: String, by actor: ChatUser) async throws {
+    func setJoined(_ channel: String, _ joined: Bool, on network: String, by actor: AdminActor) async throws {
         guard let connector = connectors[network] else {
             throw CommandError(.notFound, "I am not connected to a network called \(network).")
         }
@@ -103,19 +107,20 @@ extension Bot {
         try await audit(actor, joined ? "channel.join" : "channel.part", "\(network) \(channel)")
     }
 
-    func setIgnored(_ mask: String, _ ignored: Bool, by actor: ChatUser) async throws {
-        let by = actor.identity?.rawValue ?? actor.nick
+    func setIgnored(_ mask: String, _ ignored: Bool, by actor: AdminActor) async throws {
+        let by = actor.user.identity?.rawValue ?? actor.user.nick
         try await RuntimeState.save(ignored ? by : nil, "ignore/\(mask)", in: store)
         state.ignores[mask] = ignored ? by : nil
         try await audit(actor, ignored ? "ignore.add" : "ignore.remove", mask)
     }
 
-    func audit(_ actor: ChatUser, _ action: String, _ detail: String) async throws {
-        let who = actor.identity?.rawValue ?? "nick:\(actor.nick)"
+    func audit(_ actor: AdminActor, _ action: String, _ detail: String) async throws {
+        let who = actor.user.identity?.rawValue ?? "nick:\(actor.user.nick)"
         try await store.execute(
-            "INSERT INTO rapport_audit (at, actor, action, detail) VALUES (?, ?, ?, ?)",
-            [.text(time.now.formatted(.iso8601)), .text(who), .text(action), .text(detail)])
-        logger.notice("admin change", metadata: ["actor": "\(who)", "action": "\(action)", "detail": "\(detail)"])
+            "INSERT INTO rapport_audit (at, actor, action, detail, origin) VALUES (?, ?, ?, ?, ?)",
+            [.text(time.now.formatted(.iso8601)), .text(who), .text(action), .text(detail), .text(actor.origin.rawValue)])
+        logger.notice(
+            "admin change", metadata: ["actor": "\(who)", "action": "\(action)", "detail": "\(detail)", "origin": "\(actor.origin.rawValue)"])
     }
 
     func reportProblem(plugin: String, action: String, detail: String) async {
@@ -129,13 +134,18 @@ extension Bot {
         }
     }
 
-    func auditEntries(limit: Int) async throws -> [Administration.AuditEntry] {
-        try await store.query(
-            "SELECT at, actor, action, detail FROM rapport_audit ORDER BY at DESC LIMIT ?", [.integer(Int64(limit))]
+    /// The newest entries matching `filter`, newest first: at most `limit`, from among the newest
+    /// ``AuditFilter/scanned`` (filtering happens here, the same on every store backend).
+    func auditEntries(limit: Int, matching filter: AuditFilter) async throws -> [Administration.AuditEntry] {
+        let scanned = filter.isEmpty ? limit : AuditFilter.scanned
+        let entries: [Administration.AuditEntry] = try await store.query(
+            "SELECT at, actor, action, detail, origin FROM rapport_audit ORDER BY at DESC LIMIT ?", [.integer(Int64(scanned))]
         ).map {
             .init(
                 at: (try? Date($0["at"].string ?? "", strategy: .iso8601)) ?? .distantPast,
-                actor: $0["actor"].string ?? "", action: $0["action"].string ?? "", detail: $0["detail"].string ?? "")
+                actor: $0["actor"].string ?? "", action: $0["action"].string ?? "", detail: $0["detail"].string ?? "",
+                origin: $0["origin"].string.flatMap(AdminActor.Origin.init(rawValue:)) ?? .chat)
         }
+        return Array(entries.lazy.filter(filter.matches).prefix(limit))
     }
 }

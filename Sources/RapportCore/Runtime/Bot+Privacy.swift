@@ -63,7 +63,7 @@ extension Bot {
     }
 
     /// Erases `person` on an admin's word (a request made by other means), and audits it.
-    func forget(_ person: Person, by actor: ChatUser) async throws {
+    func forget(_ person: Person, by actor: AdminActor) async throws {
         try await forget(person)
         try await audit(actor, "person.forget", person.identity?.rawValue ?? "\(person.nick)@\(person.network)")
     }

@@ -66,19 +66,24 @@ extension Bot {
     }
 
     private func layeredSettings(_ plugin: String, network: String?, channel: String?) -> PluginSettings {
-        guard let descriptor = registrations.first(where: { $0.descriptor.id == plugin })?.descriptor else {
-            return PluginSettings([:])
+        PluginSettings(layeredSettingSources(plugin, network: network, channel: channel).mapValues(\.value))
+    }
+
+    /// Each setting of `plugin` in force in a place, and the layer it comes from.
+    func layeredSettingSources(_ plugin: String, network: String?, channel: String?) -> [String: (value: SettingValue, source: SettingSource)] {
+        guard let descriptor = registrations.first(where: { $0.descriptor.id == plugin })?.descriptor else { return [:] }
+        var values: [String: (value: SettingValue, source: SettingSource)] = [:]
+        for spec in descriptor.settings { values[spec.key] = (spec.defaultValue, .defaultValue) }
+        for (key, value) in configuration.plugins[plugin]?.values ?? [:] { values[key] = (value, .file) }
+        if let network {
+            for (key, value) in configuration.networkPlugins[network]?[plugin]?.values ?? [:] { values[key] = (value, .networkFile) }
         }
-        var values: [String: SettingValue] = [:]
-        for spec in descriptor.settings { values[spec.key] = spec.defaultValue }
-        values.merge(configuration.plugins[plugin]?.values ?? [:]) { $1 }
-        if let network { values.merge(configuration.networkPlugins[network]?[plugin]?.values ?? [:]) { $1 } }
         for scope in Scope.chain(network: network, channel: channel) {
             for spec in descriptor.settings where spec.reaches(scope) {
-                if let value = state.overrides[RuntimeState.overrideKey(plugin, spec.key, scope)] { values[spec.key] = value }
+                if let value = state.overrides[RuntimeState.overrideKey(plugin, spec.key, scope)] { values[spec.key] = (value, .override(scope)) }
             }
         }
-        return PluginSettings(values)
+        return values
     }
 
     /// Whether `plugin` runs in `channel` of `network` (`nil` for direct messages).

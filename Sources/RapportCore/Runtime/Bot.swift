@@ -43,6 +43,8 @@ public actor Bot: EventSink {
     var failures: [String: String] = [:]
     /// Networks whose connector stopped for good (``ConnectorStatus/failed``).
     private var failedNetworks: Set<String> = []
+    /// When ``start()`` ran, for the uptime on the dashboard.
+    private(set) var startedAt: Date?
     /// Each person's command token bucket, kept until it is full again.
     var commandBuckets: ExpiringTable<String, TokenBucket>
     /// Per-plugin output limits, by plugin id.
@@ -121,6 +123,7 @@ public actor Bot: EventSink {
 
     /// Loads state and starts the plugins, without running connectors (tests drive ``receive(_:)``).
     public func start() async throws {
+        startedAt = time.now
         try await store.migrate(RuntimeState.namespace, CoreMigrations.all)
         state = try await RuntimeState.load(from: store)
         await joinStoredChannels()
@@ -370,9 +373,17 @@ public actor Bot: EventSink {
 
     /// The state of every connector, by network, for readiness checks.
     public func networkStatus() async -> [String: ConnectorStatus] {
-        var result: [String: ConnectorStatus] = [:]
+        await networkHealth().mapValues(\.status)
+    }
+
+    /// What every connector knows of its link, by network; a connector stopped for good is
+    /// ``ConnectorStatus/failed``.
+    func networkHealth() async -> [String: ConnectorHealth] {
+        var result: [String: ConnectorHealth] = [:]
         for (network, connector) in connectors {
-            result[network] = failedNetworks.contains(network) ? .failed : await connector.status()
+            var health = await connector.health()
+            if failedNetworks.contains(network) { health.status = .failed }
+            result[network] = health
         }
         return result
     }

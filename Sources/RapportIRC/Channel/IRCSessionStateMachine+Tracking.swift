@@ -241,6 +241,19 @@ extension IRCSessionStateMachine {
         return support.isOperator(member.prefixes)
     }
 
+    /// Whether someone logged in to services `account` holds operator (or higher) status in `channel`.
+    public func isOperator(account: String, in channel: String) -> Bool {
+        guard let members = channels[fold(channel)]?.members else { return false }
+        return members.contains { nick, member in
+            users[nick]?.account?.lowercased() == account.lowercased() && support.isOperator(member.prefixes)
+        }
+    }
+
     /// Channels we are in.
     public var joinedChannels: [String] { channels.values.map(\.name) }
+
+    /// The channels we are in, with how many members each has.
+    public var memberCounts: [String: Int?] {
+        Dictionary(channels.values.map { ($0.name, Optional($0.members.count)) }, uniquingKeysWith: { first, _ in first })
+    }
 }

@@ -38,7 +38,8 @@ final class PluginProcess: Sendable {
     /// Starts `configuration.command` with a small environment and pipes on all three streams.
     ///
     /// - Throws: When the executable cannot be started.
-    init(_ configuration: ExternalPluginConfiguration, logger: Logger) throws {
+    /// - Parameter tail: Keeps the last lines of standard error.
+    init(_ configuration: ExternalPluginConfiguration, tail: StandardErrorTail = StandardErrorTail(), logger: Logger) throws {
         Self.ignoreSIGPIPE()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -90,7 +91,7 @@ final class PluginProcess: Sendable {
         let errFD = stderr.fileHandleForReading
         let pluginID = configuration.id
         Thread.detachNewThread {
-            Self.logStandardError(errFD, plugin: pluginID, logger: logger)
+            Self.logStandardError(errFD, plugin: pluginID, tail: tail, logger: logger)
         }
     }
 
@@ -113,14 +114,20 @@ final class PluginProcess: Sendable {
     }
 
     /// Logs what the plugin writes to standard error, a line at a time, at most a few lines a
-    /// second so that a chatty plugin cannot flood the log.
-    private static func logStandardError(_ handle: FileHandle, plugin: String, logger: Logger) {
+    /// second so that a chatty plugin cannot flood the log; `tail` keeps the last lines.
+    private static func logStandardError(_ handle: FileHandle, plugin: String, tail: StandardErrorTail, logger: Logger) {
         var framer = JSONLineFramer(maximumLength: 2000)
         var allowance = 20.0
         var last = Date()
         var dropped = 0
         readAll(handle) { bytes in
             for frame in framer.append(bytes) {
+                let text: String
+                switch frame {
+                case .line(let line): text = String(decoding: line, as: UTF8.self)
+                case .oversize: text = "(a line longer than 2000 bytes)"
+                }
+                tail.append(text)
                 let now = Date()
                 allowance = min(20, allowance + now.timeIntervalSince(last) * 5)
                 last = now
@@ -129,11 +136,6 @@ final class PluginProcess: Sendable {
                     continue
                 }
                 allowance -= 1
-                let text: String
-                switch frame {
-                case .line(let line): text = String(decoding: line, as: UTF8.self)
-                case .oversize: text = "(a line longer than 2000 bytes)"
-                }
                 logger.warning(
                     "plugin stderr", metadata: ["plugin": "\(plugin)", "line": "\(text)", "dropped": "\(dropped)"])
                 dropped = 0

@@ -79,6 +79,7 @@ for line in sys.stdin:
     elif mode == "crash" or (mode == "crash-once" and not os.path.exists(state)):
         if state:
             open(state, "w").close()
+        print("giving up: crash requested", file=sys.stderr, flush=True)
         sys.exit(3)
     elif mode == "hang":
         time.sleep(3600)

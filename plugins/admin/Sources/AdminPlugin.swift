@@ -41,10 +41,10 @@ public struct AdminPlugin: BuiltInPlugin {
                 throw CommandError.usage("\(command.name) #channel")
             }
             if command.name == "join" {
-                try await admin.join(channel, on: command.network, by: command.sender)
+                try await admin.join(channel, on: command.network, by: AdminActor(command))
                 reply = "Joining \(channel)."
             } else {
-                try await admin.part(channel, on: command.network, by: command.sender)
+                try await admin.part(channel, on: command.network, by: AdminActor(command))
                 reply = "Leaving \(channel)."
             }
         case "ignore": reply = try await ignore(sub, words, command, admin)
@@ -53,7 +53,8 @@ public struct AdminPlugin: BuiltInPlugin {
             let entries = try await admin.audit(limit: count)
             reply = entries.isEmpty
                 ? "The audit log is empty."
-                : entries.map { "\($0.at.formatted(.iso8601)) \($0.actor) \($0.action) \($0.detail)" }.joined(separator: "\n")
+                : entries.map { "\($0.at.formatted(.iso8601)) \($0.actor) \($0.action) \($0.detail)\($0.origin == .web ? " (on the web)" : "")" }
+                    .joined(separator: "\n")
         default: throw CommandError.unknownCommand(command.name)
         }
         try await context.reply(to: command, reply)
@@ -81,13 +82,11 @@ public struct AdminPlugin: BuiltInPlugin {
                 + (status.failure.map { "Failed to start: \($0)" } ?? (status.enabled ? "On here." : "Off here."))
         case "enable", "disable":
             guard let name = words.first else { throw CommandError.usage("plugin \(sub) NAME [#channel]") }
-            try Self.require(command, canChange: scope)
-            try await admin.setEnabled(name, sub == "enable", in: scope, by: command.sender)
+            try await admin.setEnabled(name, sub == "enable", in: scope, by: AdminActor(command))
             return "\(name.lowercased()) is now \(sub == "enable" ? "on" : "off") \(scope)."
         case "reload":
             guard let name = words.first else { throw CommandError.usage("plugin reload NAME") }
-            guard command.role >= .admin else { throw CommandError.notPermitted(.admin) }
-            try await admin.reload(name, by: command.sender)
+            try await admin.reload(name, by: AdminActor(command))
             return "\(name.lowercased()) reloaded."
         default:
             throw CommandError.usage(Self.descriptor.commands[0].usage)
@@ -117,12 +116,10 @@ public struct AdminPlugin: BuiltInPlugin {
             return "\(path) = \(value)"
         case "set":
             guard words.count >= 2 else { throw CommandError.usage("config set PLUGIN.KEY VALUE [#channel]") }
-            try Self.require(command, canChange: scope)
-            let shown = try await admin.set(plugin, key, to: words.dropFirst().joined(separator: " "), in: scope, by: command.sender, role: command.role)
+            let shown = try await admin.set(plugin, key, to: words.dropFirst().joined(separator: " "), in: scope, by: AdminActor(command))
             return "\(path) = \(shown) \(scope)."
         case "unset":
-            try Self.require(command, canChange: scope)
-            try await admin.unset(plugin, key, in: scope, by: command.sender, role: command.role)
+            try await admin.unset(plugin, key, in: scope, by: AdminActor(command))
             return "\(path) is back to its default \(scope)."
         default:
             throw CommandError.usage(Self.descriptor.commands[1].usage)
@@ -137,15 +134,14 @@ public struct AdminPlugin: BuiltInPlugin {
             let (owners, admins) = await admin.admins()
             return "Owners: \(Self.list(owners.map(\.rawValue))). Admins: \(Self.list(admins.map(\.rawValue)))."
         case "add", "remove":
-            guard command.role >= .owner else { throw CommandError.notPermitted(.owner) }
             guard let text = words.first, let identity = Identity(text) else {
                 throw CommandError(.badArguments, "Give an identity such as irc:\(command.network):ACCOUNT or matrix:@user:server — never a bare nick.")
             }
             if sub == "add" {
-                try await admin.addAdmin(identity, by: command.sender)
+                try await admin.addAdmin(identity, by: AdminActor(command))
                 return "\(identity) is now a bot admin."
             }
-            try await admin.removeAdmin(identity, by: command.sender)
+            try await admin.removeAdmin(identity, by: AdminActor(command))
             return "\(identity) is no longer a bot admin."
         default:
             throw CommandError.usage("admin add|remove|list [IDENTITY]")
@@ -158,8 +154,7 @@ public struct AdminPlugin: BuiltInPlugin {
             return "Ignored: \(Self.list(await admin.ignores()))."
         case "add", "remove":
             guard let mask = words.first else { throw CommandError.usage("ignore \(sub) MASK|IDENTITY") }
-            let canonical = Identity(mask)?.rawValue ?? mask.lowercased()
-            try await admin.ignore(canonical, sub == "add", by: command.sender)
+            let canonical = try await admin.ignore(mask, sub == "add", by: AdminActor(command))
             return sub == "add" ? "Ignoring commands from \(canonical)." : "No longer ignoring \(canonical)."
         default:
             throw CommandError.usage("ignore add|remove|list [MASK|IDENTITY]")
@@ -177,20 +172,6 @@ public struct AdminPlugin: BuiltInPlugin {
             return .channel(network: command.network, channel: last)
         }
         return .everywhere
-    }
-
-    /// Operators may change their own channel; admins anything.
-    static func require(_ command: CommandInvocation, canChange scope: Scope) throws {
-        if command.role >= .admin { return }
-        if case .channel(_, let channel) = scope, command.role >= .channelOperator,
-            let here = command.channel, here.lowercased() == channel.lowercased()
-        {
-            return
-        }
-        if command.role >= .channelOperator, let here = command.channel {
-            throw CommandError(.notPermitted, "Operators can change their own channel: add \(here) at the end. Changing it everywhere needs a bot admin.")
-        }
-        throw CommandError.notPermitted(.admin)
     }
 
     private func scopeChannel(_ scope: Scope) -> String? {

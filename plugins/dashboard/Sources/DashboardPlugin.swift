@@ -1,20 +1,21 @@
 import Logging
 public import RapportCore
 
-/// `!dashboard`: sends an admin a single-use link that signs them in to the web dashboard.
+/// `!dashboard`: sends an admin (or a channel operator, typed in their channel) a single-use link
+/// that signs them in to the web dashboard. An operator's link is for that channel only.
 ///
 /// The pages themselves are served by the HTTP endpoint (`RapportDashboard`); this plugin only
 /// issues the links, so the chat side stays behind the plugin API like every other command.
 public struct DashboardPlugin: BuiltInPlugin {
     public static let descriptor = PluginDescriptor(
         id: "dashboard",
-        summary: "Sign-in links to the web dashboard of help activity (admins).",
+        summary: "Sign-in links to the web dashboard: administer the bot and see help activity (admins; operators for their channel).",
         version: RapportVersion.current,
         commands: [
             .init(
                 "dashboard",
-                help: "Send you, privately, a link that signs you in to the web dashboard (single use, valid 10 minutes).",
-                requires: .admin)
+                help: "Send you, privately, a link that signs you in to the web dashboard (single use, valid 10 minutes). Operators: type it in your channel, for that channel's settings and plugins.",
+                requires: .channelOperator)
         ],
         settings: [
             SettingSpec(
@@ -40,7 +41,11 @@ public struct DashboardPlugin: BuiltInPlugin {
         guard !base.isEmpty else {
             throw CommandError(.unavailable, "The dashboard is not served: the configuration file needs an http: section (see the README).")
         }
-        let token = try await access.issueToken(for: identity, now: context.time.now)
+        // An operator's role holds in the channel they typed in (the runtime gives operators
+        // their role only there), so their link is for that channel.
+        let grant = command.role >= .admin
+            ? DashboardAccess.Grant(identity) : DashboardAccess.Grant(identity, operatorOf: command.channel.map { (command.network, $0) })
+        let token = try await access.issueToken(for: grant, now: context.time.now)
         let link = Self.link(base: base, token: token)
         try await context.replyPrivately(to: command, "Your dashboard sign-in link (single use, valid 10 minutes): \(link)")
         if command.channel != nil { try await context.reply(to: command, "I sent you a sign-in link privately.") }

@@ -6,7 +6,7 @@ import Testing
 @testable import DashboardPlugin
 
 struct DashboardAccessTests {
-    let alice = Identity.irc(network: "test", account: "alice")
+    let alice = DashboardAccess.Grant(.irc(network: "test", account: "alice"))
     let start = Date(timeIntervalSince1970: 1_800_000_000)
 
     func access() async throws -> (DashboardAccess, any Store) {
@@ -71,5 +71,20 @@ struct DashboardAccessTests {
         #expect(try await access.session(session, now: start.addingTimeInterval(DashboardAccess.sessionLifetime - 1)) == alice)
         #expect(try await access.session(session, now: start.addingTimeInterval(DashboardAccess.sessionLifetime + 1)) == nil)
         #expect(try await access.session("forged", now: start) == nil)
+    }
+
+    @Test func anOperatorsLinkAndSessionKeepTheirChannelAndSigningOutEndsTheSession() async throws {
+        let (access, _) = try await access()
+        let op = DashboardAccess.Grant(.irc(network: "test", account: "op"), operatorOf: ("test", "#x"))
+        let token = try await access.issueToken(for: op, now: start)
+        let redeemed = try await access.redeem(token, now: start)
+        #expect(redeemed == .success(op))
+        let session = try await access.openSession(for: op, now: start)
+        let signedIn = try #require(try await access.session(session, now: start))
+        #expect(signedIn.channel?.network == "test" && signedIn.channel?.channel == "#x")
+        #expect(try await access.isFormToken(try await access.formToken(forSession: session), forSession: session))
+        #expect(try await !access.isFormToken(try await access.formToken(forSession: "another"), forSession: session))
+        try await access.closeSession(session)
+        #expect(try await access.session(session, now: start) == nil)
     }
 }

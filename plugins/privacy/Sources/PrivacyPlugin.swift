@@ -64,7 +64,7 @@ public struct PrivacyPlugin: BuiltInPlugin {
                 try await admin.forget(person)
                 try await context.reply(to: command, "Done: Rapport no longer keeps anything that points to you.")
             } else {
-                try await admin.forget(subject, by: command.sender)
+                try await admin.forget(subject, by: AdminActor(command))
                 try await context.reply(to: command, "Done: Rapport no longer keeps anything recorded for \(Self.describe(subject)).")
             }
         case "track":
