@@ -36,4 +36,8 @@ public struct ServerError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String { "PostgreSQL \(code): \(message)" }
+
+    /// A serialization failure or a deadlock: the statement lost a race with another
+    /// transaction, and running it again can succeed.
+    var isLostRace: Bool { code == "40001" || code == "40P01" }
 }

@@ -11,13 +11,16 @@ struct PostgresStoreTests {
     @Test func passesConformance() async throws {
         try await TestPostgres.withDatabase { url in
             let store = try await PostgresStore.open(try PostgresURL(url))
+            let other = try await PostgresStore.open(try PostgresURL(url))
             do {
-                try await StoreConformance.run(store)
+                try await StoreConformance.run(store, sharingWith: other)
             } catch {
                 await store.close()
+                await other.close()
                 throw error
             }
             await store.close()
+            await other.close()
         }
     }
 
@@ -77,28 +80,42 @@ struct PostgresStoreTests {
         }
     }
 
-    /// Two stores (two "instances") on one database never lose an update to each other.
-    @Test func twoStoresOnOneDatabaseSerializeTransactions() async throws {
+    /// Two stores (two "instances") on one database: a transaction left open by one (a paused
+    /// instance, a long batch) holds up neither the other's reads nor its writes elsewhere.
+    /// Before, every call took one cluster-wide lock and waited here until the transaction ended.
+    @Test("an open transaction of one instance holds up no other instance's reads or other writes")
+    func openTransactionHoldsUpNoOtherInstance() async throws {
         try await TestPostgres.withDatabase { url in
             let a = try await PostgresStore.open(try PostgresURL(url))
             let b = try await PostgresStore.open(try PostgresURL(url))
-            try await a.migrate("shared", [Migration(1, "counter", ["CREATE TABLE shared_counter (n INTEGER NOT NULL)"])])
-            try await b.migrate("shared", [Migration(1, "counter", ["CREATE TABLE shared_counter (n INTEGER NOT NULL)"])])
-            try await a.execute("INSERT INTO shared_counter (n) VALUES (0)")
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for i in 0..<40 {
-                    let store = i.isMultiple(of: 2) ? a : b
-                    group.addTask {
-                        try await store.transaction { sql in
-                            let n = try await sql.query("SELECT n FROM shared_counter", []).first?["n"].int ?? -1
-                            try await Task.sleep(for: .milliseconds(1))
-                            try await sql.execute("UPDATE shared_counter SET n = ?", [.integer(Int64(n + 1))])
-                        }
-                    }
+            try await a.migrate("shared", [Migration(1, "rows", ["CREATE TABLE shared_rows (name TEXT PRIMARY KEY, n INTEGER NOT NULL)"])])
+            try await a.execute("INSERT INTO shared_rows (name, n) VALUES ('held', 0), ('free', 0)")
+            let (holding, held) = AsyncStream.makeStream(of: Void.self)
+            let (released, release) = AsyncStream.makeStream(of: Void.self)
+            defer { release.finish() }
+            let writer = Task {
+                try await a.transaction { sql in
+                    try await sql.execute("UPDATE shared_rows SET n = 1 WHERE name = 'held'", [])
+                    held.finish()
+                    for await _ in released {}
                 }
-                try await group.waitForAll()
             }
-            #expect(try await a.query("SELECT n FROM shared_counter").first?["n"].int == 40)
+            for await _ in holding {}
+            let started = ContinuousClock.now
+            let seen = try await value(of: Task { try await b.query("SELECT n FROM shared_rows WHERE name = 'held'") }, within: .seconds(5), "the read")
+            #expect(seen.first?["n"].int == 0, "a read sees the last committed value")
+            let changed = try await value(of: Task { try await b.execute("UPDATE shared_rows SET n = 2 WHERE name = 'free'") }, within: .seconds(5), "the write")
+            #expect(changed == 1)
+            let counted = try await value(
+                of: Task { try await b.transaction { sql in try await sql.execute("UPDATE shared_rows SET n = n + 1 WHERE name = 'free'", []) } },
+                within: .seconds(5), "the transaction")
+            #expect(counted == 1)
+            #expect(ContinuousClock.now - started < .seconds(2), "no call waited for the open transaction")
+            release.finish()
+            try await writer.value
+            #expect(try await b.query("SELECT name, n FROM shared_rows ORDER BY name") == [
+                SQLRow(["name": "free", "n": 3]), SQLRow(["name": "held", "n": 1]),
+            ])
             await a.close()
             await b.close()
         }

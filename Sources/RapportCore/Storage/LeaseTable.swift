@@ -5,9 +5,8 @@ public import Foundation
 /// holder's leases pass to another instance within ``ttl``.
 ///
 /// A lease is a row `(name, holder, expires_at)` in `rapport_leases`. ``acquire(_:)`` takes a
-/// free or expired lease, or renews one this holder already has; it runs in one store
-/// transaction, and store transactions are serialized (SQLite's single writer, PostgreSQL's
-/// transaction advisory lock), so two instances can never both win. A holder that stops
+/// free or expired lease, or renews one this holder already has, in one conditional upsert, so
+/// two instances can never both win. A holder that stops
 /// renewing (crash, `kill -9`, lost network) loses the lease when it expires.
 ///
 /// Time comes from each instance's clock: keep the clocks in sync (NTP) to well under ``ttl``.
@@ -56,20 +55,13 @@ public struct LeaseTable: Sendable {
         let holder = self.holder
         let now = time.now
         let expires = now.addingTimeInterval(ttl.timeInterval)
-        let taken = try await store.transaction { sql -> Bool in
-            let current = try await sql.query("SELECT holder, expires_at FROM rapport_leases WHERE name = ?", [.text(name)]).first
-            if let current, current["holder"].string != holder, let until = current["expires_at"].int,
-                until > Self.milliseconds(now)
-            {
-                return false
-            }
-            try await sql.execute(
-                """
-                INSERT INTO rapport_leases (name, holder, expires_at) VALUES (?, ?, ?)
-                ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-                """, [.text(name), .text(holder), .integer(Int64(Self.milliseconds(expires)))])
-            return true
-        }
+        // One statement decides: it writes only when the lease is free, expired or already ours.
+        let taken = try await store.execute(
+            """
+            INSERT INTO rapport_leases (name, holder, expires_at) VALUES (?, ?, ?)
+            ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+            WHERE rapport_leases.holder = excluded.holder OR rapport_leases.expires_at <= ?
+            """, [.text(name), .text(holder), .integer(Int64(Self.milliseconds(expires))), .integer(Int64(Self.milliseconds(now)))]) == 1
         return taken ? Grant(name: name, validUntil: expires) : nil
     }
 
