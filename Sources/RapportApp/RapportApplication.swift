@@ -54,7 +54,7 @@ public enum RapportApplication {
         if let postgres = storage.postgres {
             let url: PostgresURL
             do { url = try PostgresURL(postgres) } catch { throw StoreError(.unavailable, error.description) }
-            return try await PostgresStore.open(url, logger: storeLogger)
+            return try await PostgresStore.open(url, limits: storage.postgresLimits ?? PostgresLimits(), logger: storeLogger)
         }
         let path = storage.sqlite ?? "./data/rapport.sqlite"
         let store = try SQLiteStore(path: path)

@@ -8,6 +8,7 @@ extension PostgresStore {
     struct Executor: SQLExecutor {
         let connection: PostgresConnection
         let logger: Logger
+        let metrics: RapportMetrics?
         /// Whether a transaction is open on the connection: statements then run under a savepoint.
         let inTransaction: Bool
 
@@ -32,7 +33,7 @@ extension PostgresStore {
         /// statement).
         private func guarded(_ sql: String, _ arguments: [SQLValue]) async throws -> PostgresQueryResult {
             guard inTransaction else {
-                do { return try await raw(sql, arguments) } catch { throw ServerError(error) }
+                do { return try await raw(sql, arguments) } catch { throw failure(error, sql) }
             }
             try await run("SAVEPOINT rapport_statement")
             do {
@@ -42,8 +43,20 @@ extension PostgresStore {
             } catch {
                 try? await run("ROLLBACK TO SAVEPOINT rapport_statement")
                 try? await run("RELEASE SAVEPOINT rapport_statement")
-                throw ServerError(error)
+                throw failure(error, sql)
             }
+        }
+
+        /// `error` as a ``ServerError``; a timeout is logged and counted (never with the values).
+        private func failure(_ error: any Error, _ sql: String) -> ServerError {
+            let error = ServerError(error)
+            if let kind = error.timeout {
+                logger.warning(
+                    "statement timed out",
+                    metadata: ["kind": "\(kind.rawValue)", "error": "\(error)", "statement": "\(sql.prefix(160))"])
+                (metrics ?? RapportMetrics()).storeTimeout(kind)
+            }
+            return error
         }
 
         /// Runs control statements (BEGIN, COMMIT, SAVEPOINT…).

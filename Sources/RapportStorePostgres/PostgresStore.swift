@@ -22,25 +22,23 @@ import Synchronization
 ///   literals, so PostgreSQL infers their types from the SQL.
 /// - **Keys sort by bytes** (`COLLATE "C"`), whatever the database's collation.
 ///
-/// Every session bounds its waits (``sessionSettings``): a statement, a lock wait or a transaction
-/// left idle can never hang a caller (or an instance) forever; they become errors.
+/// Every session bounds its waits (``PostgresLimits``): a statement, a lock wait or a transaction
+/// left idle can never hang a caller (or an instance) forever; they become errors, logged and
+/// counted.
 ///
-/// Open it with ``open(_:logger:)`` and ``close()`` it when done.
+/// Open it with ``open(_:limits:metrics:logger:)`` and ``close()`` it when done.
 public final class PostgresStore: Store {
     /// Where the store connects; its description hides the password.
     public let url: PostgresURL
     let client: PostgresClient
     let logger: Logger
+    /// Where timeouts are counted; `nil`: the process-wide factory when one is counted (the app
+    /// sets it up after opening the store).
+    let metrics: RapportMetrics?
     private let runner: Task<Void, Never>
 
     /// How many times a call that lost a race (40001, 40P01) runs again before its error is thrown.
     static let retries = 4
-
-    /// Sent when each connection starts: the longest a statement may run, a lock may be waited for, and a transaction may sit idle. Generous, so
-    /// migrations of large tables pass; what they bound is a hang, not ordinary work.
-    static let sessionSettings = [
-        ("statement_timeout", "300s"), ("lock_timeout", "120s"), ("idle_in_transaction_session_timeout", "300s"),
-    ]
 
     /// How long ``close()`` lets calls under way finish before it stops the connections.
     static let drainTimeout = Duration.seconds(10)
@@ -48,9 +46,10 @@ public final class PostgresStore: Store {
     /// Calls under way, and whether the store is closed.
     private let calls = Mutex((underWay: 0, closed: false))
 
-    private init(url: PostgresURL, logger: Logger) {
+    private init(url: PostgresURL, limits: PostgresLimits, metrics: RapportMetrics?, logger: Logger) {
         self.url = url
         self.logger = logger
+        self.metrics = metrics
         var configuration: PostgresClient.Configuration
         if let folder = url.socketFolder {
             configuration = .init(
@@ -66,9 +65,10 @@ public final class PostgresStore: Store {
             configuration = .init(
                 host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: tls)
         }
-        configuration.options.connectTimeout = .seconds(10)
-        configuration.options.maximumConnections = 10
-        configuration.options.additionalStartupParameters = Self.sessionSettings
+        configuration.options.connectTimeout = limits.connectTimeout
+        configuration.options.maximumConnections = limits.poolSize
+        configuration.options.additionalStartupParameters = limits.sessionSettings
+        configuration.options.keepAliveBehavior = .init(frequency: limits.keepalive)
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         let (started, signal) = AsyncStream.makeStream(of: Void.self)
@@ -86,13 +86,16 @@ public final class PostgresStore: Store {
     ///
     /// - Throws: ``StoreError`` `.unavailable` naming the server (never the password) when it
     ///   cannot be reached or refuses the login.
-    public static func open(_ url: PostgresURL, logger: Logger = Logger(label: "rapport.store.postgres")) async throws -> PostgresStore {
+    public static func open(
+        _ url: PostgresURL, limits: PostgresLimits = PostgresLimits(), metrics: RapportMetrics? = nil,
+        logger: Logger = Logger(label: "rapport.store.postgres")
+    ) async throws -> PostgresStore {
         do {
-            try await probe(url, logger: logger)
+            try await probe(url, connectTimeout: limits.connectTimeout, logger: logger)
         } catch {
             throw StoreError(.unavailable, "Cannot connect to PostgreSQL at \(url).", cause: ServerError(error))
         }
-        let store = PostgresStore(url: url, logger: logger)
+        let store = PostgresStore(url: url, limits: limits, metrics: metrics, logger: logger)
         for await _ in store.started {}
         do {
             try await store.withTimeout(.seconds(15)) {
@@ -122,7 +125,7 @@ public final class PostgresStore: Store {
 
     /// One direct connection, so a refused connection or login fails at once with its cause
     /// (the pool would retry quietly until a timeout).
-    private static func probe(_ url: PostgresURL, logger: Logger) async throws {
+    private static func probe(_ url: PostgresURL, connectTimeout: Duration, logger: Logger) async throws {
         var configuration: PostgresConnection.Configuration
         if let folder = url.socketFolder {
             configuration = .init(
@@ -137,7 +140,7 @@ public final class PostgresStore: Store {
             configuration = .init(
                 host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: tls)
         }
-        configuration.options.connectTimeout = .seconds(10)
+        configuration.options.connectTimeout = TimeAmount(connectTimeout)
         var quiet = logger
         quiet.logLevel = .critical
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: quiet)
@@ -205,10 +208,10 @@ public final class PostgresStore: Store {
         if let open = OpenTransaction.joined(on: self) { return try await open.savepoint(body) }
         try enter()
         defer { leave() }
-        let logger = self.logger
+        let (logger, metrics) = (self.logger, self.metrics)
         return try await retrying {
             try await client.withConnection { connection in
-                let executor = Executor(connection: connection, logger: logger, inTransaction: true)
+                let executor = Executor(connection: connection, logger: logger, metrics: metrics, inTransaction: true)
                 let transaction = OpenTransaction(on: self, connection: executor, begin: { try await executor.run("BEGIN") }, control: executor.run)
                 do {
                     let result = try await transaction.run(body)
@@ -238,9 +241,11 @@ public final class PostgresStore: Store {
     private func autocommit<T: Sendable>(_ statement: @Sendable (Executor) async throws -> T) async throws -> T {
         try enter()
         defer { leave() }
-        let logger = self.logger
+        let (logger, metrics) = (self.logger, self.metrics)
         return try await retrying {
-            try await client.withConnection { try await statement(Executor(connection: $0, logger: logger, inTransaction: false)) }
+            try await client.withConnection {
+                try await statement(Executor(connection: $0, logger: logger, metrics: metrics, inTransaction: false))
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MetricsTestKit
 import RapportCore
 import RapportTesting
 import Testing
@@ -24,14 +25,66 @@ struct PostgresStoreTests {
         }
     }
 
-    @Test("every session bounds statements, lock waits and idle transactions")
+    @Test("every session bounds statements, lock waits and idle transactions, and has TCP keepalives")
     func sessionsBoundTheirWaits() async throws {
         try await TestPostgres.withDatabase { url in
             let store = try await PostgresStore.open(try PostgresURL(url))
-            defer { Task { await store.close() } }
-            for (name, value) in [("statement_timeout", "5min"), ("lock_timeout", "2min"), ("idle_in_transaction_session_timeout", "5min")] {
-                #expect(try await store.query("SHOW \(name)", []).first?[name].string == value)
+            var limits = PostgresLimits()
+            limits.statementTimeout = .milliseconds(1500)
+            limits.lockTimeout = .seconds(7)
+            limits.idleInTransactionTimeout = .seconds(90)
+            limits.keepalive = .seconds(12)
+            let limited = try await PostgresStore.open(try PostgresURL(url), limits: limits)
+            defer { Task { await store.close(); await limited.close() } }
+            let expected = [
+                (store, [("statement_timeout", "5min"), ("lock_timeout", "2min"), ("idle_in_transaction_session_timeout", "5min"),
+                         ("tcp_keepalives_idle", "30"), ("tcp_keepalives_interval", "10"), ("tcp_keepalives_count", "3")]),
+                (limited, [("statement_timeout", "1500ms"), ("lock_timeout", "7s"), ("idle_in_transaction_session_timeout", "90s"),
+                           ("tcp_keepalives_idle", "12"), ("tcp_keepalives_interval", "4")]),
+            ]
+            for (store, settings) in expected {
+                for (name, value) in settings {
+                    #expect(try await store.query("SHOW \(name)", []).first?[name].string == value, "\(name)")
+                }
             }
+        }
+    }
+
+    @Test("a statement past its statement or lock timeout fails at once, and is counted")
+    func timedOutStatementsAreErrorsAndCounted() async throws {
+        try await TestPostgres.withDatabase { url in
+            let metrics = TestMetrics()
+            var limits = PostgresLimits()
+            limits.statementTimeout = .seconds(1)
+            limits.lockTimeout = .milliseconds(200)
+            let limited = try await PostgresStore.open(try PostgresURL(url), limits: limits, metrics: RapportMetrics(factory: metrics))
+            let holder = try await PostgresStore.open(try PostgresURL(url))
+            try await holder.migrate("held", [Migration(1, "row", ["CREATE TABLE held_row (n INTEGER NOT NULL)"])])
+            try await holder.execute("INSERT INTO held_row (n) VALUES (0)")
+
+            let started = ContinuousClock.now
+            await #expect { try await limited.query("SELECT pg_sleep(30)", []) } throws: { ($0 as? ServerError)?.code == "57014" }
+            let (holding, held) = AsyncStream.makeStream(of: Void.self)
+            let (released, release) = AsyncStream.makeStream(of: Void.self)
+            defer { release.finish() }
+            let locking = Task {
+                try await holder.transaction { sql in
+                    try await sql.execute("UPDATE held_row SET n = 1", [])
+                    held.finish()
+                    for await _ in released {}
+                }
+            }
+            for await _ in holding {}
+            await #expect {
+                try await limited.transaction { sql in try await sql.execute("UPDATE held_row SET n = 2", []) }
+            } throws: { ($0 as? ServerError)?.code == "55P03" }
+            #expect(ContinuousClock.now - started < .seconds(10), "both ended by their limits")
+            release.finish()
+            try await locking.value
+            #expect(try metrics.expectCounter("rapport_store_timeouts_total", [("kind", "statement")]).totalValue == 1)
+            #expect(try metrics.expectCounter("rapport_store_timeouts_total", [("kind", "lock")]).totalValue == 1)
+            await limited.close()
+            await holder.close()
         }
     }
 
