@@ -169,7 +169,7 @@ let package = Package(
         .testTarget(
             name: "RapportHTTPTests",
             dependencies: [
-                "RapportHTTP", "RapportTesting", "RapportCore", "ThanksPlugin", "NudgesPlugin", log,
+                "RapportHTTP", "RapportTesting", "RapportCore", "RapportStoreSQLite", "ThanksPlugin", "NudgesPlugin", log,
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -160,10 +160,12 @@ public enum RapportApplication {
                 logger.warning("the HTTP endpoint listens beyond this machine", metadata: ["address": "\(address)"])
             }
             let dashboard = try await dashboardRoutes(http, store: store, bot: bot, logger: logger)
+            let storeHealth = StoreHealth(store: store)
+            services.append(storeHealth)
             services.append(
                 ObservabilityService(
                     address: address, registry: registry, logger: logger,
-                    readiness: { await readiness(store: store, bot: bot) }, routes: [dashboard], onListening: onHTTPListening))
+                    readiness: { await readiness(store: storeHealth, bot: bot) }, routes: [dashboard], onListening: onHTTPListening))
         }
         if let leases { services.append(leases) }
         services.append(BotService(bot: bot, hasNetworks: !connectors.isEmpty))
@@ -182,17 +184,10 @@ public enum RapportApplication {
         return routes
     }
 
-    /// What `/readyz` checks: the store answers, and every configured network is connected.
-    static func readiness(store: any Store, bot: Bot) async -> [ReadinessCheck] {
-        var checks: [ReadinessCheck] = []
-        do {
-            try await store.ping()
-            checks.append(ReadinessCheck(name: "store", ok: true, detail: "reachable"))
-        } catch let error as StoreError {
-            checks.append(ReadinessCheck(name: "store", ok: false, detail: "\(error.code)"))
-        } catch {
-            checks.append(ReadinessCheck(name: "store", ok: false, detail: "unreachable"))
-        }
+    /// What `/readyz` checks: the store answered its last background check, and every configured
+    /// network is connected. Nothing here queries the store.
+    static func readiness(store: StoreHealth, bot: Bot) async -> [ReadinessCheck] {
+        var checks = [store.current]
         for (network, status) in await bot.networkStatus().sorted(by: { $0.key < $1.key }) {
             checks.append(ReadinessCheck(name: "network \(network)", ok: status.isReady, detail: status.rawValue))
         }

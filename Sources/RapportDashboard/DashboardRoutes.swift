@@ -21,7 +21,9 @@ public import RapportHTTP
 ///                                helpers, open questions, nudges sent and suppressed
 /// ```
 /// Every page checks the session and that its identity is still an admin; refusals are a plain
-/// 401 (no or unknown session, bad link) or 403 (not an admin) page.
+/// 401 (no or unknown session, bad link) or 403 (not an admin) page. Sign-in requests and
+/// session lookups are limited per client address before any query (``SignInLimiter``): past
+/// the limit, 429.
 public struct DashboardRoutes: HTTPRoutes {
     let access: DashboardAccess
     let renderer: DashboardRenderer
@@ -29,6 +31,7 @@ public struct DashboardRoutes: HTTPRoutes {
     let secureCookies: Bool
     let time: any TimeSource
     let logger: Logger
+    let limiter = SignInLimiter()
 
     static let cookieName = "rapport_session"
 
@@ -50,14 +53,18 @@ public struct DashboardRoutes: HTTPRoutes {
         try await renderer.migrate()
     }
 
-    public func add(to router: Router<BasicRequestContext>) {
+    public func add(to router: Router<HTTPRequestContext>) {
         router.get("signin/:token") { _, context in
-            await respond { try await signInForm(context.parameters.get("token") ?? "") }
+            await respond {
+                try limit(context)
+                return try await signInForm(context.parameters.get("token") ?? "")
+            }
         }
         router.post("signin/:token") { request, context -> Response in
             var request = request
             let token = context.parameters.get("token") ?? ""
             return await respond {
+                try limit(context)
                 if let fetchSite = Self.fetchSite, request.headers[fetchSite] == "cross-site" {
                     throw Refused(.forbidden, "Sign in from the sign-in page itself.")
                 }
@@ -71,15 +78,15 @@ public struct DashboardRoutes: HTTPRoutes {
                 return try await signIn(token)
             }
         }
-        router.get("dashboard") { request, _ in
+        router.get("dashboard") { request, context in
             await respond {
-                _ = try await signedInAdmin(request)
+                _ = try await signedInAdmin(request, context)
                 return Self.html(try await renderer.indexPage())
             }
         }
-        router.get("dashboard/channel") { request, _ in
+        router.get("dashboard/channel") { request, context in
             await respond {
-                _ = try await signedInAdmin(request)
+                _ = try await signedInAdmin(request, context)
                 let query = request.uri.queryParameters
                 guard let network = query.get("network"), let channel = query.get("channel") else {
                     throw Refused(.badRequest, "Choose a channel from the list of channels.")
@@ -146,14 +153,24 @@ public struct DashboardRoutes: HTTPRoutes {
         return await bot.role(of: asking) >= .admin
     }
 
+    /// Refuses the request (429) when its address has used up its unauthenticated queries.
+    private func limit(_ context: HTTPRequestContext) throws {
+        guard limiter.take(context.clientAddress, now: time.now) else {
+            logger.notice("sign-in attempts limited", metadata: ["client": "\(context.clientAddress)"])
+            throw Refused(.tooManyRequests, "Too many attempts from your address: wait a minute and try again.")
+        }
+    }
+
     /// The admin signed in on this request's session.
-    private func signedInAdmin(_ request: Request) async throws -> Identity {
+    private func signedInAdmin(_ request: Request, _ context: HTTPRequestContext) async throws -> Identity {
         guard let session = request.cookies[Self.cookieName]?.value else {
             throw Refused(.unauthorized, "You are not signed in.")
         }
+        try limit(context)
         guard let identity = try await access.session(session, now: time.now) else {
             throw Refused(.unauthorized, "Your session is unknown or has expired.")
         }
+        limiter.giveBack(context.clientAddress, now: time.now)
         guard await isAdmin(identity) else { throw Refused(.forbidden, "This dashboard is for bot admins only.") }
         return identity
     }
