@@ -67,8 +67,13 @@ actor LeasedConnector: Connector {
         running = nil
     }
 
+    /// Sends only while the lease is held at this very moment, not only at the last ``check``:
+    /// an instance that was paused (SIGSTOP, a frozen VM) sends nothing once it wakes past its
+    /// lease, even before its connection is stopped.
     func send(_ message: OutgoingMessage) async throws {
-        guard running != nil else { throw CommandError(.unavailable, "Another instance serves \(network) right now.") }
+        guard running != nil, await leases.owns(Self.leaseName(network)) else {
+            throw CommandError(.unavailable, "Another instance serves \(network) right now.")
+        }
         try await inner.send(message)
     }
 

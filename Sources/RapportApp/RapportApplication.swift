@@ -128,9 +128,10 @@ public enum RapportApplication {
         var connectors = try makeConnectors(file, store: store, logger: logger)
         // With PostgreSQL, several instances may share the store: each network is served by one.
         var leases: NetworkLeases?
-        if file.storage.postgres != nil, !connectors.isEmpty {
+        if let postgres = file.storage.postgres, !connectors.isEmpty {
             let shared = try await NetworkLeases.prepare(
-                store: store, networks: connectors.map(\.network), instances: file.instances ?? .init(), logger: logger)
+                postgres: try PostgresURL(postgres), limits: file.storage.postgresLimits ?? PostgresLimits(),
+                networks: connectors.map(\.network), instances: file.instances ?? .init(), logger: logger)
             connectors = connectors.map { shared.leased($0, logger: logger) }
             leases = shared
         }

@@ -264,6 +264,9 @@ public final class PostgresStore: Store {
         }
     }
 
+    /// The server's clock at the start of the statement.
+    public var clockMilliseconds: String { "(EXTRACT(EPOCH FROM statement_timestamp()) * 1000)::BIGINT" }
+
     public func entries(in namespace: String, keyPrefix: String) async throws -> [(key: String, value: String)] {
         try await query(
             "SELECT key, value FROM rapport_kv WHERE namespace = ? AND starts_with(key, ?) ORDER BY key COLLATE \"C\"",

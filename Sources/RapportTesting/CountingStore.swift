@@ -39,5 +39,7 @@ public final class CountingStore: Store {
         return try await inner.entries(in: namespace, keyPrefix: keyPrefix)
     }
 
+    public var clockMilliseconds: String { inner.clockMilliseconds }
+
     public func close() async { await inner.close() }
 }

@@ -98,6 +98,46 @@ struct LeaseTests {
         }
     }
 
+    /// An instance whose clock is an hour ahead (or behind) still cannot take a live lease, nor
+    /// keep one past its expiry: the database's clock decides. With each instance's own clock,
+    /// the one running ahead took every lease at once.
+    @Test("expiry is judged by the database's clock, whatever the instances' clocks say")
+    func expiryFollowsTheDatabaseClock() async throws {
+        try await TestPostgres.withDatabase { url in
+            let store = try await PostgresStore.open(try PostgresURL(url))
+            let a = LeaseTable(store: store, holder: "a", ttl: .seconds(30))
+            let ahead = LeaseTable(store: store, holder: "ahead", ttl: .seconds(30), time: ManualTime(Date().addingTimeInterval(3600)))
+            let behind = LeaseTable(store: store, holder: "behind", ttl: .seconds(1), time: ManualTime(Date().addingTimeInterval(-3600)))
+            try await a.prepare()
+            #expect(try await a.acquire("n") != nil)
+            #expect(try await ahead.acquire("n") == nil, "a clock an hour ahead does not make a live lease expired")
+            #expect(try await ahead.currentHolder(of: "n") == "a")
+            #expect(try await behind.acquire("m") != nil)
+            try await Task.sleep(for: .milliseconds(1500))
+            #expect(try await a.currentHolder(of: "m") == nil, "a clock an hour behind does not keep a lease alive")
+            #expect(try await a.acquire("m") != nil)
+            await store.close()
+        }
+    }
+
+    /// Every new tenure gets the next generation; renewals keep it.
+    @Test func generationsCountTenures() async throws {
+        try await TestPostgres.withDatabase { url in
+            let store = try await PostgresStore.open(try PostgresURL(url))
+            let a = LeaseTable(store: store, holder: "a", ttl: .milliseconds(500))
+            let b = LeaseTable(store: store, holder: "b", ttl: .milliseconds(500))
+            try await a.prepare()
+            #expect(try await a.acquire("n")?.generation == 1)
+            #expect(try await a.acquire("n")?.generation == 1, "a renewal keeps the generation")
+            #expect(try await b.acquire("n") == nil)
+            try await Task.sleep(for: .milliseconds(700))
+            #expect(try await b.acquire("n")?.generation == 2, "another holder after expiry")
+            try await Task.sleep(for: .milliseconds(700))
+            #expect(try await b.acquire("n")?.generation == 3, "the same holder after a lapse")
+            await store.close()
+        }
+    }
+
     @Test func leasesWorkOnSQLiteToo() async throws {
         let store = try SQLiteStore()
         let a = LeaseTable(store: store, holder: "a", ttl: .seconds(30))
@@ -107,6 +147,6 @@ struct LeaseTests {
         #expect(try await b.acquire("n") == nil)
         #expect(try await a.acquire("n") != nil, "renewal")
         try await a.release("n")
-        #expect(try await b.acquire("n") != nil)
+        #expect(try await b.acquire("n")?.generation == 2)
     }
 }

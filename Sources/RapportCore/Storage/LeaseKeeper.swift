@@ -9,13 +9,13 @@ public import Logging
 /// instance stops acting before another can take over. On a graceful stop it releases its
 /// leases, so others take over at once; after a crash they expire after the table's `ttl`.
 ///
-/// Takeover bound after a crash: `ttl + renewEvery` (plus clock skew between the instances).
+/// Takeover bound after a crash: `ttl + renewEvery` (expiry is judged by the database's clock).
 public actor LeaseKeeper {
     public nonisolated let table: LeaseTable
     public let names: [String]
     public let renewEvery: Duration
     public let margin: Duration
-    private var grants: [String: Date] = [:]
+    private var grants: [String: LeaseTable.Grant] = [:]
     private var crashed = false
     private let logger: Logger
 
@@ -30,8 +30,8 @@ public actor LeaseKeeper {
 
     /// Whether this instance may act on `name` now.
     public func owns(_ name: String) -> Bool {
-        guard let until = grants[name] else { return false }
-        return table.time.now < until.addingTimeInterval(-margin.timeInterval)
+        guard let grant = grants[name] else { return false }
+        return table.time.now < grant.validUntil.addingTimeInterval(-margin.timeInterval)
     }
 
     /// The names this instance may act on now.
@@ -46,7 +46,8 @@ public actor LeaseKeeper {
             await renewOnce()
             let now = owned()
             if now != last {
-                logger.info("leases changed", metadata: ["owned": "\(now.sorted())", "holder": "\(table.holder)"])
+                let generations = now.sorted().map { "\($0)#\(grants[$0]?.generation ?? 0)" }
+                logger.info("leases changed", metadata: ["owned": "\(generations)", "holder": "\(table.holder)"])
                 last = now
                 await onChange(now)
             }
@@ -68,7 +69,7 @@ public actor LeaseKeeper {
                 let grant = try await table.acquire(name)
                 // A crash simulated while the store answered must not bring a grant back.
                 if crashed { return }
-                grants[name] = grant?.validUntil
+                grants[name] = grant
             } catch {
                 logger.warning("lease renewal failed", metadata: ["lease": "\(name)", "error": "\(error)"])
             }

@@ -44,6 +44,11 @@ public protocol Store: Sendable {
     /// All entries of `namespace` whose key starts with `prefix`, sorted by key.
     func entries(in namespace: String, keyPrefix: String) async throws -> [(key: String, value: String)]
 
+    /// An SQL expression for the database's clock: milliseconds since 1970, as a `BIGINT`. Leases
+    /// compare expiry against it, so instances whose own clocks disagree still agree on who holds
+    /// a lease. The default is SQLite's (the process's own clock, which is the database's).
+    var clockMilliseconds: String { get }
+
     /// Writes out what is pending and releases the database; the store is not used afterwards.
     ///
     /// The application calls it once, at shutdown. The default does nothing.
@@ -73,6 +78,8 @@ extension SQLExecutor {
 
 extension Store {
     public func close() async {}
+
+    public var clockMilliseconds: String { "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)" }
 
     /// Checks that the database answers, for readiness probes.
     public func ping() async throws {
