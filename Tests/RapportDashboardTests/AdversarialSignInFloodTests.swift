@@ -4,13 +4,10 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
-import Prometheus
 import RapportCore
 import RapportDashboard
-import RapportHTTP
 import RapportStoreSQLite
 import RapportTesting
-import ServiceLifecycle
 import Testing
 
 /// Sign-in and session checks are unauthenticated and used to query the store on every request:
@@ -25,24 +22,11 @@ struct AdversarialSignInFloodTests {
         let logger = Logger(label: "flood-test")
         let routes = DashboardRoutes(store: store, bot: chat.bot, secureCookies: false, logger: logger)
         try await routes.migrate()
-        let (ports, listening) = AsyncStream.makeStream(of: Int.self)
-        let service = ObservabilityService(
-            address: HTTPAddress(host: "127.0.0.1", port: 0), registry: PrometheusCollectorRegistry(), logger: logger,
-            readiness: { [] }, routes: [routes], onListening: { listening.yield($0) })
-        let group = ServiceGroup(configuration: .init(services: [service], logger: logger))
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var iterator = ports.makeAsyncIterator()
-            let port = try #require(await iterator.next())
-            do {
-                try await body(store, "http://127.0.0.1:\(port)")
-            } catch {
-                await group.triggerGracefulShutdown()
-                await chat.stop()
-                throw error
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
+        do {
+            try await withEndpoint(routes, logger: logger) { base in try await body(store, base) }
+        } catch {
+            await chat.stop()
+            throw error
         }
         await chat.stop()
     }
@@ -69,7 +53,6 @@ struct AdversarialSignInFloodTests {
                 var request = HTTPClientRequest(url: "\(base)/signin/guess\(index)")
                 if index.isMultiple(of: 2) {
                     request.method = .POST
-                    request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
                     request.body = .bytes(ByteBuffer(string: "form_code=guess"))
                 }
                 return request

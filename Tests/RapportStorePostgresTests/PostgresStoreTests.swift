@@ -64,23 +64,13 @@ struct PostgresStoreTests {
 
             let started = ContinuousClock.now
             await #expect { try await limited.query("SELECT pg_sleep(30)", []) } throws: { ($0 as? ServerError)?.code == "57014" }
-            let (holding, held) = AsyncStream.makeStream(of: Void.self)
-            let (released, release) = AsyncStream.makeStream(of: Void.self)
-            defer { release.finish() }
-            let locking = Task {
-                try await holder.transaction { sql in
-                    try await sql.execute("UPDATE held_row SET n = 1", [])
-                    held.finish()
-                    for await _ in released {}
-                }
-            }
-            for await _ in holding {}
+            let locking = await HeldTransaction(on: holder, "UPDATE held_row SET n = 1")
+            defer { locking.release.finish() }
             await #expect {
                 try await limited.transaction { sql in try await sql.execute("UPDATE held_row SET n = 2", []) }
             } throws: { ($0 as? ServerError)?.code == "55P03" }
             #expect(ContinuousClock.now - started < .seconds(10), "both ended by their limits")
-            release.finish()
-            try await locking.value
+            try await locking.end()
             #expect(try metrics.expectCounter("rapport_store_timeouts_total", [("kind", "statement")]).totalValue == 1)
             #expect(try metrics.expectCounter("rapport_store_timeouts_total", [("kind", "lock")]).totalValue == 1)
             await limited.close()
@@ -143,17 +133,8 @@ struct PostgresStoreTests {
             let b = try await PostgresStore.open(try PostgresURL(url))
             try await a.migrate("shared", [Migration(1, "rows", ["CREATE TABLE shared_rows (name TEXT PRIMARY KEY, n INTEGER NOT NULL)"])])
             try await a.execute("INSERT INTO shared_rows (name, n) VALUES ('held', 0), ('free', 0)")
-            let (holding, held) = AsyncStream.makeStream(of: Void.self)
-            let (released, release) = AsyncStream.makeStream(of: Void.self)
-            defer { release.finish() }
-            let writer = Task {
-                try await a.transaction { sql in
-                    try await sql.execute("UPDATE shared_rows SET n = 1 WHERE name = 'held'", [])
-                    held.finish()
-                    for await _ in released {}
-                }
-            }
-            for await _ in holding {}
+            let writer = await HeldTransaction(on: a, "UPDATE shared_rows SET n = 1 WHERE name = 'held'")
+            defer { writer.release.finish() }
             let started = ContinuousClock.now
             let seen = try await value(of: Task { try await b.query("SELECT n FROM shared_rows WHERE name = 'held'") }, within: .seconds(5), "the read")
             #expect(seen.first?["n"].int == 0, "a read sees the last committed value")
@@ -164,8 +145,7 @@ struct PostgresStoreTests {
                 within: .seconds(5), "the transaction")
             #expect(counted == 1)
             #expect(ContinuousClock.now - started < .seconds(2), "no call waited for the open transaction")
-            release.finish()
-            try await writer.value
+            try await writer.end()
             #expect(try await b.query("SELECT name, n FROM shared_rows ORDER BY name") == [
                 SQLRow(["name": "free", "n": 3]), SQLRow(["name": "held", "n": 1]),
             ])
@@ -198,6 +178,34 @@ struct PostgresStoreTests {
                 #expect("\(error)".contains("28P01"), "the cause is named: \(error)")
             }
         }
+    }
+}
+
+/// A transaction left open (a paused instance, a long batch) after running one statement.
+struct HeldTransaction {
+    let release: AsyncStream<Void>.Continuation
+    let task: Task<Void, any Error>
+
+    /// Returns once `statement` ran in a transaction on `store` that stays open until ``end()``.
+    init(on store: PostgresStore, _ statement: String) async {
+        let (holding, held) = AsyncStream.makeStream(of: Void.self)
+        let (released, release) = AsyncStream.makeStream(of: Void.self)
+        self.release = release
+        task = Task {
+            defer { held.finish() }
+            try await store.transaction { sql in
+                try await sql.execute(statement, [])
+                held.finish()
+                for await _ in released {}
+            }
+        }
+        for await _ in holding {}
+    }
+
+    /// Commits the transaction.
+    func end() async throws {
+        release.finish()
+        try await task.value
     }
 }
 
