@@ -1,8 +1,9 @@
 import Foundation
 public import Logging
 
-/// Keeps this instance's leases alive: every ``renewEvery`` it takes or renews each wanted
-/// lease of a ``LeaseTable``, and tells which it owns.
+/// Keeps this instance's leases alive: every ``renewEvery`` it takes or renews its share of the
+/// wanted leases of a ``LeaseTable`` (all of them when alone, see ``renewOnce()``), and tells
+/// which it owns.
 ///
 /// An instance acts on a name (connects to a network, sends a nudge) only while
 /// ``owns(_:)`` is true: until its last renewal's expiry minus ``margin``, so a stalled
@@ -55,7 +56,7 @@ public actor LeaseKeeper {
         }
         if crashed { return }
         // The task is cancelled: release from a fresh task, which the store's calls will not see cancelled.
-        let held = Array(grants.keys)
+        let held = Array(grants.keys) + [table.presenceName]
         let table = self.table
         await Task { for name in held { try? await table.release(name) } }.value
         grants = [:]
@@ -63,8 +64,24 @@ public actor LeaseKeeper {
     }
 
     /// One round of takes and renewals; a store error keeps the old grants (they expire on their own).
+    ///
+    /// The names are shared out: with `n` live instances (each keeps a presence lease,
+    /// ``LeaseTable/presenceName``), this one holds at most `ceil(names / n)` of them, and all of
+    /// them when alone. It renews what it holds first, takes free names up to its share, and
+    /// releases what is over it (another instance joined), so the others can take those.
     public func renewOnce() async {
-        for name in names where !crashed {
+        let live = await liveInstances()
+        let share = (names.count + live - 1) / live
+        var held = 0
+        for name in names.filter({ owns($0) }) + names.filter({ !owns($0) }) where !crashed {
+            if held >= share {
+                guard grants[name] != nil else { continue }
+                grants[name] = nil
+                do { try await table.release(name) } catch {
+                    logger.warning("lease release failed", metadata: ["lease": "\(name)", "error": "\(error)"])
+                }
+                continue
+            }
             do {
                 let grant = try await table.acquire(name)
                 // A crash simulated while the store answered must not bring a grant back.
@@ -73,6 +90,18 @@ public actor LeaseKeeper {
             } catch {
                 logger.warning("lease renewal failed", metadata: ["lease": "\(name)", "error": "\(error)"])
             }
+            if owns(name) { held += 1 }
+        }
+    }
+
+    /// Renews this instance's presence; returns how many instances are present (1 when the store
+    /// does not answer: then nothing can be taken anyway).
+    private func liveInstances() async -> Int {
+        do {
+            _ = try await table.acquire(table.presenceName)
+            return max(1, try await table.liveInstances())
+        } catch {
+            return 1
         }
     }
 

@@ -81,6 +81,18 @@ public struct LeaseTable: Sendable {
         try await store.execute("UPDATE rapport_leases SET expires_at = 0 WHERE name = ? AND holder = ?", [.text(name), .text(holder)])
     }
 
+    /// The lease that says this instance is alive, so that others share the names with it.
+    public var presenceName: String { "\(Self.presencePrefix)\(holder)" }
+    static let presencePrefix = "instance/"
+
+    /// How many instances are alive: those whose presence lease has not expired.
+    public func liveInstances() async throws -> Int {
+        try await store.query(
+            "SELECT COUNT(*) AS n FROM rapport_leases WHERE substr(name, 1, ?) = ? AND expires_at > \(store.clockMilliseconds)",
+            [.integer(Int64(Self.presencePrefix.count)), .text(Self.presencePrefix)]
+        ).first?["n"].int ?? 0
+    }
+
     /// Who holds `name` now, if anyone (an expired lease has no holder).
     public func currentHolder(of name: String) async throws -> String? {
         try await store.query(
