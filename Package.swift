@@ -164,12 +164,12 @@ let package = Package(
         .testTarget(name: "RapportStoreSQLiteTests", dependencies: ["RapportStoreSQLite", "RapportTesting"]),
         .testTarget(
             name: "RapportStorePostgresTests",
-            dependencies: ["RapportStorePostgres", "RapportStoreSQLite", "RapportTesting", "RapportCore", log]
+            dependencies: ["RapportStorePostgres", "RapportStoreSQLite", "RapportTesting", "RapportCore", log, metricsTestKit]
         ),
         .testTarget(
             name: "RapportHTTPTests",
             dependencies: [
-                "RapportHTTP", "RapportTesting", "RapportCore", "ThanksPlugin", "NudgesPlugin", log,
+                "RapportHTTP", "RapportTesting", "RapportCore", "RapportStoreSQLite", "ThanksPlugin", "NudgesPlugin", log,
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -67,19 +67,24 @@ actor LeasedConnector: Connector {
         running = nil
     }
 
+    /// Sends only while the lease is held at this very moment, not only at the last ``check``:
+    /// an instance that was paused (SIGSTOP, a frozen VM) sends nothing once it wakes past its
+    /// lease, even before its connection is stopped.
     func send(_ message: OutgoingMessage) async throws {
-        try serving()
+        try await serving()
         try await inner.send(message)
     }
 
     func deliver(_ message: OutgoingMessage) async throws {
-        try serving()
+        try await serving()
         try await inner.deliver(message)
     }
 
-    /// Throws unless this instance serves the network now.
-    private func serving() throws {
-        guard running != nil else { throw CommandError(.unavailable, "Another instance serves \(network) right now.") }
+    /// Throws unless this instance serves the network and holds its lease at this very moment.
+    private func serving() async throws {
+        guard running != nil, await leases.owns(Self.leaseName(network)) else {
+            throw CommandError(.unavailable, "Another instance serves \(network) right now.")
+        }
     }
 
     func join(_ channel: String) async throws {

@@ -54,7 +54,7 @@ public enum RapportApplication {
         if let postgres = storage.postgres {
             let url: PostgresURL
             do { url = try PostgresURL(postgres) } catch { throw StoreError(.unavailable, error.description) }
-            return try await PostgresStore.open(url, logger: storeLogger)
+            return try await PostgresStore.open(url, limits: storage.postgresLimits ?? PostgresLimits(), logger: storeLogger)
         }
         let path = storage.sqlite ?? "./data/rapport.sqlite"
         let store = try SQLiteStore(path: path, logger: storeLogger)
@@ -128,9 +128,10 @@ public enum RapportApplication {
         var connectors = try makeConnectors(file, store: store, logger: logger)
         // With PostgreSQL, several instances may share the store: each network is served by one.
         var leases: NetworkLeases?
-        if file.storage.postgres != nil, !connectors.isEmpty {
+        if let postgres = file.storage.postgres, !connectors.isEmpty {
             let shared = try await NetworkLeases.prepare(
-                store: store, networks: connectors.map(\.network), instances: file.instances ?? .init(), logger: logger)
+                postgres: try PostgresURL(postgres), limits: file.storage.postgresLimits ?? PostgresLimits(),
+                networks: connectors.map(\.network), instances: file.instances ?? .init(), logger: logger)
             connectors = connectors.map { shared.leased($0, logger: logger) }
             leases = shared
         }
@@ -160,10 +161,12 @@ public enum RapportApplication {
                 logger.warning("the HTTP endpoint listens beyond this machine", metadata: ["address": "\(address)"])
             }
             let dashboard = try await dashboardRoutes(http, store: store, bot: bot, logger: logger)
+            let storeHealth = StoreHealth(store: store)
+            services.append(storeHealth)
             services.append(
                 ObservabilityService(
                     address: address, registry: registry, logger: logger,
-                    readiness: { await readiness(store: store, bot: bot) }, routes: [dashboard], onListening: onHTTPListening))
+                    readiness: { await readiness(store: storeHealth, bot: bot) }, routes: [dashboard], onListening: onHTTPListening))
         }
         if let leases { services.append(leases) }
         services.append(BotService(bot: bot, hasNetworks: !connectors.isEmpty))
@@ -182,17 +185,10 @@ public enum RapportApplication {
         return routes
     }
 
-    /// What `/readyz` checks: the store answers, and every configured network is connected.
-    static func readiness(store: any Store, bot: Bot) async -> [ReadinessCheck] {
-        var checks: [ReadinessCheck] = []
-        do {
-            try await store.ping()
-            checks.append(ReadinessCheck(name: "store", ok: true, detail: "reachable"))
-        } catch let error as StoreError {
-            checks.append(ReadinessCheck(name: "store", ok: false, detail: "\(error.code)"))
-        } catch {
-            checks.append(ReadinessCheck(name: "store", ok: false, detail: "unreachable"))
-        }
+    /// What `/readyz` checks: the store answered its last background check, and every configured
+    /// network is connected. Nothing here queries the store.
+    static func readiness(store: StoreHealth, bot: Bot) async -> [ReadinessCheck] {
+        var checks = [store.current]
         for (network, status) in await bot.networkStatus().sorted(by: { $0.key < $1.key }) {
             checks.append(ReadinessCheck(name: "network \(network)", ok: status.isReady, detail: status.rawValue))
         }

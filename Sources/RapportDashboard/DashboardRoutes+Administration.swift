@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import RapportCore
+import RapportHTTP
 
 /// The administration pages: plugins, settings, people, channels, audit, health, and signing out.
 ///
@@ -21,23 +22,23 @@ extension DashboardRoutes {
     /// The fields of a GET query or a POSTed form.
     typealias Fields = [String: String]
 
-    func addAdministration(to router: Router<BasicRequestContext>) {
+    func addAdministration(to router: Router<HTTPRequestContext>) {
         page(router, "plugins", needs: .channelOperator, change: changePlugin, render: pluginsPage)
         page(router, "settings", needs: .channelOperator, change: changeSetting, render: settingsPage)
         page(router, "people", needs: .admin, change: changePeople, render: peoplePage)
         page(router, "channels", needs: .admin, change: changeChannel, render: channelsPage)
-        router.get("dashboard/audit") { request, _ in
+        router.get("dashboard/audit") { request, context in
             await respond {
-                let session = try await signedIn(request)
+                let session = try await signedIn(request, context)
                 return Self.html(try await auditPage(session, Self.fields(of: request), nil))
             }
         }
-        router.get("dashboard/health") { request, _ in
-            await respond { Self.html(try await healthPage(try await signedIn(request))) }
+        router.get("dashboard/health") { request, context in
+            await respond { Self.html(try await healthPage(try await signedIn(request, context))) }
         }
-        router.post("signout") { request, _ in
+        router.post("signout") { request, context in
             await respond {
-                let (session, _) = try await checkedForm(request, needs: .channelOperator)
+                let (session, _) = try await checkedForm(request, context, needs: .channelOperator)
                 try await access.closeSession(session.id)
                 logger.info("dashboard sign-out", metadata: ["identity": "\(session.grant.identity)"])
                 var response = Self.html(AdministrationPages.signedOut)
@@ -49,19 +50,19 @@ extension DashboardRoutes {
 
     /// `GET /dashboard/NAME` renders the page; `POST /dashboard/NAME` makes a change, then renders it.
     private func page(
-        _ router: Router<BasicRequestContext>, _ name: String, needs: Role,
+        _ router: Router<HTTPRequestContext>, _ name: String, needs: Role,
         change: @escaping @Sendable (WebSession, Fields) async throws -> String,
         render: @escaping @Sendable (WebSession, Fields, Notice?) async throws -> String
     ) {
-        router.get("dashboard/\(name)") { request, _ in
+        router.get("dashboard/\(name)") { request, context in
             await respond {
-                let session = try await signedIn(request, needs: needs)
+                let session = try await signedIn(request, context, needs: needs)
                 return Self.html(try await render(session, Self.fields(of: request), nil))
             }
         }
-        router.post("dashboard/\(name)") { request, _ in
+        router.post("dashboard/\(name)") { request, context in
             await respond {
-                let (session, form) = try await checkedForm(request, needs: needs)
+                let (session, form) = try await checkedForm(request, context, needs: needs)
                 do {
                     let done = try await change(session, form)
                     return Self.html(try await render(session, form, Notice(text: done, refused: false)))
@@ -75,12 +76,12 @@ extension DashboardRoutes {
 
     /// The session of a POST and its form, once the form's token is the session's own: a form
     /// posted from another site, or without the token, changes nothing.
-    private func checkedForm(_ request: Request, needs: Role) async throws -> (WebSession, Fields) {
+    private func checkedForm(_ request: Request, _ context: HTTPRequestContext, needs: Role) async throws -> (WebSession, Fields) {
         var request = request
         if let fetchSite = Self.fetchSite, request.headers[fetchSite] == "cross-site" {
             throw Refused(.forbidden, "Changes can only be made from the dashboard's own pages.")
         }
-        let session = try await signedIn(request, needs: needs)
+        let session = try await signedIn(request, context, needs: needs)
         let body = try? await request.collectBody(upTo: 16 << 10)
         let form = body.map { Self.formFields(String(buffer: $0)) } ?? [:]
         guard let token = form["csrf"], try await access.isFormToken(token, forSession: session.id) else {

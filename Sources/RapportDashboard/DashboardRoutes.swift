@@ -27,6 +27,8 @@ public import RapportHTTP
 /// Every page checks the session and the role its identity holds right now (an admin, or the
 /// operator of the one channel of their link, for the plugins and settings pages); refusals are
 /// a plain 401 (no or unknown session, bad link) or 403 (not allowed) page.
+/// Sign-in requests and session lookups are limited per client address before any query
+/// (``SignInLimiter``): past the limit, 429.
 public struct DashboardRoutes: HTTPRoutes {
     let access: DashboardAccess
     let renderer: DashboardRenderer
@@ -35,6 +37,7 @@ public struct DashboardRoutes: HTTPRoutes {
     let secureCookies: Bool
     let time: any TimeSource
     let logger: Logger
+    let limiter = SignInLimiter()
 
     static let cookieName = "rapport_session"
 
@@ -57,14 +60,18 @@ public struct DashboardRoutes: HTTPRoutes {
         try await renderer.migrate()
     }
 
-    public func add(to router: Router<BasicRequestContext>) {
+    public func add(to router: Router<HTTPRequestContext>) {
         router.get("signin/:token") { _, context in
-            await respond { try await signInForm(context.parameters.get("token") ?? "") }
+            await respond {
+                try limit(context)
+                return try await signInForm(context.parameters.get("token") ?? "")
+            }
         }
         router.post("signin/:token") { request, context -> Response in
             var request = request
             let token = context.parameters.get("token") ?? ""
             return await respond {
+                try limit(context)
                 if let fetchSite = Self.fetchSite, request.headers[fetchSite] == "cross-site" {
                     throw Refused(.forbidden, "Sign in from the sign-in page itself.")
                 }
@@ -78,15 +85,15 @@ public struct DashboardRoutes: HTTPRoutes {
                 return try await signIn(token)
             }
         }
-        router.get("dashboard") { request, _ in
+        router.get("dashboard") { request, context in
             await respond {
-                let session = try await signedIn(request)
+                let session = try await signedIn(request, context)
                 return Self.html(try await renderer.indexPage(header: AdministrationPages.header(session)))
             }
         }
-        router.get("dashboard/channel") { request, _ in
+        router.get("dashboard/channel") { request, context in
             await respond {
-                let session = try await signedIn(request)
+                let session = try await signedIn(request, context)
                 let query = request.uri.queryParameters
                 guard let network = query.get("network"), let channel = query.get("channel") else {
                     throw Refused(.badRequest, "Choose a channel from the list of channels.")
@@ -168,14 +175,25 @@ public struct DashboardRoutes: HTTPRoutes {
         return still == false ? nil : .channelOperator
     }
 
-    /// The session of this request, checked now, for a page that needs at least `needed`.
-    func signedIn(_ request: Request, needs needed: Role = .admin) async throws -> WebSession {
+    /// Refuses the request (429) when its address has used up its unauthenticated queries.
+    private func limit(_ context: HTTPRequestContext) throws {
+        guard limiter.take(context.clientAddress, now: time.now) else {
+            logger.notice("sign-in attempts limited", metadata: ["client": "\(context.clientAddress)"])
+            throw Refused(.tooManyRequests, "Too many attempts from your address: wait a minute and try again.")
+        }
+    }
+
+    /// The session of this request, checked now, for a page that needs at least `needed`; the
+    /// lookup counts against the address's limit unless it finds a session.
+    func signedIn(_ request: Request, _ context: HTTPRequestContext, needs needed: Role = .admin) async throws -> WebSession {
         guard let id = request.cookies[Self.cookieName]?.value else {
             throw Refused(.unauthorized, "You are not signed in.")
         }
+        try limit(context)
         guard let grant = try await access.session(id, now: time.now) else {
             throw Refused(.unauthorized, "Your session is unknown or has expired.")
         }
+        limiter.giveBack(context.clientAddress, now: time.now)
         guard let role = try await role(of: grant), role >= needed else {
             throw Refused(.forbidden, "This dashboard is for bot admins only.")
         }

@@ -4,5 +4,5 @@ public import Hummingbird
 /// web dashboard is one). The endpoint knows nothing of what they show.
 public protocol HTTPRoutes: Sendable {
     /// Adds the routes to `router`; called once, before the server starts.
-    func add(to router: Router<BasicRequestContext>)
+    func add(to router: Router<HTTPRequestContext>)
 }

@@ -24,7 +24,8 @@ public struct ObservabilityService: Service {
 
     /// - Parameters:
     ///   - registry: The registry the bot's metrics factory writes to.
-    ///   - readiness: The checks behind `/readyz`, run on every request.
+    ///   - readiness: The checks behind `/readyz`, run on every request: keep them free of
+    ///     queries (``StoreHealth`` checks the store in the background).
     ///   - routes: More pages to serve on the same listener.
     ///   - onListening: Called with the bound port once the server accepts connections.
     public init(
@@ -41,7 +42,7 @@ public struct ObservabilityService: Service {
     }
 
     public func run() async throws {
-        let router = Router()
+        let router = Router(context: HTTPRequestContext.self)
         let registry = self.registry
         let readiness = self.readiness
         router.get("healthz") { _, _ in "ok\n" }

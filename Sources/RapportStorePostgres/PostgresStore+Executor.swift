@@ -3,11 +3,14 @@ import PostgresNIO
 import RapportCore
 
 extension PostgresStore {
-    /// Runs statements on the one connection a transaction holds; only used inside
-    /// ``PostgresStore/transaction(_:)``.
+    /// Runs statements on one connection: the one a transaction holds, or one borrowed from the
+    /// pool for a single autocommitted statement.
     struct Executor: SQLExecutor {
         let connection: PostgresConnection
         let logger: Logger
+        let metrics: RapportMetrics?
+        /// Whether a transaction is open on the connection: statements then run under a savepoint.
+        let inTransaction: Bool
 
         func execute(_ sql: String, _ arguments: [SQLValue]) async throws -> Int {
             try await guarded(sql, arguments).metadata.rows ?? 0
@@ -21,9 +24,17 @@ extension PostgresStore {
             }
         }
 
-        /// Runs a statement under a savepoint, so that its failure undoes only itself and the
-        /// transaction stays usable (PostgreSQL would otherwise refuse every later statement).
+        func lock(_ name: String) async throws {
+            _ = try await guarded("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", [.text(name)])
+        }
+
+        /// Runs a statement; in a transaction, under a savepoint, so that its failure undoes only
+        /// itself and the transaction stays usable (PostgreSQL would otherwise refuse every later
+        /// statement).
         private func guarded(_ sql: String, _ arguments: [SQLValue]) async throws -> PostgresQueryResult {
+            guard inTransaction else {
+                do { return try await raw(sql, arguments) } catch { throw failure(error, sql) }
+            }
             try await run("SAVEPOINT rapport_statement")
             do {
                 let result = try await raw(sql, arguments)
@@ -32,22 +43,20 @@ extension PostgresStore {
             } catch {
                 try? await run("ROLLBACK TO SAVEPOINT rapport_statement")
                 try? await run("RELEASE SAVEPOINT rapport_statement")
-                throw ServerError(error)
+                throw failure(error, sql)
             }
         }
 
-        /// Begins a transaction that holds ``PostgresStore/transactionLockKey``, or none.
-        func begin() async throws {
-            try await run("BEGIN")
-            do {
-                try await run("SELECT pg_advisory_xact_lock(\(PostgresStore.transactionLockKey))")
-            } catch {
-                do { try await run("ROLLBACK") } catch {
-                    // The connection is in an unknown state: never hand it out again.
-                    try? await connection.close()
-                }
-                throw error
+        /// `error` as a ``ServerError``; a timeout is logged and counted (never with the values).
+        private func failure(_ error: any Error, _ sql: String) -> ServerError {
+            let error = ServerError(error)
+            if let kind = error.timeout {
+                logger.warning(
+                    "statement timed out",
+                    metadata: ["kind": "\(kind.rawValue)", "error": "\(error)", "statement": "\(sql.prefix(160))"])
+                (metrics ?? RapportMetrics()).storeTimeout(kind)
             }
+            return error
         }
 
         /// Runs control statements (BEGIN, COMMIT, SAVEPOINT…).

@@ -7,37 +7,38 @@ import Synchronization
 
 /// A ``Store`` on PostgreSQL, through postgres-nio's connection pool.
 ///
-/// Behaves like the SQLite store where it matters to callers:
-/// - **One transaction at a time**, across every process sharing the database: a transaction
-///   takes a transaction-level advisory lock right after `BEGIN`, so a read-modify-write body can
-///   never lose an update to another writer (the same guarantee as SQLite's `BEGIN IMMEDIATE`),
-///   and there is nothing to retry.
-/// - **A failed statement does not abort its transaction**: each statement runs under a
-///   savepoint, so a caller that catches the error can go on, as in SQLite.
+/// Several instances share one database without a lock of Rapport's own; PostgreSQL's
+/// concurrency does the work:
+/// - **Plain calls autocommit**: a ``query(_:_:)`` or ``execute(_:_:)`` outside a transaction
+///   is one round trip on a pooled connection. Reads never wait for writers.
+/// - **Transactions are ordinary ones** (read committed). Their correctness comes from the SQL
+///   (conditional updates, `ON CONFLICT`, `RETURNING`) or, where an order matters, from a named
+///   advisory lock (``SQLExecutor/lock(_:)``); ARCHITECTURE.md lists each.
+/// - **Lost races are retried**: a serialization failure (40001) or deadlock (40P01) runs the
+///   call (a whole outermost transaction) again, after a random pause, up to ``retries`` times.
+/// - **A failed statement inside a transaction does not abort it**: each statement there runs
+///   under a savepoint, so a caller that catches the error can go on, as in SQLite.
 /// - **`?` placeholders** become `$1…` (``PlaceholderRewriter``); values are sent untyped, as
 ///   literals, so PostgreSQL infers their types from the SQL.
 /// - **Keys sort by bytes** (`COLLATE "C"`), whatever the database's collation.
 ///
-/// Every session bounds its waits (``sessionSettings``): a statement, a lock wait or a transaction
-/// left idle can never hang a caller (or an instance) forever; they become errors.
+/// Every session bounds its waits (``PostgresLimits``): a statement, a lock wait or a transaction
+/// left idle can never hang a caller (or an instance) forever; they become errors, logged and
+/// counted.
 ///
-/// Open it with ``open(_:logger:)`` and ``close()`` it when done.
+/// Open it with ``open(_:limits:metrics:logger:)`` and ``close()`` it when done.
 public final class PostgresStore: Store {
     /// Where the store connects; its description hides the password.
     public let url: PostgresURL
     let client: PostgresClient
     let logger: Logger
+    /// Where timeouts are counted; `nil`: the process-wide factory when one is counted (the app
+    /// sets it up after opening the store).
+    let metrics: RapportMetrics?
     private let runner: Task<Void, Never>
 
-    /// The advisory lock every transaction holds ("RAPPSTOR"). Other lock keys are free to use.
-    static let transactionLockKey: Int64 = 0x5241_5050_5354_4F52
-
-    /// Sent when each connection starts: the longest a statement may run, a lock (the
-    /// transaction lock included) may be waited for, and a transaction may sit idle. Generous, so
-    /// migrations of large tables pass; what they bound is a hang, not ordinary work.
-    static let sessionSettings = [
-        ("statement_timeout", "300s"), ("lock_timeout", "120s"), ("idle_in_transaction_session_timeout", "300s"),
-    ]
+    /// How many times a call that lost a race (40001, 40P01) runs again before its error is thrown.
+    static let retries = 4
 
     /// How long ``close()`` lets calls under way finish before it stops the connections.
     static let drainTimeout = Duration.seconds(10)
@@ -45,9 +46,10 @@ public final class PostgresStore: Store {
     /// Calls under way, and whether the store is closed.
     private let calls = Mutex((underWay: 0, closed: false))
 
-    private init(url: PostgresURL, logger: Logger) {
+    private init(url: PostgresURL, limits: PostgresLimits, metrics: RapportMetrics?, logger: Logger) {
         self.url = url
         self.logger = logger
+        self.metrics = metrics
         var configuration: PostgresClient.Configuration
         if let folder = url.socketFolder {
             configuration = .init(
@@ -63,9 +65,10 @@ public final class PostgresStore: Store {
             configuration = .init(
                 host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: tls)
         }
-        configuration.options.connectTimeout = .seconds(10)
-        configuration.options.maximumConnections = 10
-        configuration.options.additionalStartupParameters = Self.sessionSettings
+        configuration.options.connectTimeout = limits.connectTimeout
+        configuration.options.maximumConnections = limits.poolSize
+        configuration.options.additionalStartupParameters = limits.sessionSettings
+        configuration.options.keepAliveBehavior = .init(frequency: limits.keepalive)
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         let (started, signal) = AsyncStream.makeStream(of: Void.self)
@@ -83,17 +86,21 @@ public final class PostgresStore: Store {
     ///
     /// - Throws: ``StoreError`` `.unavailable` naming the server (never the password) when it
     ///   cannot be reached or refuses the login.
-    public static func open(_ url: PostgresURL, logger: Logger = Logger(label: "rapport.store.postgres")) async throws -> PostgresStore {
+    public static func open(
+        _ url: PostgresURL, limits: PostgresLimits = PostgresLimits(), metrics: RapportMetrics? = nil,
+        logger: Logger = Logger(label: "rapport.store.postgres")
+    ) async throws -> PostgresStore {
         do {
-            try await probe(url, logger: logger)
+            try await probe(url, connectTimeout: limits.connectTimeout, logger: logger)
         } catch {
             throw StoreError(.unavailable, "Cannot connect to PostgreSQL at \(url).", cause: ServerError(error))
         }
-        let store = PostgresStore(url: url, logger: logger)
+        let store = PostgresStore(url: url, limits: limits, metrics: metrics, logger: logger)
         for await _ in store.started {}
         do {
             try await store.withTimeout(.seconds(15)) {
                 try await store.transaction { sql in
+                    try await sql.lock(Self.migrationLock)
                     try await sql.execute(
                         """
                         CREATE TABLE IF NOT EXISTS rapport_migrations (
@@ -118,7 +125,7 @@ public final class PostgresStore: Store {
 
     /// One direct connection, so a refused connection or login fails at once with its cause
     /// (the pool would retry quietly until a timeout).
-    private static func probe(_ url: PostgresURL, logger: Logger) async throws {
+    private static func probe(_ url: PostgresURL, connectTimeout: Duration, logger: Logger) async throws {
         var configuration: PostgresConnection.Configuration
         if let folder = url.socketFolder {
             configuration = .init(
@@ -133,7 +140,7 @@ public final class PostgresStore: Store {
             configuration = .init(
                 host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: tls)
         }
-        configuration.options.connectTimeout = .seconds(10)
+        configuration.options.connectTimeout = TimeAmount(connectTimeout)
         var quiet = logger
         quiet.logLevel = .critical
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: quiet)
@@ -167,11 +174,16 @@ public final class PostgresStore: Store {
 
     // MARK: - Store
 
+    /// Held while the base tables are created and while a migration is checked and applied:
+    /// instances starting together would otherwise both create the same table.
+    static let migrationLock = "rapport-migrations"
+
     public func migrate(_ namespace: String, _ migrations: [Migration]) async throws {
         for migration in migrations.sorted(by: { $0.version < $1.version }) {
             do {
-                // Checked inside the transaction: another instance may have applied it meanwhile.
+                // Checked under the lock: another instance may have applied it meanwhile.
                 try await transaction { sql in
+                    try await sql.lock(Self.migrationLock)
                     let done = try await sql.query(
                         "SELECT 1 FROM rapport_migrations WHERE namespace = ? AND version = ?",
                         [.text(namespace), .integer(Int64(migration.version))])
@@ -196,32 +208,64 @@ public final class PostgresStore: Store {
         if let open = OpenTransaction.joined(on: self) { return try await open.savepoint(body) }
         try enter()
         defer { leave() }
-        let logger = self.logger
-        return try await client.withConnection { connection in
-            let executor = Executor(connection: connection, logger: logger)
-            let transaction = OpenTransaction(on: self, connection: executor, begin: { try await executor.begin() }, control: executor.run)
-            do {
-                let result = try await transaction.run(body)
-                try await transaction.commit()
-                return result
-            } catch {
-                // The connection is in an unknown state: never hand it out again.
-                if await !transaction.rollBack() { try? await connection.close() }
-                throw error
+        let (logger, metrics) = (self.logger, self.metrics)
+        return try await retrying {
+            try await client.withConnection { connection in
+                let executor = Executor(connection: connection, logger: logger, metrics: metrics, inTransaction: true)
+                let transaction = OpenTransaction(on: self, connection: executor, begin: { try await executor.run("BEGIN") }, control: executor.run)
+                do {
+                    let result = try await transaction.run(body)
+                    try await transaction.commit()
+                    return result
+                } catch {
+                    // The connection is in an unknown state: never hand it out again.
+                    if await !transaction.rollBack() { try? await connection.close() }
+                    throw error
+                }
             }
         }
     }
 
-    /// A statement inside this task's open transaction joins it; otherwise it gets its own.
+    /// A statement inside this task's open transaction joins it; otherwise it autocommits.
     public func execute(_ sql: String, _ arguments: [SQLValue]) async throws -> Int {
         if let open = OpenTransaction.joined(on: self) { return try await open.executor.execute(sql, arguments) }
-        return try await transaction { try await $0.execute(sql, arguments) }
+        return try await autocommit { try await $0.execute(sql, arguments) }
     }
 
     public func query(_ sql: String, _ arguments: [SQLValue]) async throws -> [SQLRow] {
         if let open = OpenTransaction.joined(on: self) { return try await open.executor.query(sql, arguments) }
-        return try await transaction { try await $0.query(sql, arguments) }
+        return try await autocommit { try await $0.query(sql, arguments) }
     }
+
+    /// Runs one statement on a pooled connection, in its own implicit transaction.
+    private func autocommit<T: Sendable>(_ statement: @Sendable (Executor) async throws -> T) async throws -> T {
+        try enter()
+        defer { leave() }
+        let (logger, metrics) = (self.logger, self.metrics)
+        return try await retrying {
+            try await client.withConnection {
+                try await statement(Executor(connection: $0, logger: logger, metrics: metrics, inTransaction: false))
+            }
+        }
+    }
+
+    /// Runs `call` again after a serialization failure or a deadlock (another caller won the
+    /// race, and its writes are now visible), after a random pause that grows with each try.
+    private func retrying<T>(_ call: () async throws -> T) async throws -> T {
+        var attempt = 0
+        while true {
+            do {
+                return try await call()
+            } catch let error as ServerError where error.isLostRace && attempt < Self.retries {
+                attempt += 1
+                logger.debug("retrying after a lost race", metadata: ["code": "\(error.code)", "attempt": "\(attempt)"])
+                try await Task.sleep(for: .milliseconds(Int.random(in: 1...(5 << attempt))))
+            }
+        }
+    }
+
+    /// The server's clock at the start of the statement.
+    public var clockMilliseconds: String { "(EXTRACT(EPOCH FROM statement_timestamp()) * 1000)::BIGINT" }
 
     public func entries(in namespace: String, keyPrefix: String) async throws -> [(key: String, value: String)] {
         try await query(

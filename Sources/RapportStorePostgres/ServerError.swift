@@ -1,4 +1,5 @@
 import PostgresNIO
+import RapportCore
 
 /// A failed PostgreSQL statement or connection, described without the bound values or secrets.
 ///
@@ -36,4 +37,18 @@ public struct ServerError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String { "PostgreSQL \(code): \(message)" }
+
+    /// A serialization failure or a deadlock: the statement lost a race with another
+    /// transaction, and running it again can succeed.
+    var isLostRace: Bool { code == "40001" || code == "40P01" }
+
+    /// Which of the session's limits (``PostgresLimits``) ended the statement, if one did.
+    var timeout: RapportMetrics.StoreTimeout? {
+        switch code {
+        case "57014": .statement
+        case "55P03": .lock
+        case "25P03": .idleTransaction
+        default: nil
+        }
+    }
 }

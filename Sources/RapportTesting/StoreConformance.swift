@@ -9,11 +9,14 @@ public enum StoreConformance {
         public var description: String
     }
 
-    public static func run(_ store: any Store) async throws {
+    /// Runs every check on `store`; `other`, a second store on the same database (another
+    /// instance), writes alongside it in the concurrent checks (without one, `store` plays both).
+    public static func run(_ store: any Store, sharingWith other: (any Store)? = nil) async throws {
         try await keyValue(store)
         try await migrations(store)
         try await transactions(store)
-        try await concurrentWriters(store)
+        try await concurrentWriters(store, other ?? store)
+        try await concurrentClaims(store, other ?? store)
         try await failedStatementKeepsTransaction(store)
         try await nestedTransactions(store)
         try await transactionsBegunInsideNestedOnes(store)
@@ -72,20 +75,70 @@ public enum StoreConformance {
         try expect(changed == 1, "execute returns the number of changed rows")
     }
 
-    static func concurrentWriters(_ store: any Store) async throws {
+    static let sharedTables = Migration(1, "rows two stores write at once", [
+        "CREATE TABLE conformance_counters (name TEXT PRIMARY KEY, n INTEGER NOT NULL)",
+        "CREATE TABLE conformance_jobs (id INTEGER PRIMARY KEY, state TEXT NOT NULL, taken_by TEXT)",
+    ])
+
+    /// Two stores on one database write the same rows at once, as the SQL of a plugin does it
+    /// (an increment in place, upserts, a read-then-write under a named lock, the key-value map):
+    /// no update is lost.
+    static func concurrentWriters(_ store: any Store, _ other: any Store) async throws {
+        try await store.migrate("conformance-shared", [sharedTables])
+        try await other.migrate("conformance-shared", [sharedTables])
+        let rounds = 25
+        let upsert = """
+            INSERT INTO conformance_counters (name, n) VALUES (?, ?)
+            ON CONFLICT (name) DO UPDATE SET n = conformance_counters.n + excluded.n
+            """
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<50 {
-                group.addTask {
-                    try await store.transaction { sql in
-                        let n = try await sql.query("SELECT n FROM conformance_items WHERE name = ?", ["a"]).first?["n"].int ?? 0
-                        try await sql.execute("UPDATE conformance_items SET n = ? WHERE name = ?", [.integer(Int64(n + 1)), "a"])
+            for round in 0..<rounds {
+                for writer in [store, other] {
+                    group.addTask {
+                        try await writer.execute("UPDATE conformance_items SET n = n + 1 WHERE name = ?", ["a"])
+                        try await writer.transaction { sql in
+                            for name in ["x", "y"] { try await sql.execute(upsert, [.text(name), 1]) }
+                        }
+                        try await writer.transaction { sql in
+                            try await sql.lock("conformance/read-then-write")
+                            let n = try await sql.query("SELECT n FROM conformance_counters WHERE name = 'locked'", []).first?["n"].int ?? 0
+                            try await sql.execute(
+                                "INSERT INTO conformance_counters (name, n) VALUES ('locked', ?) ON CONFLICT (name) DO UPDATE SET n = excluded.n",
+                                [.integer(Int64(n + 1))])
+                        }
+                        try await writer.setValue("\(round)", forKey: "shared", in: "conformance")
                     }
                 }
             }
             try await group.waitForAll()
         }
-        let n = try await store.query("SELECT n FROM conformance_items WHERE name = ?", ["a"]).first?["n"].int
-        try expect(n == 52, "transactions do not interleave: expected 52, got \(String(describing: n))")
+        let n = try await other.query("SELECT n FROM conformance_items WHERE name = ?", ["a"]).first?["n"].int
+        try expect(n == 2 + 2 * rounds, "increments in place are all kept: expected \(2 + 2 * rounds), got \(String(describing: n))")
+        let counters = try await other.query("SELECT name, n FROM conformance_counters ORDER BY name")
+        let expected = ["locked", "x", "y"].map { SQLRow(["name": .text($0), "n": .integer(Int64(2 * rounds))]) }
+        try expect(counters == expected, "upserts and locked read-then-writes are all kept: \(counters)")
+        let shared = try await store.value(forKey: "shared", in: "conformance")
+        try expect(shared.flatMap(Int.init).map { (0..<rounds).contains($0) } == true, "a key written by both reads back one value: \(String(describing: shared))")
+    }
+
+    /// Two stores claim the same jobs at once with a conditional update: each job goes to one.
+    static func concurrentClaims(_ store: any Store, _ other: any Store) async throws {
+        let jobs = 20
+        for id in 0..<jobs { try await store.execute("INSERT INTO conformance_jobs (id, state) VALUES (?, 'free')", [.integer(Int64(id))]) }
+        let wins = try await withThrowingTaskGroup(of: Int.self) { group in
+            for (index, claimer) in [store, other].enumerated() {
+                for id in 0..<jobs {
+                    group.addTask {
+                        try await claimer.execute(
+                            "UPDATE conformance_jobs SET state = 'taken', taken_by = ? WHERE id = ? AND state = 'free'",
+                            [.text("store \(index)"), .integer(Int64(id))])
+                    }
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        let free = try await store.query("SELECT COUNT(*) AS c FROM conformance_jobs WHERE state = 'free' OR taken_by IS NULL").first?["c"].int
+        try expect(wins == jobs && free == 0, "every job is claimed exactly once: \(wins) claims of \(jobs), \(String(describing: free)) left")
     }
 
     /// As in SQLite, a statement that fails inside a transaction undoes only itself.

@@ -96,4 +96,31 @@ struct LeasedConnectorTests {
             await b.store.close()
         }
     }
+
+    /// The paused-VM case: an instance wakes up after its lease has passed, before its connector's
+    /// next check stopped the connection. It must send nothing; it used to send until that check.
+    @Test("a connector whose lease has passed sends nothing, even before its next check", .timeLimit(.minutes(1)))
+    func noSendOnceTheLeaseHasPassed() async throws {
+        try await TestPostgres.withDatabase { url in
+            let store = try await PostgresStore.open(try PostgresURL(url))
+            let table = LeaseTable(store: store, holder: "paused", ttl: .seconds(30))
+            try await table.prepare()
+            let keeper = LeaseKeeper(table: table, names: [LeasedConnector.leaseName("irc")])
+            await keeper.renewOnce()
+            let inner = RecordingConnector(network: "irc")
+            // Checks once at the start, then not for an hour.
+            let leased = LeasedConnector(inner, leases: keeper, check: .seconds(3600), logger: Logger(label: "paused"))
+            let running = Task { try? await leased.run(events: Takeovers()) }
+            try await eventually("it connects") { await leased.status() == .connected }
+            try await leased.send(OutgoingMessage(to: .channel("#a"), text: "while held"))
+            await keeper.abandon()
+            await #expect(throws: CommandError.self) {
+                try await leased.send(OutgoingMessage(to: .channel("#a"), text: "after the lease passed"))
+            }
+            #expect(await inner.sent.map(\.text) == ["while held"])
+            running.cancel()
+            await running.value
+            await store.close()
+        }
+    }
 }

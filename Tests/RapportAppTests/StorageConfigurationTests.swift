@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RapportApp
 import RapportCore
+import RapportStorePostgres
 import RapportTesting
 import Testing
 
@@ -50,6 +51,32 @@ struct StorageConfigurationTests {
         #expect(problem(postgres + "\ninstances: { lease_seconds: soon }")?.problem == "expected a number.")
         #expect(problem(postgres + "\ninstances: { ttl: 5 }")?.path == "instances.ttl")
         #expect(problem("storage: { sqlite: a.sqlite }\ninstances: { lease_seconds: 15 }")?.path == "instances")
+    }
+
+    @Test("storage.postgres_limits sets the pool and every timeout, and only for PostgreSQL")
+    func postgresLimits() throws {
+        let postgres = "storage: { postgres: '${PG_URL}'"
+        #expect(try loader.parse(postgres + " }", file: "t").file.storage.postgresLimits == nil)
+        let limits = try #require(
+            try loader.parse(
+                postgres + """
+                    , postgres_limits: { pool_size: 4, connect_timeout_seconds: 3, statement_timeout_seconds: 30,
+                    lock_timeout_seconds: 2.5, idle_in_transaction_timeout_seconds: 60, keepalive_seconds: 15 } }
+                    """, file: "t"
+            ).file.storage.postgresLimits)
+        #expect(limits.poolSize == 4)
+        #expect(limits.connectTimeout == .seconds(3))
+        #expect(limits.statementTimeout == .seconds(30))
+        #expect(limits.lockTimeout == .milliseconds(2500))
+        #expect(limits.idleInTransactionTimeout == .seconds(60))
+        #expect(limits.keepalive == .seconds(15))
+        #expect(try loader.parse(postgres + ", postgres_limits: {} }", file: "t").file.storage.postgresLimits?.poolSize == 10)
+        #expect(problem(postgres + ", postgres_limits: { pool_size: 0 } }")?.path == "storage.postgres_limits.pool_size")
+        #expect(problem(postgres + ", postgres_limits: { pool_size: 101 } }")?.path == "storage.postgres_limits.pool_size")
+        #expect(problem(postgres + ", postgres_limits: { lock_timeout_seconds: 0 } }")?.path == "storage.postgres_limits.lock_timeout_seconds")
+        #expect(problem(postgres + ", postgres_limits: { statement_timeout_seconds: -1 } }")?.path == "storage.postgres_limits.statement_timeout_seconds")
+        #expect(problem(postgres + ", postgres_limits: { pool: 3 } }")?.path == "storage.postgres_limits.pool")
+        #expect(problem("storage: { sqlite: a.sqlite, postgres_limits: { pool_size: 3 } }")?.path == "storage.postgres_limits")
     }
 
     @Test func makeStorePicksTheBackend() async throws {

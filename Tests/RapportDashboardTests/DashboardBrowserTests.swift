@@ -41,26 +41,14 @@ struct DashboardBrowserTests {
         let logger = Logger(label: "dashboard-test")
         let routes = DashboardRoutes(store: store, bot: chat.bot, secureCookies: false, time: time, logger: logger)
         try await routes.migrate()
-        let (ports, listening) = AsyncStream.makeStream(of: Int.self)
-        let service = ObservabilityService(
-            address: HTTPAddress(host: "127.0.0.1", port: 0), registry: PrometheusCollectorRegistry(), logger: logger,
-            readiness: { [] }, routes: [routes], onListening: { listening.yield($0) })
-        let group = ServiceGroup(configuration: .init(services: [service], logger: logger))
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var iterator = ports.makeAsyncIterator()
-            let port = try #require(await iterator.next())
-            let base = "http://127.0.0.1:\(port)"
+        try await withEndpoint(routes, logger: logger) { base in
             do {
                 try await converse(chat, base: base, time: time)
                 try await body(chat, base, time)
             } catch {
-                await group.triggerGracefulShutdown()
                 await chat.stop()
                 throw error
             }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
         }
         await chat.stop()
     }

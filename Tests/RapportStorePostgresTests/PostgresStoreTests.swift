@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MetricsTestKit
 import RapportCore
 import RapportTesting
 import Testing
@@ -11,24 +12,69 @@ struct PostgresStoreTests {
     @Test func passesConformance() async throws {
         try await TestPostgres.withDatabase { url in
             let store = try await PostgresStore.open(try PostgresURL(url))
+            let other = try await PostgresStore.open(try PostgresURL(url))
             do {
-                try await StoreConformance.run(store)
+                try await StoreConformance.run(store, sharingWith: other)
             } catch {
                 await store.close()
+                await other.close()
                 throw error
             }
             await store.close()
+            await other.close()
         }
     }
 
-    @Test("every session bounds statements, lock waits and idle transactions")
+    @Test("every session bounds statements, lock waits and idle transactions, and has TCP keepalives")
     func sessionsBoundTheirWaits() async throws {
         try await TestPostgres.withDatabase { url in
             let store = try await PostgresStore.open(try PostgresURL(url))
-            defer { Task { await store.close() } }
-            for (name, value) in [("statement_timeout", "5min"), ("lock_timeout", "2min"), ("idle_in_transaction_session_timeout", "5min")] {
-                #expect(try await store.query("SHOW \(name)", []).first?[name].string == value)
+            var limits = PostgresLimits()
+            limits.statementTimeout = .milliseconds(1500)
+            limits.lockTimeout = .seconds(7)
+            limits.idleInTransactionTimeout = .seconds(90)
+            limits.keepalive = .seconds(12)
+            let limited = try await PostgresStore.open(try PostgresURL(url), limits: limits)
+            defer { Task { await store.close(); await limited.close() } }
+            let expected = [
+                (store, [("statement_timeout", "5min"), ("lock_timeout", "2min"), ("idle_in_transaction_session_timeout", "5min"),
+                         ("tcp_keepalives_idle", "30"), ("tcp_keepalives_interval", "10"), ("tcp_keepalives_count", "3")]),
+                (limited, [("statement_timeout", "1500ms"), ("lock_timeout", "7s"), ("idle_in_transaction_session_timeout", "90s"),
+                           ("tcp_keepalives_idle", "12"), ("tcp_keepalives_interval", "4")]),
+            ]
+            for (store, settings) in expected {
+                for (name, value) in settings {
+                    #expect(try await store.query("SHOW \(name)", []).first?[name].string == value, "\(name)")
+                }
             }
+        }
+    }
+
+    @Test("a statement past its statement or lock timeout fails at once, and is counted")
+    func timedOutStatementsAreErrorsAndCounted() async throws {
+        try await TestPostgres.withDatabase { url in
+            let metrics = TestMetrics()
+            var limits = PostgresLimits()
+            limits.statementTimeout = .seconds(1)
+            limits.lockTimeout = .milliseconds(200)
+            let limited = try await PostgresStore.open(try PostgresURL(url), limits: limits, metrics: RapportMetrics(factory: metrics))
+            let holder = try await PostgresStore.open(try PostgresURL(url))
+            try await holder.migrate("held", [Migration(1, "row", ["CREATE TABLE held_row (n INTEGER NOT NULL)"])])
+            try await holder.execute("INSERT INTO held_row (n) VALUES (0)")
+
+            let started = ContinuousClock.now
+            await #expect { try await limited.query("SELECT pg_sleep(30)", []) } throws: { ($0 as? ServerError)?.code == "57014" }
+            let locking = await HeldTransaction(on: holder, "UPDATE held_row SET n = 1")
+            defer { locking.release.finish() }
+            await #expect {
+                try await limited.transaction { sql in try await sql.execute("UPDATE held_row SET n = 2", []) }
+            } throws: { ($0 as? ServerError)?.code == "55P03" }
+            #expect(ContinuousClock.now - started < .seconds(10), "both ended by their limits")
+            try await locking.end()
+            #expect(try metrics.expectCounter("rapport_store_timeouts_total", [("kind", "statement")]).totalValue == 1)
+            #expect(try metrics.expectCounter("rapport_store_timeouts_total", [("kind", "lock")]).totalValue == 1)
+            await limited.close()
+            await holder.close()
         }
     }
 
@@ -77,28 +123,32 @@ struct PostgresStoreTests {
         }
     }
 
-    /// Two stores (two "instances") on one database never lose an update to each other.
-    @Test func twoStoresOnOneDatabaseSerializeTransactions() async throws {
+    /// Two stores (two "instances") on one database: a transaction left open by one (a paused
+    /// instance, a long batch) holds up neither the other's reads nor its writes elsewhere.
+    /// Before, every call took one cluster-wide lock and waited here until the transaction ended.
+    @Test("an open transaction of one instance holds up no other instance's reads or other writes")
+    func openTransactionHoldsUpNoOtherInstance() async throws {
         try await TestPostgres.withDatabase { url in
             let a = try await PostgresStore.open(try PostgresURL(url))
             let b = try await PostgresStore.open(try PostgresURL(url))
-            try await a.migrate("shared", [Migration(1, "counter", ["CREATE TABLE shared_counter (n INTEGER NOT NULL)"])])
-            try await b.migrate("shared", [Migration(1, "counter", ["CREATE TABLE shared_counter (n INTEGER NOT NULL)"])])
-            try await a.execute("INSERT INTO shared_counter (n) VALUES (0)")
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for i in 0..<40 {
-                    let store = i.isMultiple(of: 2) ? a : b
-                    group.addTask {
-                        try await store.transaction { sql in
-                            let n = try await sql.query("SELECT n FROM shared_counter", []).first?["n"].int ?? -1
-                            try await Task.sleep(for: .milliseconds(1))
-                            try await sql.execute("UPDATE shared_counter SET n = ?", [.integer(Int64(n + 1))])
-                        }
-                    }
-                }
-                try await group.waitForAll()
-            }
-            #expect(try await a.query("SELECT n FROM shared_counter").first?["n"].int == 40)
+            try await a.migrate("shared", [Migration(1, "rows", ["CREATE TABLE shared_rows (name TEXT PRIMARY KEY, n INTEGER NOT NULL)"])])
+            try await a.execute("INSERT INTO shared_rows (name, n) VALUES ('held', 0), ('free', 0)")
+            let writer = await HeldTransaction(on: a, "UPDATE shared_rows SET n = 1 WHERE name = 'held'")
+            defer { writer.release.finish() }
+            let started = ContinuousClock.now
+            let seen = try await value(of: Task { try await b.query("SELECT n FROM shared_rows WHERE name = 'held'") }, within: .seconds(5), "the read")
+            #expect(seen.first?["n"].int == 0, "a read sees the last committed value")
+            let changed = try await value(of: Task { try await b.execute("UPDATE shared_rows SET n = 2 WHERE name = 'free'") }, within: .seconds(5), "the write")
+            #expect(changed == 1)
+            let counted = try await value(
+                of: Task { try await b.transaction { sql in try await sql.execute("UPDATE shared_rows SET n = n + 1 WHERE name = 'free'", []) } },
+                within: .seconds(5), "the transaction")
+            #expect(counted == 1)
+            #expect(ContinuousClock.now - started < .seconds(2), "no call waited for the open transaction")
+            try await writer.end()
+            #expect(try await b.query("SELECT name, n FROM shared_rows ORDER BY name") == [
+                SQLRow(["name": "free", "n": 3]), SQLRow(["name": "held", "n": 1]),
+            ])
             await a.close()
             await b.close()
         }
@@ -128,6 +178,34 @@ struct PostgresStoreTests {
                 #expect("\(error)".contains("28P01"), "the cause is named: \(error)")
             }
         }
+    }
+}
+
+/// A transaction left open (a paused instance, a long batch) after running one statement.
+struct HeldTransaction {
+    let release: AsyncStream<Void>.Continuation
+    let task: Task<Void, any Error>
+
+    /// Returns once `statement` ran in a transaction on `store` that stays open until ``end()``.
+    init(on store: PostgresStore, _ statement: String) async {
+        let (holding, held) = AsyncStream.makeStream(of: Void.self)
+        let (released, release) = AsyncStream.makeStream(of: Void.self)
+        self.release = release
+        task = Task {
+            defer { held.finish() }
+            try await store.transaction { sql in
+                try await sql.execute(statement, [])
+                held.finish()
+                for await _ in released {}
+            }
+        }
+        for await _ in holding {}
+    }
+
+    /// Commits the transaction.
+    func end() async throws {
+        release.finish()
+        try await task.value
     }
 }
 

@@ -14,7 +14,7 @@ struct SQLiteStoreTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("nested/rapport.sqlite").path
-        try await StoreConformance.run(try SQLiteStore(path: path))
+        try await StoreConformance.run(try SQLiteStore(path: path), sharingWith: try SQLiteStore(path: path))
         let reopened = try SQLiteStore(path: path)
         #expect(try await reopened.value(forKey: "b", in: "conformance") == "3")
         let mode = try await reopened.query("PRAGMA journal_mode").first?["journal_mode"].string

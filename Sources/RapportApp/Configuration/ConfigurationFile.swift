@@ -2,6 +2,7 @@ public import RapportCore
 public import RapportIRC
 public import RapportMatrix
 public import RapportPluginHost
+public import RapportStorePostgres
 
 /// The YAML configuration file, as written by people: see `deploy/rapport.example.yaml`.
 ///
@@ -50,10 +51,18 @@ public struct ConfigurationFile: Codable, Sendable {
         /// `postgres` (URL, none): `postgres://USER:PASSWORD@HOST:PORT/DATABASE[?sslmode=require]`;
         /// write the password as `${VARIABLE}`. It is never logged or shown in errors.
         public var postgres: String?
+        /// `postgres_limits` (map, defaults below): the pool size, timeouts and keepalives of the
+        /// PostgreSQL store's connections (``PostgresLimits``).
+        public var postgresLimits: PostgresLimits?
 
-        public init(sqlite: String? = "./data/rapport.sqlite", postgres: String? = nil) {
+        enum CodingKeys: String, CodingKey {
+            case sqlite, postgres, postgresLimits = "postgres_limits"
+        }
+
+        public init(sqlite: String? = "./data/rapport.sqlite", postgres: String? = nil, postgresLimits: PostgresLimits? = nil) {
             self.sqlite = sqlite
             self.postgres = postgres
+            self.postgresLimits = postgresLimits
         }
     }
 

@@ -119,6 +119,9 @@ public struct ConfigurationLoader: Sendable {
         case (nil, nil):
             throw fail("storage", "name a database: sqlite: PATH or postgres: URL.")
         }
+        if file.storage.postgresLimits != nil, file.storage.postgres == nil {
+            throw fail("storage.postgres_limits", "applies to a PostgreSQL store: set storage.postgres, or remove it.")
+        }
         if let instances = file.instances {
             if file.storage.postgres == nil {
                 throw fail("instances", "several instances share a PostgreSQL store: set storage.postgres, or remove this section.")

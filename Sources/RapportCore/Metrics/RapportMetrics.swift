@@ -18,6 +18,7 @@ public import CoreMetrics
 /// | `rapport_outgoing_dropped_total` | counter | `network` | connectors, when their outgoing queue is full |
 /// | `rapport_help_events_total` | counter | `network` | `plugins/thanks`, per detected help event |
 /// | `rapport_nudges_total` | counter | `outcome` (sent, suppressed) | the nudge feature |
+/// | `rapport_store_timeouts_total` | counter | `kind` (statement, lock, idle_transaction) | the PostgreSQL store, per statement a limit ended |
 ///
 /// The last four are counted by the features that own them. A plugin reaches the bot's metrics
 /// through `PluginContext.metrics`; code without a handle (a connector) uses `RapportMetrics()`:
@@ -97,6 +98,14 @@ public struct RapportMetrics: Sendable {
         Counter(label: "rapport_nudges_total", dimensions: [("outcome", outcome.rawValue)], factory: factory).increment()
     }
 
+    /// Which limit of a store session ended a statement.
+    public enum StoreTimeout: String, Sendable, CaseIterable { case statement, lock, idleTransaction = "idle_transaction" }
+
+    /// For the store: a statement ended by a timeout of its session.
+    public func storeTimeout(_ kind: StoreTimeout) {
+        Counter(label: "rapport_store_timeouts_total", dimensions: [("kind", kind.rawValue)], factory: factory).increment()
+    }
+
     /// Creates every per-network and global series at zero, without counting anything.
     public func preregister(networks: [String]) {
         for network in networks {
@@ -109,6 +118,9 @@ public struct RapportMetrics: Sendable {
         }
         for outcome in [NudgeOutcome.sent, .suppressed] {
             _ = Counter(label: "rapport_nudges_total", dimensions: [("outcome", outcome.rawValue)], factory: factory)
+        }
+        for kind in StoreTimeout.allCases {
+            _ = Counter(label: "rapport_store_timeouts_total", dimensions: [("kind", kind.rawValue)], factory: factory)
         }
     }
 }

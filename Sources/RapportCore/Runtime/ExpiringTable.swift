@@ -1,5 +1,5 @@
 import DequeModule
-import Foundation
+public import Foundation
 
 /// A map of at most `capacity` entries, each of which expires `lifetime` after it was last set:
 /// per-person state that only matters for a while (a command token bucket until it is full
@@ -9,7 +9,7 @@ import Foundation
 /// entries leave from the front of a queue kept in deadline order. An entry is never dropped
 /// before it expires, so a flood of new keys cannot reset anyone's state; when every entry is
 /// still live, a new key is refused instead (``set(_:for:now:)`` returns `false`).
-struct ExpiringTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+public struct ExpiringTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     private struct Entry: Sendable {
         var value: Value
         var deadline: Date
@@ -17,24 +17,24 @@ struct ExpiringTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         var queued: Date
     }
 
-    let capacity: Int
-    let lifetime: TimeInterval
+    public let capacity: Int
+    public let lifetime: TimeInterval
     private var entries: [Key: Entry] = [:]
     /// Keys with the deadline they were queued for, in (nearly) deadline order. A key set again
     /// is queued again at most once per half lifetime, so it holds at most three places; its
     /// older places are skipped.
     private var queue: Deque<(key: Key, deadline: Date)> = []
 
-    init(capacity: Int, lifetime: TimeInterval) {
+    public init(capacity: Int, lifetime: TimeInterval) {
         self.capacity = capacity
         self.lifetime = lifetime
     }
 
     /// How many entries are kept (expired ones may linger until the next ``set(_:for:now:)``).
-    var count: Int { entries.count }
+    public var count: Int { entries.count }
 
     /// The value kept for `key`, unless it expired.
-    func value(for key: Key, now: Date) -> Value? {
+    public func value(for key: Key, now: Date) -> Value? {
         guard let entry = entries[key], entry.deadline > now else { return nil }
         return entry.value
     }
@@ -42,7 +42,7 @@ struct ExpiringTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// Keeps `value` for `key` until ``lifetime`` after `now`; returns `false`, keeping nothing,
     /// when `key` is new and the table is full of entries that have not expired.
     @discardableResult
-    mutating func set(_ value: Value, for key: Key, now: Date) -> Bool {
+    public mutating func set(_ value: Value, for key: Key, now: Date) -> Bool {
         dropExpired(now: now)
         let deadline = now.addingTimeInterval(lifetime)
         if var entry = entries[key] {

@@ -27,6 +27,11 @@ public struct TokenBucket: Sendable, Hashable {
         return true
     }
 
+    /// Returns `count` tokens taken for an action that turned out not to count (up to a full bucket).
+    public mutating func giveBack(_ count: Double = 1) {
+        tokens = min(capacity, tokens + count)
+    }
+
     /// How long until a token is available (zero if one is now).
     public mutating func wait(now: Date) -> TimeInterval {
         refill(now: now)

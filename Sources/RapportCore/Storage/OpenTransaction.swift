@@ -23,8 +23,8 @@ public final class OpenTransaction: Sendable {
     /// Runs the backend's own statements as they are (PostgreSQL guards each ordinary statement
     /// with a savepoint of its own, which must not wrap these).
     private let control: @Sendable (String) async throws -> Void
-    /// Begins the transaction on this backend (`BEGIN IMMEDIATE`; `BEGIN` and a lock), all or
-    /// nothing: when it fails, no transaction is left open.
+    /// Begins the transaction on this backend (`BEGIN IMMEDIATE`; `BEGIN`), all or nothing: when
+    /// it fails, no transaction is left open.
     private let begin: @Sendable () async throws -> Void
     private let state = Mutex(State())
 
@@ -127,6 +127,11 @@ public final class OpenTransaction: Sendable {
         func query(_ sql: String, _ arguments: [SQLValue]) async throws -> [SQLRow] {
             try await transaction.prepare()
             return try await transaction.connection.query(sql, arguments)
+        }
+
+        func lock(_ name: String) async throws {
+            try await transaction.prepare()
+            try await transaction.connection.lock(name)
         }
     }
 }

@@ -7,9 +7,17 @@
 /// `INSERT … ON CONFLICT … DO UPDATE`. A ``Migration`` may carry a PostgreSQL variant where the
 /// dialects differ (auto-numbered keys, for one).
 ///
+/// ## Concurrency
+/// Every call is atomic, and ``transaction(_:)`` commits all of its body or nothing. Other
+/// writers may interleave with a transaction (PostgreSQL: read committed, several instances on
+/// one database), so a read-then-write is made safe by the SQL itself: a conditional `UPDATE …
+/// WHERE` or `DELETE … RETURNING` whose row count or rows say who won, `INSERT … ON CONFLICT`,
+/// `SET n = n + ?`. Where an order between writers matters beyond one statement, the body takes
+/// a named lock first (``SQLExecutor/lock(_:)``). A backend may run a transaction's body again
+/// after a serialization failure or deadlock, so a body only touches the database.
+///
 /// ## Conforming
-/// Every call is atomic. ``transaction(_:)`` runs its body with no other writer interleaved and
-/// commits only when the body returns. A backend that keeps a `rapport_kv (namespace, key, value)`
+/// ``transaction(_:)`` commits only when the body returns. A backend that keeps a `rapport_kv (namespace, key, value)`
 /// table gets ``value(forKey:in:)`` and ``setValue(_:forKey:in:)`` from the extension below. Run ``StoreConformance`` (RapportTesting) on a new backend.
 public protocol Store: Sendable {
     /// Applies the migrations of `namespace` that have not been applied yet, in version order,
@@ -36,6 +44,11 @@ public protocol Store: Sendable {
     /// All entries of `namespace` whose key starts with `prefix`, sorted by key.
     func entries(in namespace: String, keyPrefix: String) async throws -> [(key: String, value: String)]
 
+    /// An SQL expression for the database's clock: milliseconds since 1970, as a `BIGINT`. Leases
+    /// compare expiry against it, so instances whose own clocks disagree still agree on who holds
+    /// a lease. The default is SQLite's (the process's own clock, which is the database's).
+    var clockMilliseconds: String { get }
+
     /// Writes out what is pending and releases the database; the store is not used afterwards.
     ///
     /// The application calls it once, at shutdown. The default does nothing.
@@ -50,10 +63,23 @@ public protocol SQLExecutor: Sendable {
 
     /// Runs a query and returns all its rows.
     func query(_ sql: String, _ arguments: [SQLValue]) async throws -> [SQLRow]
+
+    /// Waits for the lock called `name` and holds it until the transaction ends, so bodies that
+    /// take the same lock run one after another (PostgreSQL: a transaction-level advisory lock on
+    /// a 64-bit hash of the name). Outside a transaction it orders nothing.
+    ///
+    /// The default does nothing: right for a backend whose transactions never overlap (SQLite).
+    func lock(_ name: String) async throws
+}
+
+extension SQLExecutor {
+    public func lock(_ name: String) async throws {}
 }
 
 extension Store {
     public func close() async {}
+
+    public var clockMilliseconds: String { "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)" }
 
     /// Checks that the database answers, for readiness probes.
     public func ping() async throws {

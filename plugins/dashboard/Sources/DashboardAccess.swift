@@ -127,13 +127,10 @@ public struct DashboardAccess: Sendable {
     /// Takes a sign-in token: the identity it was issued to, or why it is refused. A token is
     /// accepted at most once, even by several instances at the same moment.
     public func redeem(_ token: String, now: Date) async throws -> Result<Grant, Refusal> {
-        let hash = Self.hash(token)
-        return try await sql.transaction { db in
-            let rows = try await db.query("SELECT identity, network, channel, expires_at FROM dashboard_signin WHERE token_hash = ?", [.text(hash)])
-            guard let row = rows.first, try await db.execute("DELETE FROM dashboard_signin WHERE token_hash = ?", [.text(hash)]) == 1
-            else { return .failure(.unknownOrUsed) }
-            return Self.verdict(row, now: now)
-        }
+        // The one caller whose delete returns the row has it.
+        let rows = try await sql.query(
+            "DELETE FROM dashboard_signin WHERE token_hash = ? RETURNING identity, network, channel, expires_at", [.text(Self.hash(token))])
+        return Self.verdict(rows.first, now: now)
     }
 
     private static func verdict(_ row: SQLRow?, now: Date) -> Result<Grant, Refusal> {

@@ -288,10 +288,8 @@ public struct NudgeStore: Sendable {
 
     /// Counts a failed delivery; returns the number of failures so far.
     public func countFailure(_ id: String) async throws -> Int {
-        try await sql.transaction { sql in
-            try await sql.execute("UPDATE nudges_nudge SET attempts = attempts + 1 WHERE id = ?", [.text(id)])
-            return try await sql.query("SELECT attempts FROM nudges_nudge WHERE id = ?", [.text(id)]).first?["attempts"].int ?? 0
-        }
+        try await sql.query("UPDATE nudges_nudge SET attempts = attempts + 1 WHERE id = ? RETURNING attempts", [.text(id)])
+            .first?["attempts"].int ?? 0
     }
 
     public func preferences(_ person: String) async throws -> NudgePreferences {

@@ -49,9 +49,10 @@ public struct IdentityLinks: Sendable {
     /// Uses up `code` (whatever the outcome) and joins its maker with `identity`; returns the maker.
     func redeem(_ code: String, by identity: Identity, now: Date) async throws -> Identity {
         let result: Result<Identity, Refusal> = try await sql.transaction { db in
-            let hash = Self.hash(code)
-            let row = try await db.query("SELECT identity, expires_at FROM thanks_link_code WHERE hash = ?", [.text(hash)]).first
-            try await db.execute("DELETE FROM thanks_link_code WHERE hash = ?", [.text(hash)])
+            // Single use even with several instances: the one delete that returns the row has it.
+            let row = try await db.query(
+                "DELETE FROM thanks_link_code WHERE hash = ? RETURNING identity, expires_at", [.text(Self.hash(code))]
+            ).first
             guard let row, let maker = row["identity"].string.flatMap(Identity.init), (row["expires_at"].double ?? 0) >= now.timeIntervalSince1970
             else { return .failure(.unknown) }
             guard maker != identity else { return .failure(.sameIdentity) }
@@ -66,7 +67,12 @@ public struct IdentityLinks: Sendable {
         try await sql.execute("DELETE FROM thanks_link_code WHERE hash = ?", [.text(Self.hash(code))])
     }
 
+    /// Held while links are read and changed: joining and detaching read who belongs to which
+    /// person before they write, and must not interleave.
+    static let lock = "thanks-links"
+
     private static func join(_ a: Identity, _ b: Identity, in db: any SQLExecutor, now: Date) async throws {
+        try await db.lock(lock)
         func person(_ identity: Identity) async throws -> String? {
             try await db.query("SELECT person FROM thanks_link WHERE identity = ?", [.text(identity.rawValue)]).first?["person"].string
         }
@@ -96,6 +102,7 @@ public struct IdentityLinks: Sendable {
     @discardableResult
     func unlink(_ identity: Identity) async throws -> Bool {
         try await sql.transaction { db in
+            try await db.lock(Self.lock)
             try await db.execute("DELETE FROM thanks_link_code WHERE identity = ?", [.text(identity.rawValue)])
             guard let person = try await db.query("SELECT person FROM thanks_link WHERE identity = ?", [.text(identity.rawValue)]).first?["person"].string
             else { return false }

@@ -59,34 +59,50 @@ extension ThanksLedger {
     /// Erases `person` (their own rows, ``PersonMatch/own(_:linked:)``): their own karma and their
     /// questions go, and the credits they gave stay counted for the people they thanked but no
     /// longer name them; the tallies follow.
+    ///
+    /// The tallies change by exactly the rows each statement changed (as `RETURNING` reports
+    /// them), so an event recorded meanwhile by another transaction is either forgotten and
+    /// counted out, or left for later; never counted out without being forgotten.
     public func forget(_ person: Person) async throws {
         let match = PersonMatch.own(person)
+        let columns = "kind, network, channel, giver, giver_nick, receiver, receiver_nick, at, day, month"
         try await sql.transaction { db in
-            // Their events leave the tallies; the credits they gave come back under `forgotten`.
             var changes = TallyChanges()
             for row in try await db.query(
-                """
-                SELECT kind, network, channel, giver, giver_nick, receiver, receiver_nick, at, day, month,
-                    CASE WHEN \(match.condition("receiver")) THEN 1 ELSE 0 END AS received
-                FROM thanks_event WHERE \(match.condition("giver")) OR \(match.condition("receiver"))
-                """, match.values + match.values + match.values)
+                "DELETE FROM thanks_event WHERE \(match.condition("receiver")) RETURNING \(columns)", match.values)
             {
-                guard var event = TallyChanges.Event(row) else { continue }
-                changes.add(event, count: -1)
-                guard row["received"].int == 0 else { continue }
-                event.helped = .init(key: Self.forgotten, nick: Self.forgotten)
-                changes.add(event)
+                if let event = TallyChanges.Event(row) { changes.add(event, count: -1) }
             }
-            try await db.execute("DELETE FROM thanks_event WHERE \(match.condition("receiver"))", match.values)
-            try await db.execute(
-                """
-                UPDATE thanks_event SET giver = ?, giver_nick = ?, giver_identity = NULL, reason = NULL, message_id = NULL
-                WHERE \(match.condition("giver"))
-                """, [.text(Self.forgotten), .text(Self.forgotten)] + match.values)
+            // Their credits come back under `forgotten`, a chunk at a time, until none is left.
+            while true {
+                let given = try await db.query(
+                    """
+                    SELECT id, \(columns) FROM thanks_event WHERE \(match.condition("giver")) AND giver <> ? LIMIT \(Self.forgetChunk)
+                    """, match.values + [.text(Self.forgotten)])
+                guard !given.isEmpty else { break }
+                let ids = given.map { $0["id"] }
+                let changed = Set(
+                    try await db.query(
+                        """
+                        UPDATE thanks_event SET giver = ?, giver_nick = ?, giver_identity = NULL, reason = NULL, message_id = NULL
+                        WHERE \(match.condition("giver")) AND id IN (\(Array(repeating: "?", count: ids.count).joined(separator: ", ")))
+                        RETURNING id
+                        """, [.text(Self.forgotten), .text(Self.forgotten)] + match.values + ids
+                    ).compactMap { $0["id"].string })
+                for row in given where changed.contains(row["id"].string ?? "") {
+                    guard var event = TallyChanges.Event(row) else { continue }
+                    changes.add(event, count: -1)
+                    event.helped = .init(key: Self.forgotten, nick: Self.forgotten)
+                    changes.add(event)
+                }
+            }
             try await db.execute("DELETE FROM thanks_question WHERE \(match.condition("asker"))", match.values)
             try await changes.write(to: db)
         }
     }
+
+    /// How many of a forgotten person's credits are rewritten per statement.
+    static let forgetChunk = 500
 
     /// Deletes the reasons typed with `!thanks` and the question excerpts from before `date`.
     public func deleteText(olderThan date: Date) async throws {

@@ -108,9 +108,11 @@ public struct ThanksLedger: Sendable {
     /// verified identities (when known) let linked people count as one (``IdentityLinks``).
     ///
     /// The cap is counted by the insert itself, in the same statement: one statement per event,
-    /// and no count kept anywhere that another instance's writes could leave behind. An event
-    /// with a message ID is recorded once per kind and credited person: the same message read
-    /// again (Matrix after a crash) finds its row and adds nothing, and counts as recorded.
+    /// and no count kept anywhere that another instance's writes could leave behind. A capped
+    /// insert first takes the lock of its (kind, network, giver, receiver), so two instances
+    /// recording the same pair at once cannot both pass the count. An event with a message ID is
+    /// recorded once per kind and credited person: the same message read again (Matrix after a
+    /// crash) finds its row and adds nothing, and counts as recorded.
     @discardableResult
     public func record(
         _ event: HelpEvent, casemapping: Casemapping, reason: String? = nil, giver: Identity? = nil, receiver: Identity? = nil,
@@ -120,10 +122,15 @@ public struct ThanksLedger: Sendable {
             kind: event.kind, network: event.network, channel: event.channel,
             helper: .init(key: casemapping.fold(event.to), nick: event.to), helped: .init(key: casemapping.fold(event.from), nick: event.from),
             at: event.time.timeIntervalSince1970, day: Self.day(event.time), month: HelpPeriod.monthNumber(event.time))
+        let capped = cap != nil
         // No cap: no event is that recent.
         let cap = cap ?? DailyCap(limit: 1, since: .distantFuture)
         let changes = TallyChanges(tallied)
         return try await sql.transaction { db in
+            // The count and the insert must not interleave with another writer's for the same pair.
+            if capped {
+                try await db.lock("thanks-cap/\(event.kind.rawValue)/\(event.network)/\(tallied.helped.key)/\(tallied.helper.key)")
+            }
             // PostgreSQL types the SELECT list from its values, which are bound untyped: hence the casts.
             let inserted = try await db.execute(
                 """
