@@ -211,7 +211,8 @@ enum AdministrationPages {
             let health = network.health
             return """
                 <section class="card"><h2>\(HTML.escape(network.network)) <span class="status-\(health.status.rawValue)">\(health.status.rawValue)</span></h2>
-                <p>Connected since: \(health.since.map { $0.formatted(.iso8601) } ?? "—") · Reconnects: \(health.reconnects)</p>
+                <p>Connected since: \(health.since.map { $0.formatted(.iso8601) } ?? "—") · Reconnects: \(health.reconnects)
+                · Lag: \(health.lag.map { "\(Int(($0 / .milliseconds(1)).rounded())) ms" } ?? "not measured")</p>
                 <p>Last error: \(health.lastError.map(HTML.escape) ?? "none")</p></section>
                 """
         }

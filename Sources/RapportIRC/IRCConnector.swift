@@ -183,8 +183,8 @@ public actor IRCConnector: Connector {
 
     public func health() async -> ConnectorHealth {
         ConnectorHealth(
-            status: await status(), since: isConnected() ? registeredAt : nil, reconnects: max(registrations - 1, 0), lastError: lastError,
-            channels: session?.memberCounts ?? [:])
+            status: await status(), since: isConnected() ? registeredAt : nil, reconnects: max(registrations - 1, 0),
+            lag: session?.lag, lastError: lastError, channels: session?.memberCounts ?? [:])
     }
 
     /// The services account we logged in to on this connection, if any.

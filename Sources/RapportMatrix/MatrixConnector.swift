@@ -34,6 +34,12 @@ public actor MatrixConnector: Connector {
     private var seenWritten: [String] = []
     /// Connected once a `/sync` succeeds, connecting while it fails or before the first.
     private var link = ConnectorStatus.disconnected
+    /// When `/sync` last started answering again (the first time after logging in, or after failures).
+    private var syncingSince: Date?
+    /// How many times `/sync` answered again after failing.
+    private var syncRecoveries = 0
+    /// The last failed `/sync` or login, for ``health()``: the error only, never a token or message text.
+    private var lastError: String?
     let metrics: RapportMetrics
     /// Messages to send, oldest first, for the sender task (`MatrixConnector+Outbox.swift`).
     var outbox: [Queued] = []
@@ -91,10 +97,12 @@ public actor MatrixConnector: Connector {
                 try? await saved.set("access_token", nil)
             } catch let error as MatrixError where error.code == .configuration {
                 logger.error("Matrix connector stopped", metadata: ["error": "\(error)"])
+                noteFailure(error)
                 throw error
             } catch {
                 if Task.isCancelled { return }
                 logger.warning("Matrix session failed; starting over in 5 s", metadata: ["error": "\(error)"])
+                noteFailure(error)
                 link = .connecting
                 session = nil
                 try? await Task.sleep(for: .seconds(5))
@@ -170,7 +178,27 @@ public actor MatrixConnector: Connector {
 
     public func status() async -> ConnectorStatus { link }
 
-    private func syncAnswered(_ answered: Bool) { link = answered ? .connected : .connecting }
+    public func health() async -> ConnectorHealth {
+        ConnectorHealth(status: link, since: link == .connected ? syncingSince : nil, reconnects: syncRecoveries, lastError: lastError)
+    }
+
+    /// Records the outcome of one `/sync`: `failure` is `nil` when it answered.
+    private func syncAnswered(failure: (any Error)?) {
+        if let failure {
+            if !(failure is CancellationError) { noteFailure(failure) }
+            link = .connecting
+            return
+        }
+        if link != .connected {
+            if syncingSince != nil { syncRecoveries += 1 }
+            syncingSince = Date()
+        }
+        link = .connected
+    }
+
+    /// Keeps why a `/sync` or login failed, for ``health()``: the error only (it never holds a
+    /// token or message text), cut to 300 characters whatever the server sent.
+    private func noteFailure(_ error: any Error) { lastError = String("\(error)".prefix(300)) }
 
     // MARK: - Session
 
@@ -273,10 +301,10 @@ public actor MatrixConnector: Connector {
         let loop = syncLoop(events: events) { since, fullState in
             do {
                 let batch = try await client.sync(since: since, filter: filter, timeout: since == nil ? .zero : timeout, fullState: fullState)
-                await self.syncAnswered(true)
+                await self.syncAnswered(failure: nil)
                 return batch
             } catch {
-                await self.syncAnswered(false)
+                await self.syncAnswered(failure: error)
                 throw error
             }
         }

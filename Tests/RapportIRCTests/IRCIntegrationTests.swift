@@ -104,6 +104,21 @@ struct IRCIntegrationTests {
         }
     }
 
+    @Test("health shows the lag once InspIRCd answered a keepalive PING", .timeLimit(.minutes(2)))
+    func keepaliveRoundTripIsTheLag() async throws {
+        try await withIRCServer(.inspircd) { server in
+            var config = Self.config(server, nick: "rapport")
+            config.pingInterval = 1
+            config.pingTimeout = 10
+            try await withBot(config) { bot in
+                try await bot.waitUntilJoined(["#rapport"])
+                try await eventually("a keepalive round trip measured") { await bot.connector.health().lag != nil }
+                let lag = try #require(await bot.connector.health().lag)
+                #expect(lag > .zero && lag < .seconds(5), "a local server answers quickly: \(lag)")
+            }
+        }
+    }
+
     @Test(.timeLimit(.minutes(2)))
     func serverRestartReconnectsRejoinsAndKeepsQueuedOutput() async throws {
         try await withIRCServer(.inspircd) { server in

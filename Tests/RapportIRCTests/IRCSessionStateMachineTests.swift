@@ -244,6 +244,24 @@ struct IRCSessionStateMachineTests {
         #expect(h.session.tick(now: h.now).contains { if case .disconnect = $0 { true } else { false } })
     }
 
+    @Test("lag is the round trip of the keepalive PING; a PONG to another token does not count")
+    func lagIsTheKeepaliveRoundTrip() throws {
+        var h = SessionHarness(IRCConfiguration(host: "h", nick: "rapport", pingInterval: 10, pingTimeout: 5))
+        try h.register()
+        #expect(h.session.lag == nil)
+        h.now += 11
+        #expect(SessionHarness.lines(h.session.tick(now: h.now)) == ["PING rapport-1"])
+        h.now += 0.25
+        try h.receive(":irc.example PONG irc.example :someone-else")
+        #expect(h.session.lag == nil)
+        h.now += 0.25
+        try h.receive(":irc.example PONG irc.example :rapport-1")
+        #expect(h.session.lag == .milliseconds(500))
+        h.now += 1
+        try h.receive(":irc.example PONG irc.example :rapport-1")
+        #expect(h.session.lag == .milliseconds(500), "a repeated PONG is not a new round trip")
+    }
+
     @Test func runtimeJoinsArePartOfTheNextRegistration() throws {
         var h = SessionHarness(channels: ["#a"])
         _ = h.session.join("#b")

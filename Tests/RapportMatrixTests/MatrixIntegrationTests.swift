@@ -144,7 +144,7 @@ struct MatrixIntegrationTests {
         }
     }
 
-    @Test("Synapse restarting mid-sync: the bot recovers and sees new messages")
+    @Test("Synapse restarting mid-sync: the bot recovers, sees new messages, and its health counts the reconnect")
     func homeserverRestart() async throws {
         try await withHomeserver { server, alice in
             let bot = server.userID("rapport")
@@ -159,6 +159,10 @@ struct MatrixIntegrationTests {
             try await server.restart()
             let after = try await alice.send(room, "after")
             try await running.sink.wait("after", seconds: 60) { $0.contains { $0.id?.rawValue == after } }
+            let health = await running.connector.health()
+            #expect(health.status == .connected && health.since != nil)
+            #expect(health.reconnects >= 1, "/sync answered again after failing")
+            #expect(health.lastError?.contains("sync") == true, "why /sync failed: \(health.lastError ?? "nil")")
             // And sending works again.
             try await running.connector.send(OutgoingMessage(to: .channel(room), text: "back"))
             _ = try await alice.run("wait", room, bot, "back")

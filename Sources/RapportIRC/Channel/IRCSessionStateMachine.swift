@@ -94,6 +94,10 @@ public struct IRCSessionStateMachine: Sendable {
     var lastReceived: Date
     var pingSentAt: Date?
     var pingCounter = 0
+    /// When the latest keepalive `PING` (`rapport-<pingCounter>`) went out, until its `PONG`.
+    var keepaliveSentAt: Date?
+    /// The round trip of the latest answered keepalive `PING`; `nil` until one was answered.
+    public private(set) var lag: Duration?
     var lastRegainAttempt: Date
     var pendingIson: [[String]] = []
     var saslFailed = false
@@ -175,7 +179,7 @@ public struct IRCSessionStateMachine: Sendable {
         let command = message.command.uppercased()
         switch command {
         case "PING": actions.append(.send(IRCMessage(command: "PONG", parameters: message.parameters)))
-        case "PONG": break
+        case "PONG": measureLag(message, now: now)
         case "ERROR": actions.append(.disconnect(reason: "server closed the link: \(message.parameters.last ?? "")"))
         case "CAP": handleCap(message, &actions)
         case "AUTHENTICATE": handleAuthenticate(message, &actions)
@@ -205,6 +209,14 @@ public struct IRCSessionStateMachine: Sendable {
         pingSentAt = nil  // any traffic proves the link is alive
     }
 
+    /// Takes the round trip of our keepalive `PING` from its `PONG` (a `PONG` to anything else,
+    /// or a stale one, is ignored).
+    private mutating func measureLag(_ pong: IRCMessage, now: Date) {
+        guard let sent = keepaliveSentAt, pong.parameters.last == "rapport-\(pingCounter)" else { return }
+        keepaliveSentAt = nil
+        lag = .milliseconds(Int64((max(now.timeIntervalSince(sent), 0) * 1000).rounded()))
+    }
+
     /// Periodic work: lag detection, keepalive PING, registration timeout, nick regain.
     public mutating func tick(now: Date) -> [Action] {
         guard phase == .registered else {
@@ -219,6 +231,7 @@ public struct IRCSessionStateMachine: Sendable {
             }
         } else if now.timeIntervalSince(lastReceived) >= configuration.pingInterval {
             pingSentAt = now
+            keepaliveSentAt = now
             pingCounter += 1
             return [.send(IRCMessage("PING", "rapport-\(pingCounter)"))]
         }
