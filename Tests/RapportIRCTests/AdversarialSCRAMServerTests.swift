@@ -38,7 +38,7 @@ struct AdversarialSCRAMServerTests {
             "/usr/bin/env", ["python3", script, mode, user, password, portFile, "\(nonceExtra)", "\(saltBytes)"],
             streams: .files(output: dir + "/events", errors: dir + "/errors"))
         defer { process.kill() }
-        try await eventually("the scripted server listens", timeout: 10) {
+        try await eventually("the scripted server listens", timeout: 30) {
             FileManager.default.fileExists(atPath: portFile) || !process.isRunning
         }
         guard let port = Int((try? String(contentsOfFile: portFile, encoding: .utf8)) ?? "") else {
