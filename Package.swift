@@ -176,10 +176,14 @@ let package = Package(
         ),
         .target(name: "RapportReciprocity", dependencies: ["RapportCore"], exclude: ["Training"]),
         .testTarget(name: "RapportReciprocityTests", dependencies: ["RapportReciprocity"]),
+        .systemLibrary(name: "COlm", pkgConfig: "olm", providers: [.apt(["libolm-dev"])]),
+        .target(name: "RapportMatrixCrypto", dependencies: ["COlm", "RapportCore", log]),
+        .testTarget(
+            name: "RapportMatrixCryptoTests", dependencies: ["RapportMatrixCrypto", "RapportCore", "RapportTesting", "RapportStoreSQLite"]),
         .target(
             name: "RapportMatrix",
             dependencies: [
-                "RapportCore", ahc, log, nioCore,
+                "RapportCore", "RapportMatrixCrypto", ahc, log, nioCore,
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ]
@@ -203,7 +207,7 @@ let package = Package(
     swiftLanguageModes: [.v6]
 )
 
-for target in package.targets {
+for target in package.targets where target.type != .system {
     target.swiftSettings = (target.swiftSettings ?? []) + [
         .enableUpcomingFeature("ExistentialAny"),
         .enableUpcomingFeature("MemberImportVisibility"),
