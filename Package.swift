@@ -189,7 +189,7 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "RapportMatrixTests", dependencies: ["RapportMatrix", "RapportCore", "RapportTesting", "RapportStoreSQLite", "RapportServerTesting", "CorePlugin", log]
+            name: "RapportMatrixTests", dependencies: ["RapportMatrix", "RapportMatrixCrypto", "RapportCore", "RapportTesting", "RapportStoreSQLite", "RapportServerTesting", "CorePlugin", log]
         ),
         .executableTarget(name: "RapportMatrixBenchmarks", dependencies: ["RapportMatrix", "RapportCore", nioCore, log]),
         fuzzTarget("FuzzPluginLine", dependencies: ["RapportPluginHost"]),

@@ -2,7 +2,7 @@
 public struct MatrixError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure it is; use it to decide, never the message.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
-        private enum Base: String { case http, transport, decoding, rateLimited, unknownToken, configuration, invalidTarget }
+        private enum Base: String { case http, transport, decoding, rateLimited, unknownToken, configuration, invalidTarget, encryptedRoom }
         private let base: Base
 
         /// The homeserver answered with an error status.
@@ -19,6 +19,8 @@ public struct MatrixError: Error, Sendable, CustomStringConvertible {
         public static let configuration = Code(base: .configuration)
         /// A room or user address that cannot be used.
         public static let invalidTarget = Code(base: .invalidTarget)
+        /// The room is end-to-end encrypted and the message could not be encrypted: nothing was sent.
+        public static let encryptedRoom = Code(base: .encryptedRoom)
 
         public var description: String { base.rawValue }
     }

@@ -28,10 +28,13 @@ public protocol EndToEndEncryption: Actor {
     /// pre-key message.
     func decrypt(olm message: OlmMessage, from senderKey: String) async throws -> String
 
-    /// Keeps a room key another device sent (`m.room_key`, already Olm-decrypted and checked).
-    func addRoomKey(_ key: RoomKey, senderKey: String, signingKey: String) async throws
+    /// Keeps a room key another device sent (`m.room_key`, already Olm-decrypted and checked):
+    /// `sender` is the user the to-device event came from, `senderKey` the Curve25519 key of the
+    /// Olm session it arrived in, `signingKey` the Ed25519 key that device claims.
+    func addRoomKey(_ key: RoomKey, sender: String, senderKey: String, signingKey: String) async throws
     /// Decrypts a room message; refuses an index that another event used already (a replay).
-    func decrypt(megolm ciphertext: String, room: String, sessionID: String, senderKey: String, eventID: String, originTS: Int64) async throws -> MegolmPlaintext
+    /// - Parameter senderKey: The event's `sender_key`, or `nil` when it has none (newer clients).
+    func decrypt(megolm ciphertext: String, room: String, sessionID: String, senderKey: String?, eventID: String, originTS: Int64) async throws -> MegolmPlaintext
 
     /// The key of the bot's outbound session in `room`, new when there was none or `rotation`
     /// says the old one is done (then ``OutboundRoomKey/isNew`` is set and it must be shared).
@@ -69,6 +72,18 @@ public struct MegolmPlaintext: Sendable, Hashable {
     public var messageIndex: UInt32
     /// The Ed25519 key of the device that shared the session (who the sender claims to be).
     public var signingKey: String
+    /// The user who shared the session: a room event decrypted with it must come from them.
+    public var sender: String
+    /// The Curve25519 key of the device that shared the session.
+    public var senderKey: String
+
+    public init(json: String, messageIndex: UInt32, signingKey: String, sender: String, senderKey: String) {
+        self.json = json
+        self.messageIndex = messageIndex
+        self.signingKey = signingKey
+        self.sender = sender
+        self.senderKey = senderKey
+    }
 }
 
 /// An encrypted room message, for an `m.room.encrypted` event.

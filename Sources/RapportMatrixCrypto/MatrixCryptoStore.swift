@@ -29,7 +29,7 @@ public struct MatrixCryptoStore: Sendable {
             """,
             """
             CREATE TABLE matrix_crypto_inbound_group (network TEXT NOT NULL, room_id TEXT NOT NULL,
-                session_id TEXT NOT NULL, sender_key TEXT NOT NULL, signing_key TEXT NOT NULL, pickle TEXT NOT NULL,
+                session_id TEXT NOT NULL, sender_key TEXT NOT NULL, sender TEXT NOT NULL, signing_key TEXT NOT NULL, pickle TEXT NOT NULL,
                 PRIMARY KEY (network, room_id, session_id, sender_key))
             """,
             """
@@ -120,30 +120,37 @@ public struct MatrixCryptoStore: Sendable {
     // MARK: - Megolm, receiving
 
     struct InboundGroupRow: Sendable {
+        var senderKey: String
+        /// The user whose device sent the key (the to-device event's sender).
+        var sender: String
         var signingKey: String
         var pickle: String
     }
 
-    func inboundGroupSession(room: String, sessionID: String, senderKey: String) async throws -> InboundGroupRow? {
-        guard
-            let row = try await store.query(
-                """
-                SELECT signing_key, pickle FROM matrix_crypto_inbound_group
-                WHERE network = ? AND room_id = ? AND session_id = ? AND sender_key = ?
-                """, [.text(network), .text(room), .text(sessionID), .text(senderKey)]
-            ).first,
-            let signing = row["signing_key"].string, let pickle = row["pickle"].string
-        else { return nil }
-        return InboundGroupRow(signingKey: signing, pickle: pickle)
+    /// The room keys of `sessionID` in `room` (from the device with `senderKey`, or from any
+    /// device when `nil`: newer clients leave `sender_key` out of room events).
+    func inboundGroupSessions(room: String, sessionID: String, senderKey: String?) async throws -> [InboundGroupRow] {
+        var sql = "SELECT sender_key, sender, signing_key, pickle FROM matrix_crypto_inbound_group WHERE network = ? AND room_id = ? AND session_id = ?"
+        var arguments: [SQLValue] = [.text(network), .text(room), .text(sessionID)]
+        if let senderKey {
+            sql += " AND sender_key = ?"
+            arguments.append(.text(senderKey))
+        }
+        return try await store.query(sql, arguments).compactMap { row in
+            guard let key = row["sender_key"].string, let sender = row["sender"].string, let signing = row["signing_key"].string,
+                let pickle = row["pickle"].string
+            else { return nil }
+            return InboundGroupRow(senderKey: key, sender: sender, signingKey: signing, pickle: pickle)
+        }
     }
 
     func saveInboundGroupSession(room: String, sessionID: String, senderKey: String, _ row: InboundGroupRow) async throws {
         try await store.execute(
             """
-            INSERT INTO matrix_crypto_inbound_group (network, room_id, session_id, sender_key, signing_key, pickle)
-            VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (network, room_id, session_id, sender_key) DO UPDATE SET signing_key = excluded.signing_key, pickle = excluded.pickle
-            """, [.text(network), .text(room), .text(sessionID), .text(senderKey), .text(row.signingKey), .text(row.pickle)])
+            INSERT INTO matrix_crypto_inbound_group (network, room_id, session_id, sender_key, sender, signing_key, pickle)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (network, room_id, session_id, sender_key) DO UPDATE SET pickle = excluded.pickle
+            """, [.text(network), .text(room), .text(sessionID), .text(senderKey), .text(row.sender), .text(row.signingKey), .text(row.pickle)])
     }
 
     /// Records that `index` of the session decrypted event `eventID` (sent at `originTS`); returns

@@ -203,36 +203,41 @@ public actor OlmMachine: EndToEndEncryption {
 
     // MARK: - Megolm, receiving
 
-    public func addRoomKey(_ key: RoomKey, senderKey: String, signingKey: String) async throws {
+    public func addRoomKey(_ key: RoomKey, sender: String, senderKey: String, signingKey: String) async throws {
         let session = try MegolmInboundSession.create(sessionKey: key.sessionKey)
         guard try session.id() == key.sessionID else {
             throw MatrixCryptoError(.invalidMessage, "the room key's session_id does not match its session_key")
         }
-        if let existing = try await store.inboundGroupSession(room: key.roomID, sessionID: key.sessionID, senderKey: senderKey) {
+        if let existing = try await store.inboundGroupSessions(room: key.roomID, sessionID: key.sessionID, senderKey: senderKey).first {
             let old = try MegolmInboundSession.restore(existing.pickle, key: pickleKey)
             // Never let a later share of the same session replace what we have with a key from a
             // later index, nor change whose key it is.
-            guard existing.signingKey == signingKey, session.firstKnownIndex < old.firstKnownIndex else { return }
+            guard existing.sender == sender, existing.signingKey == signingKey, session.firstKnownIndex < old.firstKnownIndex else { return }
         }
         try await store.saveInboundGroupSession(
-            room: key.roomID, sessionID: key.sessionID, senderKey: senderKey, .init(signingKey: signingKey, pickle: try session.pickle(key: pickleKey)))
+            room: key.roomID, sessionID: key.sessionID, senderKey: senderKey, .init(senderKey: senderKey, sender: sender, signingKey: signingKey, pickle: try session.pickle(key: pickleKey)))
     }
 
     public func decrypt(
-        megolm ciphertext: String, room: String, sessionID: String, senderKey: String, eventID: String, originTS: Int64
+        megolm ciphertext: String, room: String, sessionID: String, senderKey: String?, eventID: String, originTS: Int64
     ) async throws -> MegolmPlaintext {
-        guard let row = try await store.inboundGroupSession(room: room, sessionID: sessionID, senderKey: senderKey) else {
+        let rows = try await store.inboundGroupSessions(room: room, sessionID: sessionID, senderKey: senderKey)
+        guard let row = rows.first else {
             throw MatrixCryptoError(.unknownSession, "no room key for session \(sessionID) in \(room)")
+        }
+        guard rows.count == 1 else {
+            // Two devices sent keys under one session ID: only a sender key could say which.
+            throw MatrixCryptoError(.unverifiedKey, "session \(sessionID) in \(room) was shared by \(rows.count) devices")
         }
         let session = try MegolmInboundSession.restore(row.pickle, key: pickleKey)
         let (plaintext, index) = try session.decrypt(ciphertext)
         if let earlier = try await store.useMessageIndex(
-            room: room, sessionID: sessionID, senderKey: senderKey, index: index, eventID: eventID, originTS: originTS),
+            room: room, sessionID: sessionID, senderKey: row.senderKey, index: index, eventID: eventID, originTS: originTS),
             earlier.eventID != eventID || earlier.originTS != originTS
         {
             throw MatrixCryptoError(.replayedMessage, "message index \(index) of session \(sessionID) was used by \(earlier.eventID) already")
         }
-        return MegolmPlaintext(json: plaintext, messageIndex: index, signingKey: row.signingKey)
+        return MegolmPlaintext(json: plaintext, messageIndex: index, signingKey: row.signingKey, sender: row.sender, senderKey: row.senderKey)
     }
 
     // MARK: - Megolm, sending
@@ -247,7 +252,7 @@ public actor OlmMachine: EndToEndEncryption {
         let session = try MegolmOutboundSession.create()
         let key = RoomKey(roomID: room, sessionID: try session.id(), sessionKey: try session.sessionKey())
         // Our own copy, so the bot can read its own messages when the server echoes them.
-        try await addRoomKey(key, senderKey: identityKeys.curve25519, signingKey: identityKeys.ed25519)
+        try await addRoomKey(key, sender: userID, senderKey: identityKeys.curve25519, signingKey: identityKeys.ed25519)
         let created = now
         try await store.saveOutboundGroupSession(
             room: room, .init(sessionID: key.sessionID, pickle: try session.pickle(key: pickleKey), createdAt: created))

@@ -34,6 +34,12 @@ public struct KeyUpload: Sendable, Hashable {
     /// `signed_curve25519:ID` → key, with `fallback: true`.
     public var fallbackKeys: [String: SignedCurveKey]
 
+    public init(deviceKeys: DeviceKeys? = nil, oneTimeKeys: [String: SignedCurveKey] = [:], fallbackKeys: [String: SignedCurveKey] = [:]) {
+        self.deviceKeys = deviceKeys
+        self.oneTimeKeys = oneTimeKeys
+        self.fallbackKeys = fallbackKeys
+    }
+
     public var isEmpty: Bool { deviceKeys == nil && oneTimeKeys.isEmpty && fallbackKeys.isEmpty }
 }
 

@@ -10,7 +10,7 @@ struct AdversarialOlmMachineTests {
         let bot = try await CryptoTestDevice("@bot:test")
         let human = try await CryptoTestDevice("@human:test")
         let key = try await human.machine.outboundRoomKey(room: "!room:test", rotation: .default)
-        try await bot.machine.addRoomKey(key.key, senderKey: human.machine.identityKeys.curve25519, signingKey: human.machine.identityKeys.ed25519)
+        try await bot.machine.addRoomKey(key.key, sender: human.userID, senderKey: human.machine.identityKeys.curve25519, signingKey: human.machine.identityKeys.ed25519)
         let sealed = try await human.machine.encrypt(megolm: "!nudges off", room: "!room:test")
         let sender = human.machine.identityKeys.curve25519
         _ = try await bot.machine.decrypt(
@@ -27,7 +27,7 @@ struct AdversarialOlmMachineTests {
         let bot = try await CryptoTestDevice("@bot:test")
         let human = try await CryptoTestDevice("@human:test")
         let key = try await human.machine.outboundRoomKey(room: "!a:test", rotation: .default)
-        try await bot.machine.addRoomKey(key.key, senderKey: human.machine.identityKeys.curve25519, signingKey: human.machine.identityKeys.ed25519)
+        try await bot.machine.addRoomKey(key.key, sender: human.userID, senderKey: human.machine.identityKeys.curve25519, signingKey: human.machine.identityKeys.ed25519)
         let sealed = try await human.machine.encrypt(megolm: "secret", room: "!a:test")
         let otherRoom = await #expect(throws: MatrixCryptoError.self) {
             try await bot.machine.decrypt(
@@ -50,26 +50,28 @@ struct AdversarialOlmMachineTests {
         let real = try await human.machine.outboundRoomKey(room: "!a:test", rotation: .default)
         let forged = RoomKey(roomID: "!a:test", sessionID: "someone-elses-session", sessionKey: real.key.sessionKey)
         let error = await #expect(throws: MatrixCryptoError.self) {
-            try await bot.machine.addRoomKey(forged, senderKey: human.machine.identityKeys.curve25519, signingKey: human.machine.identityKeys.ed25519)
+            try await bot.machine.addRoomKey(forged, sender: human.userID, senderKey: human.machine.identityKeys.curve25519, signingKey: human.machine.identityKeys.ed25519)
         }
         #expect(error?.code == .invalidMessage)
     }
 
-    @Test("a second share of a session cannot change whose it is, nor drop earlier messages")
+    @Test("a second share of a session cannot change whose it is (user or signing key), nor drop earlier messages")
     func reshare() async throws {
         let bot = try await CryptoTestDevice("@bot:test")
         let human = try await CryptoTestDevice("@human:test")
         let sender = human.machine.identityKeys.curve25519
         let first = try await human.machine.outboundRoomKey(room: "!a:test", rotation: .default)
-        try await bot.machine.addRoomKey(first.key, senderKey: sender, signingKey: human.machine.identityKeys.ed25519)
+        try await bot.machine.addRoomKey(first.key, sender: human.userID, senderKey: sender, signingKey: human.machine.identityKeys.ed25519)
         let early = try await human.machine.encrypt(megolm: "early", room: "!a:test")
         let later = try await human.machine.outboundRoomKey(room: "!a:test", rotation: .default)  // the key from index 1 on
-        try await bot.machine.addRoomKey(later.key, senderKey: sender, signingKey: "forged-ed25519-key")
-        try await bot.machine.addRoomKey(later.key, senderKey: sender, signingKey: human.machine.identityKeys.ed25519)
+        try await bot.machine.addRoomKey(later.key, sender: human.userID, senderKey: sender, signingKey: "forged-ed25519-key")
+        try await bot.machine.addRoomKey(later.key, sender: "@mallory:test", senderKey: sender, signingKey: human.machine.identityKeys.ed25519)
+        try await bot.machine.addRoomKey(later.key, sender: human.userID, senderKey: sender, signingKey: human.machine.identityKeys.ed25519)
         let opened = try await bot.machine.decrypt(
             megolm: early.ciphertext, room: "!a:test", sessionID: early.sessionID, senderKey: sender, eventID: "$early", originTS: 1)
         #expect(opened.json == "early")
         #expect(opened.signingKey == human.machine.identityKeys.ed25519)
+        #expect(opened.sender == human.userID)
     }
 
     @Test("a claimed one-time key with a forged or missing signature starts no session")
@@ -128,7 +130,7 @@ struct AdversarialOlmMachineTests {
         let bot = try await CryptoTestDevice("@bot:test")
         let human = try await CryptoTestDevice("@human:test")
         let key = try await human.machine.outboundRoomKey(room: "!a:test", rotation: .default)
-        try await bot.machine.addRoomKey(key.key, senderKey: human.machine.identityKeys.curve25519, signingKey: human.machine.identityKeys.ed25519)
+        try await bot.machine.addRoomKey(key.key, sender: human.userID, senderKey: human.machine.identityKeys.curve25519, signingKey: human.machine.identityKeys.ed25519)
         for junk in ["", "!!!", String(repeating: "A", count: 10_000), "AwgAEhAg"] {
             await #expect(throws: MatrixCryptoError.self) {
                 try await bot.machine.decrypt(

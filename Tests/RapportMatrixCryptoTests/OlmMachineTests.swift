@@ -56,7 +56,7 @@ struct OlmMachineTests {
         let human = try await CryptoTestDevice("@human:test")
         let outbound = try await bot.machine.outboundRoomKey(room: "!room:test", rotation: .default)
         #expect(outbound.isNew)
-        try await human.machine.addRoomKey(outbound.key, senderKey: bot.machine.identityKeys.curve25519, signingKey: bot.machine.identityKeys.ed25519)
+        try await human.machine.addRoomKey(outbound.key, sender: bot.userID, senderKey: bot.machine.identityKeys.curve25519, signingKey: bot.machine.identityKeys.ed25519)
         for (index, text) in ["one", "two", "three"].enumerated() {
             let sealed = try await bot.machine.encrypt(megolm: text, room: "!room:test")
             #expect(sealed.sessionID == outbound.key.sessionID)
@@ -102,7 +102,7 @@ struct OlmMachineTests {
         let first = try await alice.machine.encrypt(olm: "before", to: bob.machine.identityKeys.curve25519)
         _ = try await bob.machine.decrypt(olm: first, from: aliceKeys.curve25519)
         let room = try await alice.machine.outboundRoomKey(room: "!room:test", rotation: .default)
-        try await bob.machine.addRoomKey(room.key, senderKey: aliceKeys.curve25519, signingKey: aliceKeys.ed25519)
+        try await bob.machine.addRoomKey(room.key, sender: alice.userID, senderKey: aliceKeys.curve25519, signingKey: aliceKeys.ed25519)
         _ = try await alice.machine.encrypt(megolm: "m0", room: "!room:test")
 
         try await alice.restart()
