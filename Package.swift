@@ -164,7 +164,7 @@ let package = Package(
         .testTarget(name: "RapportStoreSQLiteTests", dependencies: ["RapportStoreSQLite", "RapportTesting"]),
         .testTarget(
             name: "RapportStorePostgresTests",
-            dependencies: ["RapportStorePostgres", "RapportStoreSQLite", "RapportTesting", "RapportCore", log]
+            dependencies: ["RapportStorePostgres", "RapportStoreSQLite", "RapportTesting", "RapportCore", "RapportMatrixCrypto", log]
         ),
         .testTarget(
             name: "RapportHTTPTests",
