@@ -164,7 +164,7 @@ let package = Package(
         .testTarget(name: "RapportStoreSQLiteTests", dependencies: ["RapportStoreSQLite", "RapportTesting"]),
         .testTarget(
             name: "RapportStorePostgresTests",
-            dependencies: ["RapportStorePostgres", "RapportStoreSQLite", "RapportTesting", "RapportCore", log, metricsTestKit]
+            dependencies: ["RapportStorePostgres", "RapportStoreSQLite", "RapportTesting", "RapportCore", "RapportMatrixCrypto", log, metricsTestKit]
         ),
         .testTarget(
             name: "RapportHTTPTests",
@@ -176,10 +176,14 @@ let package = Package(
         ),
         .target(name: "RapportReciprocity", dependencies: ["RapportCore"], exclude: ["Training"]),
         .testTarget(name: "RapportReciprocityTests", dependencies: ["RapportReciprocity"]),
+        .systemLibrary(name: "COlm", pkgConfig: "olm", providers: [.apt(["libolm-dev"])]),
+        .target(name: "RapportMatrixCrypto", dependencies: ["COlm", "RapportCore", log]),
+        .testTarget(
+            name: "RapportMatrixCryptoTests", dependencies: ["RapportMatrixCrypto", "RapportCore", "RapportTesting", "RapportStoreSQLite"]),
         .target(
             name: "RapportMatrix",
             dependencies: [
-                "RapportCore", ahc, log, nioCore,
+                "RapportCore", "RapportMatrixCrypto", ahc, log, nioCore,
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ]
@@ -187,8 +191,8 @@ let package = Package(
         .testTarget(
             name: "RapportMatrixTests",
             dependencies: [
-                "RapportMatrix", "RapportCore", "RapportTesting", "RapportStoreSQLite", "RapportServerTesting", "CorePlugin", "ThanksPlugin",
-                "NudgesPlugin", log,
+                "RapportMatrix", "RapportMatrixCrypto", "RapportCore", "RapportTesting", "RapportStoreSQLite", "RapportServerTesting",
+                "CorePlugin", "ThanksPlugin", "NudgesPlugin", log,
             ]
         ),
         .executableTarget(name: "RapportMatrixBenchmarks", dependencies: ["RapportMatrix", "RapportCore", nioCore, log]),
@@ -207,7 +211,7 @@ let package = Package(
     swiftLanguageModes: [.v6]
 )
 
-for target in package.targets {
+for target in package.targets where target.type != .system {
     target.swiftSettings = (target.swiftSettings ?? []) + [
         .enableUpcomingFeature("ExistentialAny"),
         .enableUpcomingFeature("MemberImportVisibility"),

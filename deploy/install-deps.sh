@@ -3,10 +3,11 @@
 #
 # Idempotent installer for the local servers used by Rapport's integration tests
 # and quick start. With no argument it installs "all".
-#   build    - C libraries a Swift build (Foundation, SwiftNIO/NIOSSL, GRDB) needs
+#   build    - C libraries a Swift build (Foundation, SwiftNIO/NIOSSL, GRDB, libolm) needs
 #   irc      - InspIRCd 3 + Atheme services + openssl      (deploy/servers/inspircd.sh)
 #   ngircd   - ngIRCd, the "old server without IRCv3"      (deploy/servers/ngircd.sh)
-#   matrix   - Synapse in a cached venv at $REPO/.cache/synapse-venv (deploy/servers/synapse.sh)
+#   matrix   - Synapse in a cached venv at $REPO/.cache/synapse-venv (deploy/servers/synapse.sh),
+#              with matrix-nio[e2e] for the end-to-end encrypting test human
 #   postgres - PostgreSQL 15                               (deploy/servers/postgres.sh)
 #   browser  - Debian's chromium + chromium-driver         (the dashboard's browser test)
 # Packages are only installed when `dpkg -s` says they are missing; `apt-get update`
@@ -95,7 +96,7 @@ disable_packaged_services() {
 }
 
 install_build() {
-  apt_install libcurl4-openssl-dev libssl-dev libsqlite3-dev zlib1g-dev libxml2-dev pkg-config
+  apt_install libcurl4-openssl-dev libssl-dev libsqlite3-dev zlib1g-dev libxml2-dev pkg-config libolm-dev
 }
 
 install_irc() {
@@ -126,6 +127,7 @@ install_matrix() {
   if [[ -x $SYNAPSE_VENV/bin/python ]] &&
     "$SYNAPSE_VENV/bin/python" -c 'import synapse.app.homeserver' >/dev/null 2>&1; then
     log "synapse already in $SYNAPSE_VENV ($("$SYNAPSE_VENV/bin/python" -c 'import synapse; print(synapse.__version__)'))"
+    install_nio
     return 0
   fi
   if ! "$PYTHON" -c 'import sys; assert sys.version_info >= (3, 10)' 2>/dev/null; then
@@ -144,6 +146,19 @@ install_matrix() {
   log "pip install matrix-synapse into $SYNAPSE_VENV"
   "$SYNAPSE_VENV/bin/pip" install -q --disable-pip-version-check matrix-synapse
   "$SYNAPSE_VENV/bin/python" -c 'import synapse.app.homeserver'
+  install_nio
+}
+
+# matrix-nio with end-to-end encryption (its vodozemac wheel needs no compiler), for the
+# Matrix test human that talks to the bot in encrypted rooms.
+install_nio() {
+  if "$SYNAPSE_VENV/bin/python" -c 'from nio.crypto import ENCRYPTION_ENABLED; assert ENCRYPTION_ENABLED' >/dev/null 2>&1; then
+    log "matrix-nio with encryption already in $SYNAPSE_VENV"
+    return 0
+  fi
+  log "pip install matrix-nio[e2e] into $SYNAPSE_VENV"
+  "$SYNAPSE_VENV/bin/pip" install -q --disable-pip-version-check 'matrix-nio[e2e]'
+  "$SYNAPSE_VENV/bin/python" -c 'from nio.crypto import ENCRYPTION_ENABLED; assert ENCRYPTION_ENABLED'
 }
 
 main() {

@@ -17,6 +17,9 @@ public import Foundation
 ///       reply_msgtype: m.notice                   # m.notice (default) or m.text
 ///       sync_timeout: 30                          # seconds the server holds /sync, default 30
 ///       timeline_limit: 50                        # events per room per /sync, default 50
+///       encryption:                               # end-to-end encryption (docs/matrix.md)
+///         enabled: false                          # default false
+///         pickle_key: "${RAPPORT_PICKLE_KEY}"     # required when enabled, at least 16 characters
 /// ```
 ///
 /// Invites: the bot joins a room it is invited to when the inviter matches `allow_invites_from`
@@ -26,7 +29,7 @@ public import Foundation
 /// from the inviting server and are never trusted. Every other invite is declined with a short reason. The default, an empty list,
 /// therefore accepts no invites: owners who want to invite the bot list their user IDs.
 ///
-/// The password and the access token never appear in ``description`` or in logs.
+/// The password, the access token and the pickle key never appear in ``description`` or in logs.
 public struct MatrixConfiguration: Sendable, Codable, Hashable, CustomStringConvertible, CustomDebugStringConvertible,
     CustomReflectable
 {
@@ -48,12 +51,42 @@ public struct MatrixConfiguration: Sendable, Codable, Hashable, CustomStringConv
     /// Seconds the homeserver may hold a `/sync` open when nothing happens.
     public var syncTimeout: Double
     public var timelineLimit: Int
+    public var encryption: Encryption
+
+    /// The `encryption:` map: whether the bot reads and writes end-to-end encrypted rooms.
+    public struct Encryption: Sendable, Codable, Hashable {
+        public var enabled: Bool
+        /// Encrypts every session the bot keeps in the store; never stored there itself. Losing
+        /// it means a new device (rooms' earlier messages stay unreadable to the bot).
+        public var pickleKey: String?
+
+        public init(enabled: Bool = false, pickleKey: String? = nil) {
+            self.enabled = enabled
+            self.pickleKey = pickleKey
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case enabled
+            case pickleKey = "pickle_key"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? false
+            pickleKey = try c.decodeIfPresent(String.self, forKey: .pickleKey)
+            if enabled, (pickleKey?.utf8.count ?? 0) < 16 {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .pickleKey, in: c,
+                    debugDescription: "encryption needs a pickle_key of at least 16 characters (such as \"${RAPPORT_PICKLE_KEY}\"); keep it outside the database")
+            }
+        }
+    }
 
     public init(
         homeserver: URL, userID: String, password: String? = nil, accessToken: String? = nil,
         deviceName: String = "Rapport", rooms: [String] = [], allowInvitesFrom: [String] = [],
         operatorPowerLevel: Int = 50, replyMsgtype: ReplyMsgtype = .notice, syncTimeout: Double = 30,
-        timelineLimit: Int = 50
+        timelineLimit: Int = 50, encryption: Encryption = Encryption()
     ) {
         self.homeserver = homeserver
         self.userID = userID
@@ -66,6 +99,7 @@ public struct MatrixConfiguration: Sendable, Codable, Hashable, CustomStringConv
         self.replyMsgtype = replyMsgtype
         self.syncTimeout = syncTimeout
         self.timelineLimit = timelineLimit
+        self.encryption = encryption
     }
 
     enum CodingKeys: String, CodingKey {
@@ -78,6 +112,7 @@ public struct MatrixConfiguration: Sendable, Codable, Hashable, CustomStringConv
         case replyMsgtype = "reply_msgtype"
         case syncTimeout = "sync_timeout"
         case timelineLimit = "timeline_limit"
+        case encryption
     }
 
     public init(from decoder: any Decoder) throws {
@@ -118,6 +153,7 @@ public struct MatrixConfiguration: Sendable, Codable, Hashable, CustomStringConv
             throw DecodingError.dataCorruptedError(
                 forKey: .timelineLimit, in: c, debugDescription: "timeline_limit must be between 1 and 1000")
         }
+        encryption = try c.decodeIfPresent(Encryption.self, forKey: .encryption) ?? Encryption()
     }
 
     /// Writes every key that ``init(from:)`` reads (the optional credentials only when set).
@@ -134,6 +170,7 @@ public struct MatrixConfiguration: Sendable, Codable, Hashable, CustomStringConv
         try c.encode(replyMsgtype, forKey: .replyMsgtype)
         try c.encode(syncTimeout, forKey: .syncTimeout)
         try c.encode(timelineLimit, forKey: .timelineLimit)
+        try c.encode(encryption, forKey: .encryption)
     }
 
     /// The settings without secrets.
@@ -141,7 +178,7 @@ public struct MatrixConfiguration: Sendable, Codable, Hashable, CustomStringConv
         let credential = password != nil ? "password" : "access token"
         return "matrix(\(userID) at \(homeserver.absoluteString), \(credential) <redacted>, rooms: \(rooms), "
             + "allow_invites_from: \(allowInvitesFrom), operator_power_level: \(operatorPowerLevel), "
-            + "reply_msgtype: \(replyMsgtype.rawValue))"
+            + "reply_msgtype: \(replyMsgtype.rawValue), encryption: \(encryption.enabled ? "on" : "off"))"
     }
 
     public var debugDescription: String { description }
@@ -153,6 +190,7 @@ public struct MatrixConfiguration: Sendable, Codable, Hashable, CustomStringConv
             "accessToken": accessToken == nil ? "none" : "<redacted>", "deviceName": deviceName, "rooms": rooms,
             "allowInvitesFrom": allowInvitesFrom, "operatorPowerLevel": operatorPowerLevel, "replyMsgtype": replyMsgtype,
             "syncTimeout": syncTimeout, "timelineLimit": timelineLimit,
+            "encryption": encryption.enabled ? "on, pickle key <redacted>" : "off",
         ])
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 public import Logging
 public import RapportCore
+import RapportMatrixCrypto
 import Synchronization
 
 /// A Matrix account as a ``Connector``: logs in, long-polls `/sync`, turns room events into
@@ -15,14 +16,17 @@ import Synchronization
 /// ``send(_:)`` also take aliases (`#lobby:example.org`). A direct message goes to the DM room
 /// recorded in the bot's `m.direct`, created on first use. Messages in DM rooms arrive with
 /// `channel == nil`. See ``MatrixConfiguration`` for invites and ``MatrixSessionStore`` for what
-/// is persisted. End-to-end encryption is not supported: in an encrypted room the bot says so
-/// once and logs it.
+/// is persisted. With `encryption.enabled` the bot reads encrypted rooms (see
+/// `MatrixConnector+Encryption.swift`) and never sends plaintext there; without it, in an
+/// encrypted room the bot says once that it cannot read it, and logs it.
 public actor MatrixConnector: Connector {
     public nonisolated let network: String
     let configuration: MatrixConfiguration
     let logger: Logger
     let saved: MatrixSessionStore
-    private var client: MatrixClient
+    private(set) var client: MatrixClient
+    /// The device's end-to-end encryption, once the session started with `encryption.enabled`.
+    var crypto: (any EndToEndEncryption)?
     private var session: Task<Session, any Error>?
     private var translator: MatrixEventTranslator?
     /// The bot's display name (its localpart until the homeserver tells), readable without a hop.
@@ -147,6 +151,10 @@ public actor MatrixConnector: Connector {
             let info = translator?.recentEvent(id.rawValue)
             return MatrixMessageFormatter.ReplyContext(eventID: id.rawValue, sender: info?.sender, threadRoot: info?.threadRoot)
         }
+        if translator?.room(roomID)?.isEncrypted == true {
+            // Sending into encrypted rooms is not built yet: never fall back to plaintext.
+            throw MatrixError(.encryptedRoom, "\(roomID) is end-to-end encrypted and the bot cannot encrypt messages yet; nothing was sent")
+        }
         let members = (translator?.room(roomID)?.displayNames) ?? [:]
         let content = MatrixMessageFormatter(members: members, ownUserID: me.userID)
             .content(text: text, msgtype: msgtype, replyTo: reply)
@@ -269,6 +277,7 @@ public actor MatrixConnector: Connector {
     /// Loads the persisted state for a fresh session, and what the homeserver knows of the bot.
     private func started(_ session: Session) async throws -> Session {
         try await restoreState(for: session)
+        try await startEncryption(userID: session.userID, deviceID: session.deviceID)
         if let direct = try? await client.accountData(session.userID, type: "m.direct") { translator?.setDirect(direct) }
         if let name = try? await client.displayName(of: session.userID), !name.isEmpty { displayName.withLock { $0 = name } }
         return session
@@ -328,6 +337,7 @@ public actor MatrixConnector: Connector {
     /// loop saves `since`). A crash before that replays the batch; the seen IDs drop what was
     /// handled already.
     func process(_ batch: SyncResponse, initial: Bool, into events: any EventSink) async {
+        let batch = await decrypting(batch)
         guard var translator else { return }
         let actions = translator.process(batch, initial: initial)
         self.translator = translator

@@ -2,7 +2,9 @@
 public struct MatrixError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure it is; use it to decide, never the message.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
-        private enum Base: String { case http, transport, decoding, rateLimited, unknownToken, configuration, invalidTarget, queueFull }
+        private enum Base: String {
+            case http, transport, decoding, rateLimited, unknownToken, configuration, invalidTarget, queueFull, encryptedRoom
+        }
         private let base: Base
 
         /// The homeserver answered with an error status.
@@ -21,6 +23,8 @@ public struct MatrixError: Error, Sendable, CustomStringConvertible {
         public static let invalidTarget = Code(base: .invalidTarget)
         /// The outgoing queue is full: the homeserver takes messages slower than the bot sends them.
         public static let queueFull = Code(base: .queueFull)
+        /// The room is end-to-end encrypted and the message could not be encrypted: nothing was sent.
+        public static let encryptedRoom = Code(base: .encryptedRoom)
 
         public var description: String { base.rawValue }
     }

@@ -104,7 +104,7 @@ public struct MatrixEventTranslator: Sendable {
             if event.stateKey != nil { room.apply(event) }
         }
         rooms[roomID] = room
-        if (room.isEncrypted || sawEncrypted), announcedEncryption.insert(roomID).inserted {
+        if !configuration.encryption.enabled, room.isEncrypted || sawEncrypted, announcedEncryption.insert(roomID).inserted {
             actions.append(.announceEncryption(roomID: roomID))
         }
     }

@@ -20,6 +20,9 @@ Usage: human.py URL TOKEN COMMAND [ARGS...]   prints one JSON value on stdout.
   invites                            rooms I am invited to -> [{"room_id", "sender", "is_direct"}]
   wait_invite SENDER [SECONDS]       the first invite from SENDER -> {"room_id", "sender", "is_direct"}
   joined_rooms | account_data USER TYPE | devices
+  keys_query USER                    USER's devices' keys -> {device_id: device_keys}
+  keys_claim USER DEVICE             claims one of the device's one-time keys
+                                     -> {user: {device: {"signed_curve25519:ID": key}}}
 """
 import json, sys, time, urllib.error, urllib.parse, urllib.request, uuid
 
@@ -155,6 +158,10 @@ def main():
         return call("GET", f"/user/{q(a[0])}/account_data/{q(a[1])}", ok404=True)
     if CMD == "devices":
         return call("GET", "/devices")
+    if CMD == "keys_query":
+        return call("POST", "/keys/query", {"device_keys": {ARGS[0]: []}})["device_keys"].get(ARGS[0], {})
+    if CMD == "keys_claim":
+        return call("POST", "/keys/claim", {"one_time_keys": {ARGS[0]: {ARGS[1]: "signed_curve25519"}}})["one_time_keys"]
     sys.exit(f"human.py: unknown command {CMD}")
 
 

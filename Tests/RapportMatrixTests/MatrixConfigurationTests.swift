@@ -22,7 +22,8 @@ struct MatrixConfigurationTests {
         let json = """
             {"homeserver": "https://matrix.example.org", "user_id": "@bot:example.org", "password": "pw",
              "access_token": "tok", "device_name": "D", "rooms": ["#a:example.org"], "allow_invites_from": ["*:example.org"],
-             "operator_power_level": 100, "reply_msgtype": "m.text", "sync_timeout": 10, "timeline_limit": 20}
+             "operator_power_level": 100, "reply_msgtype": "m.text", "sync_timeout": 10, "timeline_limit": 20,
+             "encryption": {"enabled": true, "pickle_key": "0123456789abcdef"}}
             """
         let config = try decode(json)
         let original = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
@@ -40,20 +41,25 @@ struct MatrixConfigurationTests {
         #"{"homeserver": "https://m.example.org", "user_id": "bot", "password": "pw"}"#,
         #"{"homeserver": "https://m.example.org", "user_id": "@bot:example.org", "password": "pw", "reply_msgtype": "m.emote"}"#,
         #"{"homeserver": "https://m.example.org", "user_id": "@bot:example.org", "password": "pw", "timeline_limit": 0}"#,
+        #"{"homeserver": "https://m.example.org", "user_id": "@bot:example.org", "password": "pw", "encryption": {"enabled": true}}"#,
+        #"{"homeserver": "https://m.example.org", "user_id": "@bot:example.org", "password": "pw", "encryption": {"enabled": true, "pickle_key": "short"}}"#,
     ])
     func invalid(json: String) {
         #expect(throws: DecodingError.self) { try decode(json) }
     }
 
     @Test func secretsNeverInDescriptions() throws {
-        let config = try decode(#"{"homeserver": "https://m.example.org", "user_id": "@bot:example.org", "password": "hunter2", "access_token": "syt_secret"}"#)
+        let config = try decode(
+            #"{"homeserver": "https://m.example.org", "user_id": "@bot:example.org", "password": "hunter2", "access_token": "syt_secret", "encryption": {"enabled": true, "pickle_key": "pickle-secret-0123456789"}}"#)
+        #expect(config.encryption.pickleKey == "pickle-secret-0123456789")
         let client = MatrixClient(homeserver: config.homeserver, accessToken: config.accessToken, logger: .init(label: "t"))
+        let secrets = ["hunter2", "syt_secret", "pickle-secret"]
         for text in [config.description, config.debugDescription, "\(config)", String(reflecting: config), "\(client)", String(reflecting: client)] {
-            #expect(!text.contains("hunter2") && !text.contains("syt_secret"))
+            #expect(!secrets.contains { text.contains($0) })
         }
         var dumped = ""
         dump(config, to: &dumped)
-        #expect(!dumped.contains("hunter2") && !dumped.contains("syt_secret"))
+        #expect(!secrets.contains { dumped.contains($0) })
     }
 
     @Test("allow_invites_from patterns", arguments: [

@@ -50,6 +50,19 @@ public struct ClientEvent: Sendable, Hashable, Decodable {
     var redactedEventID: String? { content["redacts"]?.string ?? redacts }
 }
 
+/// A message sent to this device alone (`to_device` in `/sync`): room keys, key requests.
+public struct ToDeviceEvent: Sendable, Hashable, Decodable {
+    public var type: String
+    public var sender: String
+    public var content: MatrixJSON
+
+    public init(type: String, sender: String, content: MatrixJSON) {
+        self.type = type
+        self.sender = sender
+        self.content = content
+    }
+}
+
 /// A global or per-room account data event (`m.direct`, …): no sender, no ID.
 public struct AccountDataEvent: Sendable, Hashable, Decodable {
     public var type: String

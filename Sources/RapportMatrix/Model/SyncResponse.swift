@@ -6,17 +6,36 @@ public struct SyncResponse: Sendable, Decodable {
     public var nextBatch: String
     public var rooms: Rooms
     public var accountData: LossyList<AccountDataEvent>
+    /// Messages sent to this device (room keys, encrypted with Olm), handled before the rooms.
+    public var toDevice: LossyList<ToDeviceEvent>
+    /// Users whose devices changed (`changed`) or who share no encrypted room with the bot any more (`left`).
+    public var deviceLists: DeviceLists
+    /// How many signed one-time keys the server still holds for this device, when it says.
+    public var oneTimeKeysCount: Int?
+    /// The key algorithms whose fallback key is still unused; `nil` when the server does not say.
+    public var unusedFallbackKeyTypes: [String]?
 
-    public init(nextBatch: String, rooms: Rooms = Rooms(), accountData: [AccountDataEvent] = []) {
+    public init(
+        nextBatch: String, rooms: Rooms = Rooms(), accountData: [AccountDataEvent] = [], toDevice: [ToDeviceEvent] = [],
+        deviceLists: DeviceLists = DeviceLists(), oneTimeKeysCount: Int? = nil, unusedFallbackKeyTypes: [String]? = nil
+    ) {
         self.nextBatch = nextBatch
         self.rooms = rooms
         self.accountData = LossyList(accountData)
+        self.toDevice = LossyList(toDevice)
+        self.deviceLists = deviceLists
+        self.oneTimeKeysCount = oneTimeKeysCount
+        self.unusedFallbackKeyTypes = unusedFallbackKeyTypes
     }
 
     enum CodingKeys: String, CodingKey {
         case nextBatch = "next_batch"
         case rooms
         case accountData = "account_data"
+        case toDevice = "to_device"
+        case deviceLists = "device_lists"
+        case oneTimeKeysCount = "device_one_time_keys_count"
+        case unusedFallbackKeyTypes = "device_unused_fallback_key_types"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -24,6 +43,29 @@ public struct SyncResponse: Sendable, Decodable {
         nextBatch = try c.decode(String.self, forKey: .nextBatch)
         rooms = try c.decodeIfPresent(Rooms.self, forKey: .rooms) ?? Rooms()
         accountData = try c.decodeIfPresent(EventList<AccountDataEvent>.self, forKey: .accountData)?.events ?? LossyList()
+        toDevice = (try? c.decodeIfPresent(EventList<ToDeviceEvent>.self, forKey: .toDevice))?.events ?? LossyList()
+        deviceLists = (try? c.decodeIfPresent(DeviceLists.self, forKey: .deviceLists)) ?? DeviceLists()
+        oneTimeKeysCount = (try? c.decodeIfPresent([String: Int].self, forKey: .oneTimeKeysCount))?["signed_curve25519"]
+        unusedFallbackKeyTypes = try? c.decodeIfPresent([String].self, forKey: .unusedFallbackKeyTypes)
+    }
+
+    /// `device_lists` of a `/sync`: user IDs.
+    public struct DeviceLists: Sendable, Decodable, Hashable {
+        public var changed: [String]
+        public var left: [String]
+
+        public init(changed: [String] = [], left: [String] = []) {
+            self.changed = changed
+            self.left = left
+        }
+
+        enum CodingKeys: String, CodingKey { case changed, left }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            changed = (try? c.decodeIfPresent([String].self, forKey: .changed)) ?? []
+            left = (try? c.decodeIfPresent([String].self, forKey: .left)) ?? []
+        }
     }
 
     public struct Rooms: Sendable, Decodable {
@@ -118,7 +160,7 @@ public struct SyncResponse: Sendable, Decodable {
 extension SyncResponse {
     /// Skipped elements of every list, for one warning per batch.
     var decodingFailures: [String] {
-        var all = accountData.failures
+        var all = accountData.failures + toDevice.failures
         for room in rooms.join.values { all += room.state.failures + room.timeline.events.failures }
         for room in rooms.leave.values { all += room.state.failures + room.timeline.events.failures }
         for room in rooms.invite.values { all += room.inviteState.failures }
