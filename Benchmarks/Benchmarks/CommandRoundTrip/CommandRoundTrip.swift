@@ -13,14 +13,10 @@ import RapportStoreSQLite
 /// core plugin; `!echo` the example external plugin (`plugins/examples/echo-python`, CPython)
 /// over pipes.
 let benchmarks: @Sendable () -> Void = {
-    // The external plugin's mallocs per round trip move with the Python process's timing
-    // (81 to 123 in one run, p90 101).
-    let cases = [("ping-builtin", "!ping", 10.0), ("echo-external-python", "!echo hello", 25.0)]
-    for (name, text, mallocTolerance) in cases {
+    for (name, text) in [("ping-builtin", "!ping"), ("echo-external-python", "!echo hello")] {
         let bot = RunningBot()
         Benchmark(
-            name,
-            configuration: .rapport(maxIterations: 100, scalingFactor: .kilo, mallocs: .init(relative: [.p90: mallocTolerance])),
+            name, configuration: .rapport(maxIterations: 100, scalingFactor: .kilo),
             closure: { benchmark, parts in
                 let (bot, connector) = parts
                 let event = ChatEvent(
