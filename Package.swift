@@ -46,6 +46,13 @@ let package = Package(
         .library(name: "RapportIRC", targets: ["RapportIRC"]),
         .library(name: "RapportReciprocity", targets: ["RapportReciprocity"]),
         .library(name: "RapportMatrix", targets: ["RapportMatrix"]),
+        // For the benchmarks package (Benchmarks/Package.swift).
+        .library(name: "RapportStoreSQLite", targets: ["RapportStoreSQLite"]),
+        .library(name: "RapportPluginHost", targets: ["RapportPluginHost"]),
+        .library(name: "RapportDashboard", targets: ["RapportDashboard"]),
+        .library(name: "CorePlugin", targets: ["CorePlugin"]),
+        .library(name: "ThanksPlugin", targets: ["ThanksPlugin"]),
+        .library(name: "NudgesPlugin", targets: ["NudgesPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
@@ -83,7 +90,6 @@ let package = Package(
             dependencies: ["RapportCore", "RapportIRC", "RapportMatrix", "RapportStorePostgres", "RapportTesting", log] + nio,
             exclude: ["human.py"]
         ),
-        .executableTarget(name: "RapportIRCBenchmarks", dependencies: ["RapportIRC", "RapportCore", log, nioCore]),
         .target(
             name: "RapportStoreSQLite",
             dependencies: ["RapportCore", log, .product(name: "GRDB", package: "GRDB.swift")]
@@ -117,10 +123,6 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .executableTarget(
-            name: "RapportDashboardBenchmarks",
-            dependencies: ["RapportDashboard", "RapportCore", "RapportStoreSQLite", "RapportStorePostgres", "NudgesPlugin", "ThanksPlugin", log]
-        ),
         .target(name: "RapportTesting", dependencies: ["RapportCore", "RapportStoreSQLite", log]),
         .target(name: "RapportConsole", dependencies: ["RapportCore"]),
         .target(
@@ -149,9 +151,6 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(
-            name: "RapportBenchmarks",
-            dependencies: ["RapportCore", "RapportPluginHost", "RapportStoreSQLite", "CorePlugin", log]),
         .testTarget(name: "RapportCLITests", dependencies: ["RapportCLI"]),
         .testTarget(
             name: "RapportAppTests",
@@ -195,7 +194,6 @@ let package = Package(
                 "CorePlugin", "ThanksPlugin", "NudgesPlugin", log,
             ]
         ),
-        .executableTarget(name: "RapportMatrixBenchmarks", dependencies: ["RapportMatrix", "RapportCore", nioCore, log]),
         fuzzTarget("FuzzPluginLine", dependencies: ["RapportPluginHost"]),
         fuzzTarget("FuzzSyncBody", dependencies: ["RapportMatrix", "RapportCore", nioCore]),
         fuzzTarget("FuzzConfiguration", dependencies: ["RapportApp", "RapportCore"]),

@@ -18,6 +18,10 @@
 # After the whole suite, deploy/fuzz.sh builds the libFuzzer targets (their own build: about
 # 7 minutes the first time) and runs each for RAPPORT_FUZZ_SECONDS seconds (default 20;
 # 0 skips fuzzing); a crash fails the run.
+#
+# Last, deploy/benchmarks.sh builds the microbenchmarks (Benchmarks/, release: about 15 minutes
+# the first time) and checks them against the thresholds in Benchmarks/Thresholds; a regression
+# fails the run. RAPPORT_BENCHMARKS=0 skips them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d /opt/swift/usr/bin ] && export PATH="/opt/swift/usr/bin:$PATH"
@@ -51,4 +55,9 @@ fuzz_seconds=${RAPPORT_FUZZ_SECONDS:-20}
 if (($# == 0 && fuzz_seconds > 0)); then
   echo "== fuzzing (deploy/fuzz.sh, ${fuzz_seconds}s per target)"
   deploy/fuzz.sh "$fuzz_seconds"
+fi
+
+if (($# == 0)) && [[ ${RAPPORT_BENCHMARKS:-1} != 0 ]]; then
+  echo "== benchmarks (deploy/benchmarks.sh)"
+  deploy/benchmarks.sh
 fi

@@ -5,7 +5,7 @@ import Foundation
 /// `irc.quick_ack` (or never, with `quick_ack: false`). `load --floor` runs it in place of
 /// `rapport`, so its CPU seconds are what the kernel alone costs for the same traffic.
 ///
-/// Started as `RapportIRCBenchmarks floor-bot --config PATH` with the configuration the load
+/// Started as `RapportBench floor-bot --config PATH` with the configuration the load
 /// benchmark writes for the bot (its `port:` and `quick_ack:` lines are all it reads).
 enum FloorBot {
     static func run(configPath: String) throws {

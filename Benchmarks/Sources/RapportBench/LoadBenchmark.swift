@@ -1,3 +1,4 @@
+import BenchmarkInputs
 import Foundation
 import RapportIRC
 
@@ -7,7 +8,7 @@ import RapportIRC
 struct LoadBenchmark {
     var rapport = ".build/release/rapport"
     var serverScript = "deploy/servers/inspircd.sh"
-    var corpus = "../shared/data/ubuntu-irc"
+    var corpus = UbuntuCorpus.defaultDirectory
     var messages = 100_000
     var users = 20
     var rate = 2_000.0
@@ -139,7 +140,7 @@ struct LoadBenchmark {
 
     /// Chat lines from the corpus (or made up without one) that are neither commands nor addressed to the bot.
     static func texts(corpus: String, avoiding nick: String) -> [String] {
-        let lines = ParserBenchmark.chatLines(under: corpus).map { String($0.text) }
+        let lines = UbuntuCorpus.chatLines(under: corpus).map(\.text)
             .filter { !$0.hasPrefix("!") && !$0.lowercased().contains(nick) && $0.utf8.count < 400 }
         return lines.isEmpty ? (0..<1000).map { "message \($0) about installing packages on ubuntu" } : lines
     }
