@@ -38,7 +38,7 @@ public func withIRCBot<T: Sendable>(
     irc.connectTimeout = 5
     let connector = IRCConnector(network: "local", configuration: irc, logger: testBotLogger())
     return try await withBot(plugins: plugins, configuration: configuration, store: store, connectors: [connector] + otherConnectors) {
-        try await eventually("bot joined #rapport", timeout: 20) { await connector.joinedChannels().contains("#rapport") }
+        try await eventually("bot joined #rapport", timeout: 60) { await connector.joinedChannels().contains("#rapport") }
         return try await body()
     }
 }

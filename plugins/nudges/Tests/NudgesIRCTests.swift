@@ -41,7 +41,7 @@ struct NudgesIRCTests {
     /// Waits until `client` saw the bot quit: the next bot may take the nick `rapport` again
     /// (a loaded server can still hold the old connection when the next one registers).
     func botQuit(_ client: TestIRCClient) async throws {
-        _ = try await client.waitFor(timeout: 20) { $0.command == "QUIT" && $0.sourceNick == "rapport" }
+        _ = try await client.waitFor(timeout: 60) { $0.command == "QUIT" && $0.sourceNick == "rapport" }
     }
 
     func dms(to nick: String) -> @Sendable (IRCMessage) -> Bool {
@@ -57,7 +57,7 @@ struct NudgesIRCTests {
                 let carol = try await joined("carol", server)
                 let dave = try await joined("dave", server)
                 let answered = try await unthankedAnswer(asker: alice, helper: bob, topic: "mount an ntfs drive")
-                let dm = try await alice.waitFor(timeout: 20, dms(to: "alice"))
+                let dm = try await alice.waitFor(timeout: 45, dms(to: "alice"))
                 #expect(Date().timeIntervalSince(answered) >= Self.thankAfter)
                 let text = dm.parameters.last ?? ""
                 #expect(text.contains("bob answered your question"))
@@ -108,7 +108,7 @@ struct NudgesIRCTests {
             try await Task.sleep(for: .seconds(max(0, Self.thankAfter + 1 - Date().timeIntervalSince(answered))))
             // The reminder may go out the moment the bot is back, before it has even joined.
             try await withNudgeBot(server, store: try SQLiteStore(path: path)) {
-                try await eventually("alice got her reminder", timeout: 20) { await !alice.all().filter(dms(to: "alice")).isEmpty }
+                try await eventually("alice got her reminder", timeout: 45) { await !alice.all().filter(dms(to: "alice")).isEmpty }
                 try await Task.sleep(for: .seconds(3))
             }
             try await botQuit(alice)
