@@ -12,7 +12,8 @@ of the gold antecedents. Optionally a small hidden layer is added to the linear 
 activation is a cheap stand-in for tanh, the very function the Swift linker runs.
 
     train_link_model.py --train PREFIX --gold DIR [--dev PREFIX --dev-gold DIR]
-                        [--hidden N] [--epochs N] [--out LinkModel+Weights.swift]
+                        [--hidden N] [--epochs N] [--average N] [--seed N]
+                        [--out LinkModel+Weights.swift]
 
 Only train and dev are ever used; the corpus's test split is not in the project.
 """
@@ -123,12 +124,16 @@ def segment_softmax_loss(s, y, offs, sizes):
     return loss, p - pg  # gradient of the loss with respect to the scores
 
 
-def train(model, d, epochs, lr, l2, batch, rng, aux=0.0):
+def train(model, d, epochs, lr, l2, batch, rng, aux=0.0, average=1):
+    """Adam on the softmax loss; with `average` > 1 the model ends as the mean of its weights
+    after each of the last `average` epochs (an average along one run, so its hidden units
+    still correspond)."""
     params = model.params()
     m = [np.zeros_like(p) for p in params]
     v = [np.zeros_like(p) for p in params]
     t = 0
     nq = len(d['offs'])
+    snapshots = []
     for epoch in range(epochs):
         order = rng.permutation(nq)
         total = 0.0
@@ -157,6 +162,11 @@ def train(model, d, epochs, lr, l2, batch, rng, aux=0.0):
                 v[i] = 0.999 * v[i] + 0.001 * gr * gr
                 p -= lr * (m[i] / (1 - 0.9 ** t)) / (np.sqrt(v[i] / (1 - 0.999 ** t)) + 1e-8)
         print(f'epoch {epoch + 1}: loss {total / nq:.4f}', file=sys.stderr)
+        if epochs - epoch <= average:
+            snapshots.append([p.copy() for p in params])
+    if average > 1:
+        for i, p in enumerate(params):
+            p[...] = np.mean([snapshot[i] for snapshot in snapshots], axis=0)
 
 
 def evaluate(model, prefix, gold, nfeat):
@@ -231,6 +241,7 @@ def main():
     ap.add_argument('--batch', type=int, default=512)
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--aux', type=float, default=1.0, help='weight of the linear-part-alone loss (hidden models)')
+    ap.add_argument('--average', type=int, default=1, help='average the weights after each of the last N epochs')
     ap.add_argument('--out')
     args = ap.parse_args()
     rng = np.random.default_rng(args.seed)
@@ -239,7 +250,7 @@ def main():
     d = load(args.train, gold, len(names))
     print(f'train: {len(d["offs"])} messages, {d["skipped"]} with no gold candidate in the window', file=sys.stderr)
     model = Model(len(names), args.hidden, rng)
-    train(model, d, args.epochs, args.lr, args.l2, args.batch, rng, args.aux)
+    train(model, d, args.epochs, args.lr, args.l2, args.batch, rng, args.aux, args.average)
     train_f1 = evaluate(model, args.train, gold, len(names))
     note = f'train F1 {train_f1:.1f}'
     print(f'train F1 (approx.) {train_f1:.1f}')
@@ -248,7 +259,8 @@ def main():
         print(f'dev F1 (approx.) {dev_f1:.1f}')
         note += f', dev F1 {dev_f1:.1f}'
     if args.out:
-        write_swift(model, names, args.out, f'hidden={args.hidden} epochs={args.epochs} aux={args.aux} ({note}).')
+        write_swift(model, names, args.out, (f'hidden={args.hidden} epochs={args.epochs} aux={args.aux} average={args.average} '
+                    f'seed={args.seed} ({note}).'))
         print(f'wrote {args.out}', file=sys.stderr)
     top = sorted(zip(model.w, names), key=lambda t: -abs(t[0]))[:25]
     print(' '.join(f'{n}={w:.2f}' for w, n in top), file=sys.stderr)
