@@ -21,19 +21,14 @@ final class SignInLimiter: Sendable {
     /// Takes a token for `address`; `false` when it has none left.
     func take(_ address: String, now: Date) -> Bool {
         buckets.withLock { table in
-            var bucket = table.value(for: address, now: now)
-                ?? TokenBucket(capacity: Self.burst, refillPerSecond: 1 / Self.secondsPerAttempt, now: now)
-            let allowed = bucket.take(now: now)
-            return table.set(bucket, for: address, now: now) && allowed
+            table.takeToken(for: address, now: now) {
+                TokenBucket(capacity: Self.burst, refillPerSecond: 1 / Self.secondsPerAttempt, now: now)
+            }
         }
     }
 
     /// Gives back the token of a request that proved to be an admin's.
     func giveBack(_ address: String, now: Date) {
-        buckets.withLock { table in
-            guard var bucket = table.value(for: address, now: now) else { return }
-            bucket.giveBack()
-            table.set(bucket, for: address, now: now)
-        }
+        buckets.withLock { $0.giveBackToken(for: address, now: now) }
     }
 }

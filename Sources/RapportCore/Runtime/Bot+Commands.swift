@@ -75,13 +75,10 @@ extension Bot {
 
     private func takeCommandToken(for event: ChatEvent, role: Role) -> Bool {
         if role >= .admin { return true }
-        let key = userKey(event)
         let now = time.now
-        var bucket = commandBuckets.value(for: key, now: now) ?? TokenBucket(
-            capacity: Double(configuration.commandBurst), refillPerSecond: configuration.commandsPerSecond, now: now)
-        let allowed = bucket.take(now: now)
-        // With the table full of live buckets (a flood of new names), newcomers wait.
-        return commandBuckets.set(bucket, for: key, now: now) && allowed
+        return commandBuckets.takeToken(for: userKey(event), now: now) {
+            TokenBucket(capacity: Double(configuration.commandBurst), refillPerSecond: configuration.commandsPerSecond, now: now)
+        }
     }
 
     private func userKey(_ event: ChatEvent) -> String {

@@ -75,3 +75,21 @@ public struct ExpiringTable<Key: Hashable & Sendable, Value: Sendable>: Sendable
         }
     }
 }
+
+extension ExpiringTable where Value == TokenBucket {
+    /// Takes a token from `key`'s bucket (a new one from `newBucket` when none is kept); `false`
+    /// when it has none left, or when `key` is new and the table is full of live buckets (a flood
+    /// of new keys waits rather than resetting anyone's bucket).
+    public mutating func takeToken(for key: Key, now: Date, newBucket: () -> TokenBucket) -> Bool {
+        var bucket = value(for: key, now: now) ?? newBucket()
+        let allowed = bucket.take(now: now)
+        return set(bucket, for: key, now: now) && allowed
+    }
+
+    /// Gives back the token of an action that turned out not to count.
+    public mutating func giveBackToken(for key: Key, now: Date) {
+        guard var bucket = value(for: key, now: now) else { return }
+        bucket.giveBack()
+        set(bucket, for: key, now: now)
+    }
+}
